@@ -1,0 +1,106 @@
+"""Where Apertium's nno-nob data lives and how its pipelines are spelled.
+
+We never run the ``apertium`` shell script: its deformatters drop NUL bytes and it
+costs ~0.33 s to start. Instead ``apertium-wblank-mode -z`` gives us the stage list of a
+mode file with NUL-flush on every stage, and we start that once and keep it warm.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..errors import EngineNotInstalled, UnsupportedLanguage
+from ..languages import Lang
+
+Variant = Literal["a", "e"]
+
+INSTALL_HINT = (
+    "Apertium's Bokmål–Nynorsk data is not installed: run `sudo apt-get install "
+    "apertium-nno-nob` (Debian/Ubuntu), or `make demo` in the omset checkout."
+)
+
+
+def data_dir() -> Path:
+    """Apertium's data directory (``$OMSET_APERTIUM_DIR`` overrides it)."""
+    return Path(os.environ.get("OMSET_APERTIUM_DIR", "/usr/share/apertium"))
+
+
+def mode_name(source: Lang, target: Lang, variant: Variant = "e") -> str:
+    """Apertium mode for a direction: nb→nn has an a- and an e-infinitive mode."""
+    if (source, target) == ("nb", "nn"):
+        return "nob-nno_e" if variant == "e" else "nob-nno"
+    if (source, target) == ("nn", "nb"):
+        return "nno-nob"
+    raise UnsupportedLanguage(f"no Apertium mode for {source}→{target}")
+
+
+def mode_file(name: str) -> Path:
+    path = data_dir() / "modes" / f"{name}.mode"
+    if not path.is_file():
+        raise EngineNotInstalled(INSTALL_HINT)
+    return path
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One program of a pipeline, as a shell command."""
+
+    command: str
+
+    @property
+    def program(self) -> str:
+        return self.command.split()[0]
+
+
+@functools.lru_cache(maxsize=16)
+def stages(name: str, mark_unknown: bool = False) -> tuple[Stage, ...]:
+    """The NUL-flushing stages of mode ``name``.
+
+    ``mark_unknown`` selects the generator flag: ``-g`` keeps Apertium's ``*``/``#``/``@``
+    marks, ``-n`` (our default) drops the ones the generator can drop.
+    """
+    if shutil.which("apertium-wblank-mode") is None:
+        raise EngineNotInstalled(INSTALL_HINT)
+    path = mode_file(name)
+    out = subprocess.run(
+        ["apertium-wblank-mode", "-z", str(path)],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    gen_flag = "-g" if mark_unknown else "-n"
+    command = out.replace("$1", gen_flag).replace("$2", "")
+    parts = [p.strip() for p in command.split(" | ")]
+    for p in parts:
+        if shutil.which(p.split()[0]) is None:
+            raise EngineNotInstalled(f"{INSTALL_HINT} (missing program {p.split()[0]!r})")
+    return tuple(Stage(p) for p in parts)
+
+
+def pipeline_command(name: str, mark_unknown: bool = False,
+                     start: int = 0, stop: int | None = None) -> str:
+    """Shell command running stages ``start:stop`` of mode ``name``."""
+    chosen = stages(name, mark_unknown)[start:stop]
+    return " | ".join(s.command for s in chosen)
+
+
+def preferences(source: Lang, target: Lang) -> dict[str, str]:
+    """Apertium's own preferences for a direction: id -> description."""
+    from lxml import etree  # local: only `omset prefs` and profiles need it
+
+    src, tgt = ("nob", "nno") if source == "nb" else ("nno", "nob")
+    path = data_dir() / "apertium-nno-nob" / f"{src}-{tgt}.xml"
+    if not path.is_file():
+        if not (data_dir() / "apertium-nno-nob").is_dir():
+            raise EngineNotInstalled(INSTALL_HINT)
+        return {}
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    result: dict[str, str] = {}
+    for pref in tree.iter("preference"):
+        desc = pref.find("description")
+        result[pref.get("id")] = (desc.text or "").strip() if desc is not None else ""
+    return result

@@ -1,0 +1,256 @@
+"""One warm Apertium pipeline: a process group of NUL-flushing stages.
+
+Requests are written as ``payload \\0 nonce \\0``. Every stage flushes on NUL (and some
+stages answer a NUL with several), so NULs cannot be counted to find where an answer
+ends; the nonce — a superblank no input can contain, since input ``[`` is always
+escaped — comes back verbatim after the answer and tells us exactly where it ends and
+that it belongs to this request. Several requests may be in flight at once: the stages
+run concurrently, so one pipeline already uses more than one core.
+
+A writer thread feeds stdin and a reader thread drains stdout, so a large request can
+never deadlock on full pipe buffers.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import secrets
+import signal
+import subprocess
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from ..errors import EngineError
+
+
+class PipelineDied(EngineError):
+    """The process group ended (or was killed) with this request unanswered."""
+
+    def __init__(self, message: str, *, timed_out: bool = False):
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+@dataclass
+class _Request:
+    nonce: bytes
+    data: bytes
+    future: Future
+    timeout: float
+    head_since: float = 0.0  # when it became the oldest unanswered request
+
+
+@dataclass
+class _Process:
+    """One incarnation of the pipeline; a restart makes a new one."""
+
+    popen: subprocess.Popen
+    pending: collections.deque = field(default_factory=collections.deque)
+    outbox: collections.deque = field(default_factory=collections.deque)
+    dead: bool = False
+    cause: str = ""
+    timed_out_nonce: bytes | None = None
+    stderr_tail: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
+
+
+class Pipeline:
+    """A long-lived pipeline for one shell command (stages joined with ``|``)."""
+
+    _ids = itertools.count()
+
+    def __init__(self, command: str, *, env: dict[str, str] | None = None,
+                 max_inflight_bytes: int = 1 << 20):
+        self.command = command
+        self.env = env
+        self.max_inflight_bytes = max_inflight_bytes
+        self.restarts = 0
+        self._lock = threading.Condition()
+        self._proc: _Process | None = None
+        self._inflight = 0
+        self._counter = itertools.count()
+        self._salt = secrets.token_hex(6).encode()
+        self._closed = False
+        self.name = f"pipeline-{next(self._ids)}"
+
+    # -- life cycle -------------------------------------------------------------------
+    def _start(self) -> _Process:
+        popen = subprocess.Popen(
+            ["bash", "-c", self.command],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, **(self.env or {})}, start_new_session=True, bufsize=0,
+        )
+        proc = _Process(popen)
+        for target, what in ((self._write_loop, "writer"), (self._read_loop, "reader"),
+                             (self._drain_stderr, "stderr")):
+            threading.Thread(target=target, args=(proc,), daemon=True,
+                             name=f"{self.name}-{what}").start()
+        return proc
+
+    def _current(self) -> _Process:
+        """The live process, started (or restarted) when needed. Caller holds the lock."""
+        if self._closed:
+            raise EngineError("pipeline is closed")
+        if self._proc is None or self._proc.dead:
+            if self._proc is not None:
+                self.restarts += 1
+            self._proc = self._start()
+        return self._proc
+
+    def warm_up(self) -> None:
+        """Start the processes now rather than on the first request."""
+        with self._lock:
+            self._current()
+
+    @property
+    def pids(self) -> list[int]:
+        """PIDs of the whole process group (the shell and every stage)."""
+        proc = self._proc
+        if proc is None or proc.dead:
+            return []
+        pgid = proc.popen.pid
+        pids = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    if os.getpgid(int(entry)) == pgid:
+                        pids.append(int(entry))
+                except ProcessLookupError:
+                    pass
+        return pids
+
+    def kill(self, cause: str = "killed", *, proc: _Process | None = None) -> None:
+        """Kill the process group; its unanswered requests fail with PipelineDied."""
+        with self._lock:
+            proc = proc or self._proc
+            if proc is None or proc.dead:
+                return
+            proc.cause = cause
+        try:
+            os.killpg(proc.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            proc = self._proc
+        if proc is not None and not proc.dead:
+            self.kill("closed", proc=proc)
+            try:
+                proc.popen.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+    # -- requests ---------------------------------------------------------------------
+    @property
+    def inflight_bytes(self) -> int:
+        return self._inflight
+
+    def submit(self, payload: str, timeout: float) -> Future:
+        """Queue ``payload`` (stream format); the future gets the raw answer as str."""
+        data = payload.encode("utf-8")
+        nonce = b"[omset:%d:%s]" % (next(self._counter), self._salt)
+        fut: Future = Future()
+        with self._lock:
+            # Back-pressure: bounded bytes in flight, but never refuse a lone big request.
+            while self._inflight > 0 and self._inflight + len(data) > self.max_inflight_bytes:
+                self._lock.wait(0.5)
+            proc = self._current()
+            req = _Request(nonce, data, fut, timeout)
+            if not proc.pending:
+                req.head_since = time.monotonic()
+            proc.pending.append(req)
+            self._inflight += len(data)
+            proc.outbox.append(data + b"\0" + nonce + b"\0")
+            self._lock.notify_all()
+        return fut
+
+    def check_timeouts(self, now: float) -> None:
+        """Kill the pipeline if its oldest request has waited longer than allowed."""
+        with self._lock:
+            proc = self._proc
+            if proc is None or proc.dead or not proc.pending:
+                return
+            head = proc.pending[0]
+            expired = now - head.head_since > head.timeout
+            if expired:
+                proc.timed_out_nonce = head.nonce
+        if expired:
+            self.kill(f"timed out after {head.timeout:.1f} s", proc=proc)
+
+    # -- threads ----------------------------------------------------------------------
+    def _write_loop(self, proc: _Process) -> None:
+        stdin = proc.popen.stdin
+        while True:
+            with self._lock:
+                while not proc.outbox and not proc.dead:
+                    self._lock.wait()
+                if proc.dead:
+                    return
+                chunk = proc.outbox.popleft()
+            try:
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(stdin.fileno(), view):]
+            except (BrokenPipeError, OSError, ValueError):
+                return
+
+    def _drain_stderr(self, proc: _Process) -> None:
+        for line in proc.popen.stderr:
+            proc.stderr_tail.append(line.decode("utf-8", "replace").rstrip())
+
+    def _read_loop(self, proc: _Process) -> None:
+        fd = proc.popen.stdout.fileno()
+        buf = bytearray()
+        scan_from = 0
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            buf += chunk
+            while True:
+                with self._lock:
+                    head = proc.pending[0] if proc.pending else None
+                if head is None:
+                    break
+                idx = buf.find(head.nonce, max(0, scan_from - len(head.nonce)))
+                if idx < 0:
+                    scan_from = len(buf)
+                    break
+                answer = bytes(buf[:idx]).replace(b"\0", b"")
+                del buf[:idx + len(head.nonce)]
+                scan_from = 0
+                with self._lock:
+                    proc.pending.popleft()
+                    self._inflight -= len(head.data)
+                    if proc.pending:
+                        proc.pending[0].head_since = time.monotonic()
+                    self._lock.notify_all()
+                head.future.set_result(answer.decode("utf-8", "replace"))
+        self._died(proc)
+
+    def _died(self, proc: _Process) -> None:
+        try:
+            proc.popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.popen.pid, signal.SIGKILL)
+        with self._lock:
+            proc.dead = True
+            failed = list(proc.pending)
+            proc.pending.clear()
+            for req in failed:
+                self._inflight -= len(req.data)
+            self._lock.notify_all()
+        cause = proc.cause or "a stage exited"
+        detail = f": {proc.stderr_tail[-1]}" if proc.stderr_tail else ""
+        for req in failed:
+            req.future.set_exception(PipelineDied(
+                f"Apertium pipeline ended ({cause}){detail}",
+                timed_out=req.nonce == proc.timed_out_nonce))

@@ -1,0 +1,127 @@
+"""Apertium's stream format, spoken from Python.
+
+Apertium's ``destxt``/``retxt`` drop the NUL bytes our pipelines flush on, so we format
+plain text ourselves, the same way they do:
+
+* the characters ``\\ [ ] ^ $ / @ < > { }`` are escaped with a backslash;
+* a single space stays a blank; any other run of whitespace (newlines, tabs, two
+  spaces) becomes a *superblank* ``[...]`` that every stage passes through untouched;
+* a segment ends with ``.[][]`` — a sentence end for the tagger that ``retxt`` (and
+  :func:`decode`) remove again, so a headline without a full stop is still one sentence.
+  The second, empty superblank matters: with nothing after ``.[]`` before the NUL,
+  the last stages swallow a dot (``1..[]`` comes out ``1.[]``);
+* inline markup (``<b>``, a link) travels as a superblank holding only an index, so it
+  comes back as the very :class:`Markup` object it was, wherever Apertium moved it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence, Union
+
+_SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
+_WHITESPACE = re.compile(r"\s+")
+_TAG_OPEN, _TAG_CLOSE = "\ue000", "\ue001"
+SENTINEL = ".[][]"
+
+
+@dataclass(frozen=True)
+class Markup:
+    """Opaque inline markup inside a segment (an HTML tag, a DOCX run boundary...)."""
+
+    text: str
+
+
+Part = Union[str, Markup]
+
+
+def escape(text: str) -> str:
+    """Backslash-escape the characters that mean something in the stream."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _blanks(text: str) -> str:
+    """Escape ``text`` and turn whitespace other than single spaces into superblanks."""
+    out: list[str] = []
+    pos = 0
+    for m in _WHITESPACE.finditer(text):
+        out.append(escape(text[pos:m.start()]))
+        ws = m.group()
+        out.append(" " if ws == " " else f"[{escape(ws)}]")
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def encode(parts: str | Sequence[Part]) -> str:
+    """Format one segment (plain text or text with :class:`Markup`) as a stream request."""
+    if isinstance(parts, str):
+        return _blanks(parts) + SENTINEL
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if isinstance(part, Markup):
+            out.append(f"[{_TAG_OPEN}{i}{_TAG_CLOSE}]")
+        else:
+            out.append(_blanks(part))
+    return "".join(out) + SENTINEL
+
+
+def decode(raw: str, parts: Sequence[Part] | None = None, *,
+           strip_marks: bool = True) -> list[Part]:
+    """Turn a pipeline's answer back into text (and the markup of ``parts``).
+
+    Returns a list of text and :class:`Markup` parts in output order; for a plain-text
+    request it is a single string. ``strip_marks`` removes Apertium's unknown-word
+    marks that survive ``lt-proc -n``: they are the only *unescaped* ``@`` (a literal
+    ``@`` in the input comes back escaped).
+    """
+    out: list[Part] = []
+    text: list[str] = []
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if c == "\\" and i + 1 < n:
+            text.append(raw[i + 1])
+            i += 2
+        elif c == "[":
+            start = i
+            wordbound = raw.startswith("[[", i)
+            j = i + (2 if wordbound else 1)
+            content: list[str] = []
+            while j < n and raw[j] != "]":
+                if raw[j] == "\\" and j + 1 < n:
+                    content.append(raw[j + 1])
+                    j += 2
+                else:
+                    content.append(raw[j])
+                    j += 1
+            i = j + (2 if wordbound and raw.startswith("]]", j) else 1)
+            blank = "".join(content)
+            if wordbound or blank.startswith("<STREAMCMD"):
+                continue
+            if blank == "":
+                # `.[]`: the sentence end we added; the dot must be right before it
+                if text and text[-1] == "." and raw[start - 1:start] == ".":
+                    text.pop()
+                continue
+            if blank.startswith(_TAG_OPEN) and blank.endswith(_TAG_CLOSE) and parts is not None:
+                if text:
+                    out.append("".join(text))
+                    text = []
+                out.append(parts[int(blank[1:-1])])
+                continue
+            text.append(blank)
+        elif c == "@" and strip_marks:
+            i += 1
+        else:
+            text.append(c)
+            i += 1
+    if text or not out:
+        out.append("".join(text))
+    return out
+
+
+def decode_text(raw: str, *, strip_marks: bool = True) -> str:
+    """:func:`decode` for a plain-text request."""
+    return "".join(p if isinstance(p, str) else p.text for p in decode(raw, None, strip_marks=strip_marks))

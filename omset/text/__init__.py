@@ -1,0 +1,1 @@
+"""Text handling that does not need Apertium: input cleaning and segmentation."""

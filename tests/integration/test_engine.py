@@ -1,0 +1,164 @@
+"""The engine against the real Apertium pipelines and the real Apertium CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+from omset import EngineNotInstalled, Translator, UnsupportedLanguage
+from omset.engine import Pool, encode, decode_text
+
+SENTENCES = [
+    "Vi vil også komme hjem, og flere av dem ble skadet.",
+    "Regjeringen legger fram statsbudsjettet i morgen.",
+    "Hun sier at hun ikke visste hvor hun skulle gjøre av seg.",
+    "Ventetiden på norske sykehus har økt kraftig",
+    "Tallene viser at 12,5 prosent av elevene valgte nynorsk i fjor.",
+]
+
+
+def cli(text: str, mode: str = "nob-nno_e") -> str:
+    return subprocess.run(["apertium", "-u", mode], input=text, capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_output_equals_the_apertium_cli_for_each_segment(nb_nn):
+    # The CLI gets the segments as separate paragraphs, so its line breaks stay put.
+    expected = cli("\n\n".join(SENTENCES)).split("\n\n")
+    assert nb_nn.translate_batch(SENTENCES) == [e.strip() for e in expected]
+
+
+def test_headline_without_full_stop_keeps_its_line(nb_nn):
+    text = "Ventetiden på norske sykehus har økt kraftig\nPasienter må nå vente lenger.\n"
+    out = nb_nn.translate(text)
+    assert out.count("\n") == 2
+    head, body = out.splitlines()
+    assert head == nb_nn.translate("Ventetiden på norske sykehus har økt kraftig")
+    assert body == nb_nn.translate("Pasienter må nå vente lenger.")
+
+
+def test_paragraphs_and_blank_lines_are_preserved(nb_nn):
+    text = "\n  Jeg kommer.\n\n\n\tDu kommer.  \n\n"
+    out = nb_nn.translate(text)
+    assert out == "\n  Eg kjem.\n\n\n\tDu kjem.  \n\n"
+
+
+def test_batch_gives_one_output_per_input(nb_nn):
+    inputs = ["", "   ", "Jeg kommer.", "Linje en\nLinje to", "Hei"]
+    out = nb_nn.translate_batch(inputs)
+    assert len(out) == len(inputs)
+    assert out[0] == "" and out[1] == "   " and out[2] == "Eg kjem."
+    assert out[3].count("\n") == 1
+
+
+def test_long_segment_is_split_and_joined(nb_nn):
+    text = " ".join(SENTENCES[:3] * 20)
+    assert len(text) > nb_nn.max_segment_chars
+    out = nb_nn.translate(text)
+    single = nb_nn.translate(SENTENCES[0])
+    assert out.startswith(single)
+    assert out.count(single) == 20
+
+
+def test_many_threads_at_once_get_their_own_answers(nb_nn):
+    expected = {s: nb_nn.translate(s) for s in SENTENCES}
+    errors: list[str] = []
+
+    def worker(k: int) -> None:
+        for i in range(20):
+            s = SENTENCES[(k + i) % len(SENTENCES)]
+            got = nb_nn.translate(s)
+            if got != expected[s]:
+                errors.append(f"{s!r} -> {got!r}")
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_nynorsk_to_bokmaal(nn_nb):
+    assert nn_nb.translate("Eg kjem ikkje heim i dag.") == "Jeg kommer ikke hjem i dag."
+    assert nn_nb.translate("Eg kjem ikkje heim i dag.") == cli("Eg kjem ikkje heim i dag.", "nno-nob").strip()
+
+
+def test_variant_and_preferences(apertium_installed):
+    with Translator(variant="a") as tr:
+        assert "komma" in tr.translate("Vi skal komme.")
+    with Translator(prefs=["også_òg"]) as tr:
+        assert tr.translate("Vi kommer også.") == "Vi kjem òg."
+        # the preference holds for every request, not only the first
+        assert tr.translate("Hun kommer også.") == "Ho kjem òg."
+
+
+def test_unknown_preference_is_rejected(apertium_installed):
+    with pytest.raises(UnsupportedLanguage, match="omset prefs"):
+        Translator(prefs=["ikke_en_pref"])
+
+
+def test_unknown_words_marked_only_on_request(apertium_installed):
+    text = "Blorfendel kom hjem."
+    with Translator(mark_unknown=True) as tr:
+        assert "*Blorfendel" in tr.translate(text)
+    with Translator() as tr:
+        out = tr.translate("Blorfendel kom hjem med @nrk og #valg2025 på x*y.")
+        assert out.startswith("Blorfendel")
+        assert "@nrk" in out and "#valg2025" in out
+
+
+def test_a_stage_killed_mid_request_is_restarted_and_answered(apertium_installed):
+    with Translator(pool_size=1) as tr:
+        tr.translate("Jeg kommer.")  # warm
+        pipeline = tr.pool.pipelines[0]
+        stage_pids = [p for p in pipeline.pids if p != pipeline._proc.popen.pid]
+        text = " ".join(SENTENCES * 30)
+        result: list[str] = []
+        t = threading.Thread(target=lambda: result.append(tr.translate(text)))
+        t.start()
+        time.sleep(0.05)
+        os.kill(stage_pids[len(stage_pids) // 2], signal.SIGKILL)
+        t.join(60)
+        assert result and result[0] == Translator.translate(tr, text)
+        assert tr.pool.restarts >= 1
+
+
+def test_stuck_pipeline_times_out_restarts_and_reports(apertium_installed):
+    # A "pipeline" that never answers: the request is retried once, then fails clearly.
+    pool = Pool("cat > /dev/null", size=1, timeout=0.5, timeout_per_kb=0)
+    try:
+        start = time.monotonic()
+        with pytest.raises(Exception, match="did not answer"):
+            pool.run(encode("Hei."))
+        assert time.monotonic() - start < 5
+        assert pool.restarts >= 1
+    finally:
+        pool.close()
+
+
+def test_timeout_retry_recovers_when_the_second_try_works(apertium_installed, tmp_path):
+    # First incarnation hangs, the restarted one echoes: the request still gets answered.
+    flag = tmp_path / "first"
+    cmd = f"if [ ! -e {flag} ]; then touch {flag}; exec sleep 60; else exec cat; fi"
+    pool = Pool(cmd, size=1, timeout=0.5, timeout_per_kb=0)
+    try:
+        assert decode_text(pool.run(encode("Hei."))) == "Hei."
+        assert pool.restarts == 1
+    finally:
+        pool.close()
+
+
+def test_missing_installation_says_how_to_install(monkeypatch):
+    from omset.engine import modes
+
+    modes.stages.cache_clear()
+    monkeypatch.setenv("OMSET_APERTIUM_DIR", "/nonexistent")
+    with pytest.raises(EngineNotInstalled, match="apt-get install apertium-nno-nob"):
+        Translator()
+    modes.stages.cache_clear()

@@ -1,0 +1,36 @@
+from omset.engine.stream import Markup, decode, decode_text, encode, escape
+
+
+def test_escape_special_characters():
+    assert escape("a[b]^c$d/e@f<g>{h}\\i") == "a\\[b\\]\\^c\\$d\\/e\\@f\\<g\\>\\{h\\}\\\\i"
+
+
+def test_encode_turns_whitespace_into_superblanks_and_ends_sentence():
+    assert encode("a b\nc  d\te") == "a b[\n]c[  ]d[\t]e.[][]"
+
+
+def test_decode_inverts_encode_for_an_untouched_stream():
+    text = "Tekst med [klammer], ^tegn$ og / \\ @ <x> {y}\n\tog  mer"
+    assert decode_text(encode(text)) == text
+
+
+def test_decode_removes_unescaped_at_marks_but_keeps_escaped_at():
+    assert decode_text("@ukjent og \\@handle.[]") == "ukjent og @handle"
+    assert decode_text("@ukjent.[]", strip_marks=False) == "@ukjent"
+
+
+def test_decode_drops_stream_commands_and_wordbound_blanks():
+    assert decode_text("[<STREAMCMD:SETVAR:x>]Hei[[t:b:1]] der.[]") == "Hei der"
+
+
+def test_markup_comes_back_as_the_same_objects_where_apertium_put_it():
+    b, eb = Markup("<b>"), Markup("</b>")
+    parts = ["Ein ", b, "fin", eb, " dag."]
+    raw = encode(parts)
+    assert "<b>" not in raw  # markup travels as an index only
+    # Simulate Apertium moving the closing tag one word on.
+    moved = raw.replace(raw[raw.index("[", raw.index("fin")):raw.index("]", raw.index("fin")) + 1], "")
+    moved = moved.replace(" dag", " dag" + raw[raw.index("[", raw.index("fin")):raw.index("]", raw.index("fin")) + 1])
+    out = decode(moved, parts)
+    assert out.count(b) == 1 and out.count(eb) == 1
+    assert out[-2] is eb
