@@ -7,6 +7,7 @@ segments are spread over the pipelines.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import deque
 from concurrent.futures import Future
@@ -16,6 +17,7 @@ from .engine import Markup, Part, Pool, decode, decode_text, encode, mode_name, 
 from .engine.modes import Variant, preferences
 from .errors import UnsupportedLanguage
 from .languages import Lang, direction
+from .result import Segment, Token
 from .text.segment import Piece, iter_pieces, pieces, split_edges, split_sentences
 
 __all__ = ["Translator", "Markup", "Part"]
@@ -148,6 +150,21 @@ class Translator:
             out.append(_keep_edges(seg, parts))
         return out
 
+    def translate_detailed(self, texts: Sequence[str]) -> list[list[Segment]]:
+        """Translate texts and say, per segment and word, what happened.
+
+        Returns, for each input text, its translated segments (spacing between segments
+        is not included; :meth:`translate` gives the full text). Each segment has tokens
+        with the source word, alternative forms, unknown-word flags and the changes
+        each layer made (see :mod:`omset.result`).
+        """
+        out: list[list[Segment]] = []
+        for text in texts:
+            segs = [p.text for p in pieces(text) if p.translate]
+            translated = self.translate_batch(segs) if segs else []
+            out.append([Segment(s, t, _tokens(t)) for s, t in zip(segs, translated)])
+        return out
+
     # -- life cycle ----------------------------------------------------------------------
     def close(self) -> None:
         """Stop the pipelines. The translator cannot be used afterwards."""
@@ -158,6 +175,13 @@ class Translator:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+
+
+def _tokens(text: str) -> list[Token]:
+    return [Token(m.group(), m.start()) for m in _TOKEN.finditer(text)]
 
 
 def _keep_edges(source: Sequence[Part], parts: list[Part]) -> list[Part]:
