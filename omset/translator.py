@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 from collections import deque
 from concurrent.futures import Future
 from typing import Iterable, Iterator, Sequence
 
 from .engine import Markup, Part, Pool, decode, decode_text, encode, mode_name, pipeline_command
-from .engine.modes import Variant, preferences
+from .engine.modes import Variant, generator_stage, preferences
 from .errors import UnsupportedLanguage
 from .languages import Lang, direction
-from .result import Segment, Token
+from .result import Change, Segment, Token
+from .style import Profile, load as load_profile
+from .style.choose import Unit, apply as choose_forms
 from .text.segment import Piece, iter_pieces, pieces, split_edges, split_sentences
 
 __all__ = ["Translator", "Markup", "Part"]
@@ -32,8 +35,13 @@ class Translator:
 
     Args:
         source, target: ``nb``/``nob`` or ``nn``/``nno``.
-        variant: Nynorsk infinitive, ``"e"`` (``komme``, news usage, default) or ``"a"``.
-        prefs: Apertium preferences to switch on (see :meth:`preferences`).
+        style: house-style profile for nb→nn: a built-in name (``nynorsk-news``, the
+            default; ``apertium`` gives plain Apertium's forms), a path to a TOML file,
+            or a :class:`~omset.style.Profile`. Ignored for nn→nb.
+        variant: Nynorsk infinitive ``"e"`` (``komme``), ``"a"`` or ``"split"``;
+            default: the profile's.
+        prefs: Apertium preferences to switch on in addition to the profile's
+            (see :meth:`preferences`).
         mark_unknown: keep Apertium's ``*``/``#``/``@`` marks on words it does not know.
         pool_size: number of pipelines (default: number of CPU cores).
         timeout: seconds a pipeline may take on one request before it is restarted.
@@ -41,16 +49,16 @@ class Translator:
             translated in parallel.
     """
 
-    def __init__(self, source: str = "nb", target: str = "nn", *, variant: Variant = "e",
+    def __init__(self, source: str = "nb", target: str = "nn", *,
+                 style: "str | Path | Profile | None" = None, variant: Variant | None = None,
                  prefs: Iterable[str] = (), mark_unknown: bool = False,
                  pool_size: int | None = None, timeout: float = 20.0,
                  max_segment_chars: int = 600):
         self.source, self.target = direction(source, target)
-        if variant not in ("a", "e"):
-            raise ValueError(f"variant must be 'a' or 'e', not {variant!r}")
-        self.variant: Variant = variant
-        self.prefs = tuple(dict.fromkeys(prefs))
+        if variant not in (None, "a", "e", "split"):
+            raise ValueError(f"variant must be 'a', 'e' or 'split', not {variant!r}")
         known = self.preferences(self.source, self.target)
+        self.prefs = tuple(dict.fromkeys(prefs))
         unknown = [p for p in self.prefs if p not in known]
         if unknown:
             raise UnsupportedLanguage(
@@ -58,11 +66,28 @@ class Translator:
                 f"`omset prefs` lists them")
         self.mark_unknown = mark_unknown
         self.max_segment_chars = max_segment_chars
-        self.mode = mode_name(self.source, self.target, variant)
-        self._setvar = f"[<STREAMCMD:SETVAR:{','.join(self.prefs)}>]" if self.prefs else ""
-        self._pool = Pool(pipeline_command(self.mode, mark_unknown), size=pool_size,
-                          timeout=timeout)
-        self._lock = threading.Lock()
+        self.profile: Profile | None = None
+        if self.target == "nn":
+            # nb→nn runs up to generation, chooses forms in Python, then post-generates.
+            self.profile = load_profile(style).with_options(variant, self.prefs)
+            self.profile.validate(known)
+            self.variant = self.profile.infinitive
+            self.mode = mode_name(self.source, self.target, "e")
+            gen = generator_stage(self.mode)
+            self._chooser = self.profile.chooser()
+            enabled = self.profile.enabled
+            self._pool = Pool(pipeline_command(self.mode, mark_unknown, stop=gen + 1),
+                              size=pool_size, timeout=timeout)
+            self._post: Pool | None = Pool(pipeline_command(self.mode, mark_unknown, start=-1),
+                                           size=1, timeout=timeout)
+        else:
+            self.variant = "e"
+            self.mode = mode_name(self.source, self.target)
+            enabled = frozenset(self.prefs)
+            self._pool = Pool(pipeline_command(self.mode, mark_unknown), size=pool_size,
+                              timeout=timeout)
+            self._post = None
+        self._setvar = f"[<STREAMCMD:SETVAR:{','.join(sorted(enabled))}>]" if enabled else ""
 
     # -- introspection ------------------------------------------------------------------
     @staticmethod
@@ -81,15 +106,37 @@ class Translator:
         return self
 
     # -- segments -------------------------------------------------------------------------
+    def _submit(self, payload: str, *, detailed: bool = False) -> Future:
+        """Send one stream request through the engine; the future gets (raw, units)."""
+        first = self._pool.submit(self._setvar + payload)
+        if self._post is None:
+            outer: Future = Future()
+            first.add_done_callback(lambda f: _forward(f, outer, lambda raw: (raw, None)))
+            return outer
+        outer = Future()
+
+        def generated(f: Future) -> None:
+            try:
+                text, units = choose_forms(f.result(), self._chooser, wrap=detailed,
+                                           strip_marks=not self.mark_unknown)
+                post = self._post.submit(text)  # type: ignore[union-attr]
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                outer.set_exception(exc)
+                return
+            post.add_done_callback(lambda pf: _forward(pf, outer, lambda raw: (raw, units)))
+
+        first.add_done_callback(generated)
+        return outer
+
     def _submit_segment(self, core: str) -> list[tuple[Future | None, str]]:
         """Submit one segment (no surrounding whitespace); chunks of long ones."""
         chunks = split_sentences(core, self.max_segment_chars)
-        return [(self._pool.submit(self._setvar + encode(c)) if i % 2 == 0 else None, c)
+        return [(self._submit(encode(c)) if i % 2 == 0 else None, c)
                 for i, c in enumerate(chunks)]
 
     def _collect(self, submitted: list[tuple[Future | None, str]]) -> str:
         strip = not self.mark_unknown
-        return "".join(decode_text(f.result(), strip_marks=strip) if f is not None else text
+        return "".join(decode_text(f.result()[0], strip_marks=strip) if f is not None else text
                        for f, text in submitted)
 
     def _submit_text(self, text: str) -> list[tuple[Piece, list | None]]:
@@ -140,13 +187,13 @@ class Translator:
             if not text_only.strip():
                 futures.append(None)
                 continue
-            futures.append(self._pool.submit(self._setvar + encode(list(seg))))
+            futures.append(self._submit(encode(list(seg))))
         out: list[list[Part]] = []
         for seg, fut in zip(segments, futures):
             if fut is None:
                 out.append(list(seg))
                 continue
-            parts = decode(fut.result(), list(seg), strip_marks=not self.mark_unknown)
+            parts = decode(fut.result()[0], list(seg), strip_marks=not self.mark_unknown)
             out.append(_keep_edges(seg, parts))
         return out
 
@@ -155,14 +202,30 @@ class Translator:
 
         Returns, for each input text, its translated segments (spacing between segments
         is not included; :meth:`translate` gives the full text). Each segment has tokens
-        with the source word, alternative forms, unknown-word flags and the changes
-        each layer made (see :mod:`omset.result`).
+        with alternative forms, unknown-word flags and the changes each layer made (see
+        :mod:`omset.result`). The text is the same :meth:`translate` gives.
         """
-        out: list[list[Segment]] = []
+        jobs = []
         for text in texts:
             segs = [p.text for p in pieces(text) if p.translate]
-            translated = self.translate_batch(segs) if segs else []
-            out.append([Segment(s, t, _tokens(t)) for s, t in zip(segs, translated)])
+            jobs.append([(s, [(self._submit(encode(c), detailed=True) if i % 2 == 0 else None, c)
+                              for i, c in enumerate(split_sentences(s, self.max_segment_chars))])
+                         for s in segs])
+        out: list[list[Segment]] = []
+        for segs in jobs:
+            result = []
+            for source, chunks in segs:
+                text, tokens = "", []
+                for fut, chunk in chunks:
+                    if fut is None:
+                        text += chunk
+                        continue
+                    raw, units = fut.result()
+                    part, new = _detailed(raw, units, len(text), not self.mark_unknown)
+                    text += part
+                    tokens += new
+                result.append(Segment(source, text, tokens))
+            out.append(result)
         return out
 
     # -- life cycle ----------------------------------------------------------------------
@@ -180,8 +243,35 @@ class Translator:
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 
 
-def _tokens(text: str) -> list[Token]:
-    return [Token(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+def _forward(f: Future, outer: Future, convert) -> None:
+    exc = f.exception()
+    if exc is not None:
+        outer.set_exception(exc)
+    else:
+        outer.set_result(convert(f.result()))
+
+
+def _detailed(raw: str, units: list[Unit] | None, offset: int,
+              strip_marks: bool) -> tuple[str, list[Token]]:
+    """Text and tokens of one answer; ``offset`` is where it starts in its segment."""
+    spans: dict[int, tuple[int, int]] = {}
+    text = decode_text(raw, strip_marks=strip_marks, spans=spans)
+    if units is None:  # no generation step (nn→nb): words only
+        return text, [Token(m.group(), offset + m.start()) for m in _TOKEN.finditer(text)]
+    tokens = []
+    for i, unit in enumerate(units):
+        if i not in spans:
+            continue
+        s, e = spans[i]
+        surface = text[s:e]
+        if not surface.strip():
+            continue
+        changes = []
+        if unit.chosen != unit.default:
+            changes.append(Change("profile", unit.forms[unit.default].text,
+                                  unit.forms[unit.chosen].text, unit.reason))
+        tokens.append(Token(surface, offset + s, None, unit.alternatives, unit.unknown, changes))
+    return text, tokens
 
 
 def _keep_edges(source: Sequence[Part], parts: list[Part]) -> list[Part]:

@@ -18,7 +18,7 @@ from typing import Literal
 from ..errors import EngineNotInstalled, UnsupportedLanguage
 from ..languages import Lang
 
-Variant = Literal["a", "e"]
+Variant = Literal["a", "e", "split"]
 
 INSTALL_HINT = (
     "Apertium's Bokmål–Nynorsk data is not installed: run `sudo apt-get install "
@@ -79,6 +79,15 @@ def stages(name: str, mark_unknown: bool = False) -> tuple[Stage, ...]:
         if shutil.which(p.split()[0]) is None:
             raise EngineNotInstalled(f"{INSTALL_HINT} (missing program {p.split()[0]!r})")
     return tuple(Stage(p) for p in parts)
+
+
+def generator_stage(name: str) -> int:
+    """Index of the generator stage (``lt-proc -b …autogen.bin``): after it, every
+    spelling the norm allows is still in the stream."""
+    for i, s in enumerate(stages(name)):
+        if s.program == "lt-proc" and s.command.rstrip("' ").endswith("autogen.bin"):
+            return i
+    raise EngineNotInstalled(f"{INSTALL_HINT} (mode {name} has no generator stage)")
 
 
 def pipeline_command(name: str, mark_unknown: bool = False,

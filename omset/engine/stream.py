@@ -68,24 +68,31 @@ def encode(parts: str | Sequence[Part]) -> str:
 
 
 def decode(raw: str, parts: Sequence[Part] | None = None, *,
-           strip_marks: bool = True) -> list[Part]:
+           strip_marks: bool = True, spans: dict[int, tuple[int, int]] | None = None
+           ) -> list[Part]:
     """Turn a pipeline's answer back into text (and the markup of ``parts``).
 
     Returns a list of text and :class:`Markup` parts in output order; for a plain-text
     request it is a single string. ``strip_marks`` removes Apertium's unknown-word
     marks that survive ``lt-proc -n``: they are the only *unescaped* ``@`` (a literal
-    ``@`` in the input comes back escaped).
+    ``@`` in the input comes back escaped). When ``spans`` is given, word-bound blanks
+    ``[[u:N]]…[[/]]`` are read as unit markers and ``spans[N]`` gets the (start, end)
+    of unit N in the returned text (counted over text parts only).
     """
     out: list[Part] = []
     text: list[str] = []
+    length = 0              # characters of text emitted so far (all text parts)
+    dot_last = False        # the last thing emitted was a plain "." (our sentinel's dot)
+    open_units: list[tuple[int, int]] = []
     i, n = 0, len(raw)
     while i < n:
         c = raw[i]
         if c == "\\" and i + 1 < n:
             text.append(raw[i + 1])
+            length += 1
+            dot_last = False
             i += 2
         elif c == "[":
-            start = i
             wordbound = raw.startswith("[[", i)
             j = i + (2 if wordbound else 1)
             content: list[str] = []
@@ -98,13 +105,24 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
                     j += 1
             i = j + (2 if wordbound and raw.startswith("]]", j) else 1)
             blank = "".join(content)
-            if wordbound or blank.startswith("<STREAMCMD"):
+            if wordbound:
+                if spans is not None:
+                    if blank.startswith("u:") and blank[2:].isdigit():
+                        open_units.append((int(blank[2:]), length))
+                    elif blank == "/" and open_units:
+                        unit, start = open_units.pop()
+                        spans[unit] = (start, length)
+                continue
+            if blank.startswith("<STREAMCMD"):
                 continue
             if blank == "":
                 # `.[]`: the sentence end we added; the dot must be right before it
-                if text and text[-1] == "." and raw[start - 1:start] == ".":
+                if dot_last and text and text[-1] == ".":
                     text.pop()
+                    length -= 1
+                dot_last = False
                 continue
+            dot_last = False
             if blank.startswith(_TAG_OPEN) and blank.endswith(_TAG_CLOSE) and parts is not None:
                 if text:
                     out.append("".join(text))
@@ -112,16 +130,24 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
                 out.append(parts[int(blank[1:-1])])
                 continue
             text.append(blank)
+            length += len(blank)
         elif c == "@" and strip_marks:
             i += 1
         else:
             text.append(c)
+            length += 1
+            dot_last = c == "."
             i += 1
     if text or not out:
         out.append("".join(text))
+    if spans:
+        for unit, (s, e) in spans.items():
+            spans[unit] = (min(s, length), min(e, length))
     return out
 
 
-def decode_text(raw: str, *, strip_marks: bool = True) -> str:
+def decode_text(raw: str, *, strip_marks: bool = True,
+                spans: dict[int, tuple[int, int]] | None = None) -> str:
     """:func:`decode` for a plain-text request."""
-    return "".join(p if isinstance(p, str) else p.text for p in decode(raw, None, strip_marks=strip_marks))
+    return "".join(p if isinstance(p, str) else p.text
+                   for p in decode(raw, None, strip_marks=strip_marks, spans=spans))

@@ -1,0 +1,182 @@
+"""Choosing among the spellings Apertium's generator still offers.
+
+After generation (stage 20 of nob→nno) every lexical unit lists all the forms the
+Nynorsk norm allows, each with the preference tags that select it::
+
+    ^komme<vblex><inf>/komma/komme<v:infa_infe>/koma<v:komme_kome>/kome<v:infa_infe><v:komme_kome>$
+
+Apertium's own last CG stages pick one by the preferences switched on. We run the
+same rules in Python (:mod:`omset.style.genprefs`), so that a style profile can also
+decide *per lemma*, and so the editor can show the other forms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from . import genprefs
+
+_TOKEN = re.compile(
+    r"(?P<wb>\[\[(?:\\.|[^\]\\])*\]\])"      # word-bound blank [[...]]
+    r"|(?P<sb>\[(?:\\.|[^\]\\])*\])"          # superblank [...]
+    r"|(?P<lu>\^(?:\\.|[^$\\])*\$)"           # lexical unit ^...$
+    r"|(?P<text>(?:\\.|[^\[\^\\])+|\\)"       # blanks and anything else
+)
+_TAG = re.compile(r"<([^<>]*)>")
+_UNESCAPE = re.compile(r"\\(.)")
+
+
+@dataclass
+class Form:
+    """One spelling the generator offers: stream text and the preferences selecting it."""
+
+    raw: str                 # escaped surface, tags removed (what goes on to post-generation)
+    prefs: frozenset[str]    # the v: tags
+
+    @property
+    def text(self) -> str:
+        return _UNESCAPE.sub(r"\1", self.raw).lstrip("#@*")
+
+
+@dataclass
+class Unit:
+    """A lexical unit after generation, and the form chosen for it."""
+
+    lemma: str               # target lemma (``komme``), marks removed
+    tags: tuple[str, ...]    # grammatical tags (``vblex``, ``inf``)
+    forms: list[Form]
+    chosen: int = 0
+    unknown: bool = False    # the analyser did not know the source word (``*``)
+    reason: str = ""         # why a non-default form was chosen
+    default: int = 0         # what Apertium itself would have chosen
+
+    @property
+    def alternatives(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for f in self.forms:
+            seen.setdefault(f.text, None)
+        return list(seen) if len(seen) > 1 else []
+
+
+@dataclass
+class Chooser:
+    """The decisions of a style profile, in the shape the chooser needs.
+
+    ``prefs``: preferences switched on everywhere. ``lemma_prefs``: per target lemma, the
+    preferences to use *instead* of the global ones for the tags that lemma offers.
+    ``lemma_forms``: per target lemma, forms to pick whenever they are offered.
+    ``base_prefs``: what plain Apertium (nob-nno_e) switches on, to tell which choices
+    are the profile's own.
+    """
+
+    prefs: frozenset[str] = frozenset()
+    lemma_prefs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    lemma_forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    name: str = ""
+    base_prefs: frozenset[str] = frozenset({"infa_infe", "me_vi"})
+
+    def __post_init__(self) -> None:
+        self._rules = genprefs.grammars("a")
+
+    def _pick(self, unit: Unit, enabled: frozenset[str]) -> int:
+        forms = [(f.text, f.prefs) for f in unit.forms]
+        return genprefs.run(self._rules, forms, enabled)[0]
+
+    def choose(self, unit: Unit) -> None:
+        """Set ``unit.chosen``, ``unit.default`` (plain Apertium's choice) and the reason."""
+        if len(unit.forms) == 1:
+            return
+        unit.default = self._pick(unit, self.base_prefs)
+        unit.chosen = self._pick(unit, self.prefs)
+        if unit.chosen != unit.default:
+            diff = sorted(unit.forms[unit.chosen].prefs ^ unit.forms[unit.default].prefs)
+            unit.reason = f"profile {self.name}: {', '.join(diff) or 'preference'}"
+        lemma = unit.lemma.lower()
+        if lemma in self.lemma_prefs:
+            offered = set().union(*(f.prefs for f in unit.forms))
+            enabled = frozenset((self.prefs - offered) | self.lemma_prefs[lemma])
+            pick = self._pick(unit, enabled)
+            if pick != unit.chosen:
+                unit.chosen = pick
+                unit.reason = (f"profile {self.name}: {unit.lemma} with "
+                               f"{', '.join(sorted(self.lemma_prefs[lemma])) or 'default forms'}")
+        wanted = self.lemma_forms.get(lemma)
+        if wanted:
+            for i, f in enumerate(unit.forms):
+                if f.text.lower() in wanted:
+                    if i != unit.chosen:
+                        unit.chosen = i
+                        unit.reason = f"profile {self.name}: {unit.lemma} → {f.text}"
+                    break
+
+
+def _split(body: str) -> list[str]:
+    """Split an LU body on unescaped slashes."""
+    parts, cur, i = [], [], 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            cur.append(body[i:i + 2])
+            i += 2
+            continue
+        if c == "/":
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def parse_unit(lu: str) -> Unit:
+    """Parse ``^lemma<tags>/form1/form2<v:x>$`` (the text between ^ and $ included)."""
+    pieces = _split(lu[1:-1])
+    head = pieces[0]
+    lemma_raw = head.split("<", 1)[0]
+    unknown = lemma_raw.startswith("*")
+    tags = tuple(_TAG.findall(head))
+    forms = []
+    for p in pieces[1:] or [lemma_raw]:
+        ftags = _TAG.findall(p)
+        raw = _TAG.sub("", p)
+        forms.append(Form(raw, frozenset(t[2:] for t in ftags if t.startswith("v:"))))
+    lemma = _UNESCAPE.sub(r"\1", lemma_raw).lstrip("*@#")
+    return Unit(lemma, tags, forms, unknown=unknown)
+
+
+def apply(stream: str, chooser: Chooser, *, wrap: bool = False,
+          strip_marks: bool = True) -> tuple[str, list[Unit]]:
+    """Replace every LU of a generated stream by its chosen form.
+
+    Returns the text for post-generation and the units in order. With ``wrap`` each
+    chosen form is enclosed in a word-bound blank ``[[u:N]]…[[/]]`` so that its place in
+    the final text can be found again after post-generation.
+    """
+    out: list[str] = []
+    units: list[Unit] = []
+    for m in _TOKEN.finditer(stream):
+        lu = m.group("lu")
+        if lu is None:
+            out.append(m.group())
+            continue
+        unit = parse_unit(lu)
+        chooser.choose(unit)
+        form = unit.forms[unit.chosen].raw
+        if strip_marks and not unit.unknown:
+            form = form.lstrip("#@")
+        if wrap:
+            out.append(f"[[u:{len(units)}]]{form}[[/]]")
+        else:
+            out.append(form)
+        units.append(unit)
+    return "".join(out), units
+
+
+def units_only(stream: str) -> Iterable[Unit]:
+    """The parsed LUs of a generated stream (for counting usage)."""
+    for m in _TOKEN.finditer(stream):
+        if m.group("lu"):
+            yield parse_unit(m.group("lu"))

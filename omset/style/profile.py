@@ -1,0 +1,136 @@
+"""House-style profiles: which Nynorsk forms a publisher uses.
+
+A profile is a small TOML file::
+
+    name = "min-avis"
+    description = "Kva vi skriv"
+    infinitive = "e"                 # a | e | split (kløyvd infinitiv)
+    prefs = ["også_òg", "me_vi"]     # Apertium preferences switched on (omset prefs)
+
+    [lemma_prefs]                    # per lemma: preferences used instead of the global ones
+    komme = ["komme_kome"]           # kome/kjem/kom/kome for this verb only
+
+    [lemmas]                         # per lemma: forms to pick whenever Apertium offers them
+    bygge = ["bygge", "bygd"]
+
+Profiles decide where Apertium's generator still offers every allowed spelling, never
+by replacing strings in the output.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import OmsetError
+from .choose import Chooser
+
+INFINITIVES = ("a", "e", "split")
+DEFAULT_PROFILE = "nynorsk-news"
+
+
+class ProfileError(OmsetError, ValueError):
+    """A profile that cannot be used (unknown name, bad TOML, unknown preference)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A house style. ``prefs`` excludes the infinitive, which has its own field."""
+
+    name: str
+    description: str = ""
+    infinitive: str = "e"
+    prefs: frozenset[str] = frozenset()
+    lemma_prefs: dict[str, frozenset[str]] = field(default_factory=dict)
+    lemmas: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rules: str | None = None          # post-edit rule set shipped with the profile
+    source: str = ""                  # where it was loaded from
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        """All preferences switched on, the infinitive's included."""
+        extra = {"e": {"infa_infe"}, "split": {"kløyvd_inf"}, "a": set()}[self.infinitive]
+        return frozenset(self.prefs | extra)
+
+    def with_options(self, variant: str | None = None, prefs: Iterable[str] = ()) -> "Profile":
+        """This profile with an infinitive and extra preferences from the command line."""
+        extra = frozenset(prefs)
+        infinitive = self.infinitive if variant is None else variant
+        if not extra and infinitive == self.infinitive:
+            return self
+        return Profile(self.name, self.description, infinitive, self.prefs | extra,
+                       self.lemma_prefs, self.lemmas, self.rules, self.source)
+
+    def chooser(self) -> Chooser:
+        return Chooser(self.enabled, {k: frozenset(v) for k, v in self.lemma_prefs.items()},
+                       self.lemmas, self.name)
+
+    def validate(self, known: Iterable[str]) -> None:
+        known = set(known)
+        bad = sorted((self.prefs | set().union(*self.lemma_prefs.values(), set())) - known)
+        if bad:
+            raise ProfileError(f"profile {self.name!r}: unknown preference(s) {', '.join(bad)}; "
+                               f"`omset prefs` lists them")
+
+    def to_toml(self) -> str:
+        import tomli_w
+
+        doc: dict = {"name": self.name, "description": self.description,
+                     "infinitive": self.infinitive, "prefs": sorted(self.prefs)}
+        if self.rules:
+            doc["rules"] = self.rules
+        if self.lemma_prefs:
+            doc["lemma_prefs"] = {k: sorted(v) for k, v in sorted(self.lemma_prefs.items())}
+        if self.lemmas:
+            doc["lemmas"] = {k: list(v) for k, v in sorted(self.lemmas.items())}
+        return tomli_w.dumps(doc)
+
+
+def from_toml(text: str, source: str = "") -> Profile:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{source or 'profile'}: not valid TOML: {exc}") from None
+    infinitive = str(doc.get("infinitive", "e"))
+    if infinitive not in INFINITIVES:
+        raise ProfileError(f"{source or 'profile'}: infinitive must be a, e or split")
+
+    def words(v) -> tuple[str, ...]:
+        return tuple(w.lower() for w in ([v] if isinstance(v, str) else v))
+
+    return Profile(
+        name=str(doc.get("name") or Path(source).stem or "custom"),
+        description=str(doc.get("description", "")),
+        infinitive=infinitive,
+        prefs=frozenset(doc.get("prefs", [])),
+        lemma_prefs={k.lower(): frozenset(words(v)) for k, v in doc.get("lemma_prefs", {}).items()},
+        lemmas={k.lower(): words(v) for k, v in doc.get("lemmas", {}).items()},
+        rules=doc.get("rules"),
+        source=source,
+    )
+
+
+def builtin_names() -> list[str]:
+    files = resources.files("omset.style").joinpath("builtin")
+    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml"))
+
+
+def load(style: "str | Path | Profile | None") -> Profile:
+    """A profile by built-in name, by path to a TOML file, or as given."""
+    if isinstance(style, Profile):
+        return style
+    name = str(style or DEFAULT_PROFILE)
+    if name in builtin_names():
+        text = resources.files("omset.style").joinpath("builtin", f"{name}.toml").read_text("utf-8")
+        return from_toml(text, f"builtin:{name}")
+    path = Path(name)
+    if path.suffix == ".toml" or path.exists():
+        try:
+            return from_toml(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"cannot read profile {path}: {exc}") from None
+    raise ProfileError(f"unknown style {name!r}: built-in styles are "
+                       f"{', '.join(builtin_names())}, or give a path to a .toml file")
