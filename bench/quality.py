@@ -1,0 +1,188 @@
+"""Translation quality, nb→nn: plain Apertium vs omset configurations, in one run.
+
+    .venv/bin/python bench/quality.py [--limit N] [--system SPEC ...] [--out DIR] [--cache]
+
+Needs the third-party data in ../shared (not part of the repository; exits 2 without
+it). On norbench_npk_maalfrid.dev it reports corpus BLEU, chrF and TER (sacrebleu,
+default tokenizer) and the exact-match rate for
+
+* plain ``apertium -u nob-nno_e``, run as a CLI now, on all segments at once (joined by
+  blank lines so each is its own paragraph, split back, counts verified), and
+* each omset system (bench/systems.py: ``omset-core`` by default; ``--system NAME`` or
+  ``--system NAME=style:...,pref:...,variant:...``, repeatable).
+
+It also runs apertium_regression_tests.nb-nn.tsv through all of them: exact matches,
+and every pair plain Apertium gets right but a system gets wrong (there should be
+none). ``--cache`` reuses the Apertium CLI outputs stored in bench/out/ (keyed by input
+hash and Apertium versions) instead of recomputing them; the report says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sacrebleu
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from systems import DEFAULT, parse_spec  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = ROOT.parent / "shared"
+DEV = "data/parallel/norbench_npk_maalfrid.dev.nb-nn.tsv"
+REGRESSION = "data/parallel/apertium_regression_tests.nb-nn.tsv"
+CACHE_DIR = ROOT / "bench" / "out" / "apertium-cache"
+MODE = "nob-nno_e"
+
+
+def load_pairs(path: Path, limit: int | None = None) -> tuple[list[str], list[str]]:
+    src, ref = [], []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise SystemExit(f"error: {path}:{n}: expected 2 tab-separated columns")
+        src.append(parts[0])
+        ref.append(parts[1])
+        if limit and len(src) >= limit:
+            break
+    return src, ref
+
+
+def apertium_versions() -> str:
+    out = subprocess.run(["dpkg-query", "-W", "-f", "${Package}=${Version} ",
+                          "apertium", "apertium-nno-nob", "lttoolbox"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() or "unknown"
+
+
+def apertium_cli(segments: list[str]) -> list[str]:
+    """Plain ``apertium -u nob-nno_e`` on all segments in one process. Each segment is
+    a paragraph of its own (blank lines between), so Apertium cannot join two."""
+    if any("\n" in s for s in segments):
+        raise ValueError("segments must be single lines")
+    text = "\n\n".join(s.strip() for s in segments) + "\n"
+    run = subprocess.run(["apertium", "-u", MODE], input=text.encode("utf-8"),
+                         capture_output=True, check=True)
+    out = run.stdout.decode("utf-8").split("\n\n")
+    out = [o.strip() for o in out]
+    while out and out[-1] == "" and len(out) > len(segments):
+        out.pop()
+    if len(out) != len(segments):
+        raise RuntimeError(f"apertium returned {len(out)} segments for {len(segments)}")
+    # Empty inputs stay empty (their paragraph is just a blank line).
+    return out
+
+
+def baseline(segments: list[str], use_cache: bool, versions: str) -> tuple[list[str], str, float]:
+    """Apertium's outputs, how they were obtained, and the wall time spent."""
+    key = hashlib.sha256("\0".join([MODE, versions, *segments]).encode()).hexdigest()[:20]
+    cached = CACHE_DIR / f"{key}.txt"
+    if use_cache and cached.is_file():
+        out = cached.read_text(encoding="utf-8").split("\n")[:-1]
+        if len(out) == len(segments):
+            return out, f"loaded from cache {cached.relative_to(ROOT)}", 0.0
+    t0 = time.perf_counter()
+    out = apertium_cli(segments)
+    elapsed = time.perf_counter() - t0
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    cached.write_text("".join(o + "\n" for o in out), encoding="utf-8")
+    return out, f"computed now ({elapsed:.1f} s)", elapsed
+
+
+@dataclass
+class Scores:
+    bleu: float
+    chrf: float
+    ter: float
+    exact: float
+
+
+def score(hyp: list[str], ref: list[str]) -> Scores:
+    exact = sum(h.strip() == r.strip() for h, r in zip(hyp, ref)) / len(ref)
+    return Scores(sacrebleu.corpus_bleu(hyp, [ref]).score, sacrebleu.corpus_chrf(hyp, [ref]).score,
+                  sacrebleu.corpus_ter(hyp, [ref]).score, 100 * exact)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    ap.add_argument("--limit", type=int, default=None, help="first N dev segments only")
+    ap.add_argument("--system", action="append", default=None,
+                    help="NAME from bench/systems.py or NAME=style:..,pref:..,variant:.. "
+                         f"(repeatable; default: {' '.join(DEFAULT)})")
+    ap.add_argument("--out", type=Path, default=None, help="write every system's outputs here")
+    ap.add_argument("--cache", action="store_true",
+                    help="reuse cached Apertium CLI outputs from bench/out/ if present")
+    args = ap.parse_args(argv)
+    for rel in (DEV, REGRESSION):
+        if not (args.shared / rel).is_file():
+            print(f"error: {args.shared / rel} not found. This benchmark needs the "
+                  "third-party data folder ../shared (pass --shared DIR).", file=sys.stderr)
+            return 2
+    try:
+        systems = [parse_spec(s) for s in (args.system or DEFAULT)]
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    src, ref = load_pairs(args.shared / DEV, args.limit)
+    reg_src, reg_ref = load_pairs(args.shared / REGRESSION)
+    versions = apertium_versions()
+    base, how, base_time = baseline(src, args.cache, versions)
+    reg_base, reg_how, _ = baseline(reg_src, args.cache, versions)
+
+    outputs: dict[str, tuple[list[str], list[str], float]] = {"apertium": (base, reg_base, base_time)}
+    for name, factory in systems:
+        with factory() as translate:
+            t0 = time.perf_counter()
+            hyp = translate(src)
+            elapsed = time.perf_counter() - t0
+            reg_hyp = translate(reg_src)
+        if len(hyp) != len(src) or len(reg_hyp) != len(reg_src):
+            raise RuntimeError(f"{name}: wrong number of outputs")
+        outputs[name] = (hyp, reg_hyp, elapsed)
+
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, (hyp, reg_hyp, _) in outputs.items():
+            (args.out / f"{name}.dev.nn.txt").write_text("".join(h + "\n" for h in hyp), encoding="utf-8")
+            (args.out / f"{name}.regression.nn.txt").write_text(
+                "".join(h + "\n" for h in reg_hyp), encoding="utf-8")
+
+    reg_ok_base = {i for i, (h, r) in enumerate(zip(reg_base, reg_ref)) if h.strip() == r.strip()}
+    print(f"Dev: {len(src)} segments ({sum(len(s.split()) for s in src)} words) of {DEV}; "
+          f"regression: {len(reg_src)} pairs of {REGRESSION}.")
+    print(f"Apertium ({versions}), `apertium -u {MODE}`: dev baseline {how}; "
+          f"regression baseline {reg_how}.\n")
+    print("| system | BLEU | chrF | TER | exact | dev wall time | regression exact | "
+          "regressions vs Apertium | same output as Apertium (dev) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    lost_by_system: dict[str, list[int]] = {}
+    for name, (hyp, reg_hyp, elapsed) in outputs.items():
+        s = score(hyp, ref)
+        reg_ok = {i for i, (h, r) in enumerate(zip(reg_hyp, reg_ref)) if h.strip() == r.strip()}
+        lost = sorted(reg_ok_base - reg_ok)
+        lost_by_system[name] = lost
+        same = sum(h == b for h, b in zip(hyp, base)) / len(src)
+        t = f"{elapsed:.1f} s" if elapsed else "(cached)"
+        print(f"| {name} | {s.bleu:.2f} | {s.chrf:.2f} | {s.ter:.2f} | {s.exact:.2f} % | {t} | "
+              f"{len(reg_ok)}/{len(reg_src)} | {len(lost) if name != 'apertium' else '–'} | "
+              f"{100 * same:.2f} % |")
+    for name, lost in lost_by_system.items():
+        if name == "apertium" or not lost:
+            continue
+        print(f"\n{name}: {len(lost)} regression pair(s) plain Apertium gets right and it gets wrong:")
+        hyp = outputs[name][1]
+        for i in lost:
+            print(f"- {reg_src[i]}\n  expected: {reg_ref[i]}\n  got:      {hyp[i]}")
+    return 1 if any(lost for n, lost in lost_by_system.items() if n != "apertium") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""The omset configurations the quality benchmark (bench/quality.py) compares.
+
+A *system* turns a list of Bokmål segments into a list of Nynorsk segments, one output
+per input. To add one, add an entry to ``REGISTRY`` (a name and a factory returning a
+context manager that yields the callable), or describe an omset configuration on the
+command line: ``--system NAME=style:nynorsk-news,pref:også_òg,variant:a`` (the keys
+are the Translator's options, ``pref`` may repeat).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from omset import Translator  # noqa: E402
+
+System = Callable[[list[str]], list[str]]
+Factory = Callable[[], AbstractContextManager[System]]
+
+
+@contextmanager
+def translator_system(**options: object) -> Iterator[System]:
+    """An nb→nn omset Translator with these options, warmed up, closed afterwards."""
+    with Translator("nb", "nn", **options) as tr:  # type: ignore[arg-type]
+        tr.warm_up()
+        yield tr.translate_batch
+
+
+REGISTRY: dict[str, Factory] = {
+    # The engine alone: Apertium's own form choices (must equal `apertium -u nob-nno_e`).
+    "omset-core": lambda: translator_system(style="apertium"),
+    # What `omset translate` does by default: the nynorsk-news house style.
+    "omset-nynorsk-news": lambda: translator_system(style="nynorsk-news"),
+}
+DEFAULT = ["omset-core"]
+
+
+def parse_spec(spec: str) -> tuple[str, Factory]:
+    """``NAME=key:value,key:value`` → (name, factory); a bare ``NAME`` is looked up
+    in ``REGISTRY``."""
+    name, sep, opts = spec.partition("=")
+    name = name.strip()
+    if not sep:
+        if name not in REGISTRY:
+            raise ValueError(f"unknown system {name!r}; known: {', '.join(REGISTRY)} "
+                             "(or describe one as NAME=style:...,pref:...,variant:...)")
+        return name, REGISTRY[name]
+    options: dict[str, object] = {}
+    prefs: list[str] = []
+    for item in filter(None, (o.strip() for o in opts.split(","))):
+        key, colon, value = item.partition(":")
+        if not colon or key not in ("style", "variant", "pref"):
+            raise ValueError(f"bad option {item!r} in {spec!r}: use style:, variant: or pref:")
+        if key == "pref":
+            prefs.append(value)
+        else:
+            options[key] = value
+    if prefs:
+        options["prefs"] = tuple(prefs)
+    return name, lambda: translator_system(**options)
