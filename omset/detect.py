@@ -45,7 +45,7 @@ _NORWEGIAN_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzæøåéèêóòôüà
 
 # Decision thresholds, chosen on the dev split only (bench/detect.py prints the
 # numbers they were chosen from); see docs/benchmarks.md.
-FOREIGN_SHARE_UND = 0.3   # share of foreign-looking words at which we say "und"
+FOREIGN_SHARE_UND = 0.2   # share of foreign-looking words at which we say "und"
 MIN_FOREIGN_WORDS = 2     # ... but never on the strength of a single word
 MIN_EVIDENCE = 0.05       # |log-odds| below this is no evidence either way
 
@@ -240,8 +240,10 @@ class Detector:
         """The verdict from words and their analyses (separate so it can be tested)."""
         n = len(words)
         # Capitalised words are often names, unknown in any language: judge on the
-        # others, unless there are no others (headlines in capitals).
-        pool = [i for i, w in enumerate(words) if not w[:1].isupper()] or list(range(n))
+        # others, unless that leaves fewer than two (headlines in capitals).
+        pool = [i for i, w in enumerate(words) if not w[:1].isupper()]
+        if len(pool) < 2:
+            pool = list(range(n))
         foreign_n = sum(is_foreign(words[i], nb[i], nn[i]) for i in pool)
         foreign = foreign_n / len(pool)
         z = self.model.log_odds(features(words, nb, nn))

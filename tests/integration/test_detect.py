@@ -40,6 +40,8 @@ NEITHER = [
     "Please remember to bring your laptop and charger tomorrow.",
     "Vi åkte till landet i helgen och badade i sjön varje dag.",
     "Regeringen vill sänka skatten för pensionärer nästa år.",
+    "Vi købte en ny bil i sidste uge, men den kører allerede dårligt.",
+    "Han spurgte mig, hvad jeg lavede i weekenden.",
     "Der Hund läuft jeden Morgen schnell über die Straße.",
     "blorf snazzle quimp trabo dweezil fnork",
     "xkcd qwrt plmbz vrrk zzt",
