@@ -85,8 +85,9 @@ def test_decide_says_und_when_most_words_are_foreign():
     r = det.decide(words, unknown, unknown)
     assert r.language == "und" and r.foreign == 1.0
     # Names (capitalised) unknown to both analysers do not count as foreign.
-    words = ["Kari", "Nordmann", "ikke"]
-    r = _decider({"w:ikke": 2.0}).decide(words, [(), (), ("ikke<adv>",)], [(), (), ()])
+    words = ["Kari", "Nordmann", "kommer", "ikke"]
+    nb = [(), (), ("komme<vblex>",), ("ikke<adv>",)]
+    r = _decider({"w:ikke": 2.0}).decide(words, nb, [(), (), (), ()])
     assert r.language == "nb" and r.foreign == 0.0
 
 
