@@ -81,10 +81,16 @@ def translate(
     target: str = typer.Option("nn", "-t", "--target", help="Target language: nn or nb."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here, not to stdout."),
     lines: bool = typer.Option(False, "--lines", help="Every input line is one segment."),
-    variant: str = typer.Option("e", "--variant", help="Nynorsk infinitive: e (komme) or a (komma)."),
+    style: Optional[str] = typer.Option(None, "--style", help="House style: a built-in name (omset styles) or a .toml file; default nynorsk-news."),
+    variant: Optional[str] = typer.Option(None, "--variant", help="Nynorsk infinitive: e (komme), a (komma) or split; default: the style's."),
     pref: List[str] = typer.Option([], "--pref", help="Apertium preference (repeatable); see `omset prefs`."),
     mark_unknown: bool = typer.Option(False, "--mark-unknown", help="Mark unknown words with * # @."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Pipelines (default: CPU cores)."),
+    explain: bool = typer.Option(False, "--explain", help="Say on stderr which layer changed which word, and why."),
+    glossary: List[Path] = typer.Option([], "--glossary", "-g", help="Glossary file (TSV or TOML), repeatable."),
+    keep_quoted_titles: bool = typer.Option(False, "--keep-quoted-titles", help="Keep titles in «guillemets» as written."),
+    no_protect: bool = typer.Option(False, "--no-protect", help="Let Apertium see URLs, e-mail, handles, hashtags and code."),
+    no_rules: bool = typer.Option(False, "--no-rules", help="Skip the style's learned post-edit rules."),
 ) -> None:
     """Translate text files or standard input."""
     from .translator import Translator
@@ -112,11 +118,19 @@ def translate(
             if output:
                 output.write_bytes(b"")
             return
-        if variant not in ("a", "e"):
-            raise _fail("--variant must be a or e")
+        if variant not in (None, "a", "e", "split"):
+            raise _fail("--variant must be a, e or split")
         try:
-            tr = Translator(source, target, variant=variant, prefs=pref,  # type: ignore[arg-type]
-                            mark_unknown=mark_unknown, pool_size=workers)
+            from .glossary import Glossary
+
+            terms = Glossary()
+            for g in glossary:
+                terms = terms.merged(Glossary.load(g))
+            tr = Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
+                            prefs=pref, mark_unknown=mark_unknown, pool_size=workers,
+                            glossary=terms or None, protect=not no_protect,
+                            keep_quoted_titles=keep_quoted_titles,
+                            rules=False if no_rules else None)
         except EngineNotInstalled as exc:
             raise _fail(str(exc), 1)
         except (OmsetError, ValueError) as exc:
@@ -135,6 +149,9 @@ def translate(
                 sink = sys.stdout
             try:
                 for p in inputs:
+                    if explain:
+                        _explain(tr, p, sink, lines)
+                        continue
                     with p.open("rb") as f:
                         for chunk in tr.translate_lines(_lines(f, progress if show else None, task),
                                                         by_line=lines):
@@ -153,6 +170,89 @@ def translate(
     finally:
         for p in spooled:
             p.unlink(missing_ok=True)
+
+
+def _explain(tr, path: Path, sink, by_line: bool) -> None:
+    """Translate one file and report every change a layer made, on stderr."""
+    text = strip_controls(path.read_text(encoding="utf-8"))[0]
+    sink.write(tr.translate(text))
+    for seg in (s for texts in tr.translate_detailed([text]) for s in texts):
+        changed = [(t, c) for t in seg.tokens for c in t.changes]
+        if not changed:
+            continue
+        err.print(f"[bold]{seg.text}[/]", highlight=False)
+        for tok, ch in changed:
+            err.print(f"  {ch.before} → {ch.after}  [dim]({ch.layer}: {ch.reason})[/]",
+                      highlight=False)
+
+
+@app.command()
+def styles() -> None:
+    """List the built-in house-style profiles."""
+    from .style import builtin_names, load
+
+    table = Table("style", "infinitive", "preferences", "what it is", box=None)
+    for name in builtin_names():
+        prof = load(name)
+        table.add_row(name, prof.infinitive, ", ".join(sorted(prof.prefs)) or "-",
+                      prof.description)
+    Console().print(table)
+
+
+style_app = typer.Typer(help="Work with house-style profiles.", no_args_is_help=True)
+app.add_typer(style_app, name="style")
+
+
+@style_app.command("learn")
+def style_learn(
+    sample: Path = typer.Argument(..., help="Nynorsk text written in the house style (UTF-8)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Profile to write (.toml)."),
+    name: Optional[str] = typer.Option(None, "--name", help="Profile name (default: file stem)."),
+    description: str = typer.Option("", "--description"),
+    min_count: int = typer.Option(10, "--min-count", help="Evidence needed before a preference counts."),
+    parallel: Optional[Path] = typer.Option(None, "--parallel", help="Bokmål<TAB>Nynorsk pairs: test word-level preferences in context."),
+    sample_size: int = typer.Option(3000, "--parallel-sample", help="How many pairs --parallel uses."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the counts as a Markdown table."),
+) -> None:
+    """Infer a house-style profile from a sample of the house's own Nynorsk."""
+    from .style.learn import StyleLearner, check_on_parallel
+
+    try:
+        text = strip_controls(decode_utf8(sample.read_bytes()))[0]
+    except (OSError, InputError) as exc:
+        raise _fail(str(exc))
+    try:
+        with StyleLearner() as learner:
+            ev = learner.count(text.splitlines())
+    except EngineNotInstalled as exc:
+        raise _fail(str(exc), 1)
+    prof = ev.profile(name or output.stem, description, min_count)
+    checked: dict[str, tuple[int, int]] = {}
+    if parallel is not None:
+        rows = [l.split("\t") for l in parallel.read_text(encoding="utf-8").splitlines()]
+        pairs = [(r[0], r[1]) for r in rows if len(r) >= 2][:sample_size]
+        word_prefs = [p for p, t in ev.prefs.items()
+                      if ev.source.get(p) == "words" and t.total >= min_count]
+        checked = check_on_parallel(prof, word_prefs, pairs)
+        keep = {p for p, (b, w) in checked.items() if b > w}
+        prof = type(prof)(prof.name, prof.description, prof.infinitive,
+                          frozenset((prof.prefs - set(word_prefs)) | keep))
+    output.write_text(prof.to_toml(), encoding="utf-8")
+    table = Table("preference", "house form", "other form", "share", "evidence", "in context", box=None)
+    rows_out = []
+    for pref, on, off, share, src in ev.report():
+        ctx = f"+{checked[pref][0]}/-{checked[pref][1]}" if pref in checked else ""
+        mark = "✓" if pref in prof.enabled else ""
+        table.add_row(f"{pref} {mark}", str(on), str(off), f"{share:.2f}", src, ctx)
+        rows_out.append(f"| {pref} | {'on' if mark else 'off'} | {on} | {off} | {share:.2f} | {src} | {ctx} |")
+    err.print(table)
+    err.print(f"{ev.words} words; infinitive {prof.infinitive} "
+              f"(e-forms {ev.prefs['infa_infe'].on}, a-forms {ev.prefs['infa_infe'].off}); wrote {output}")
+    if report is not None:
+        report.write_text(
+            f"Counts behind profile `{prof.name}` ({ev.words} words of sample).\n\n"
+            "| preference | chosen | house form | other form | share | evidence | in context (+closer/-farther) |\n"
+            "|---|---|---:|---:|---:|---|---|\n" + "\n".join(rows_out) + "\n", encoding="utf-8")
 
 
 @app.command()

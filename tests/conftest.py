@@ -26,7 +26,16 @@ def apertium_installed() -> None:
 
 @pytest.fixture(scope="session")
 def nb_nn(apertium_installed):
-    """One warm nb→nn translator for the whole session."""
+    """One warm nb→nn translator with plain Apertium's choices (style "apertium")."""
+    from omset import Translator
+
+    with Translator("nb", "nn", style="apertium") as tr:
+        yield tr
+
+
+@pytest.fixture(scope="session")
+def news(apertium_installed):
+    """The default product configuration: style nynorsk-news with all its layers."""
     from omset import Translator
 
     with Translator("nb", "nn") as tr:

@@ -127,7 +127,10 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
                 if text:
                     out.append("".join(text))
                     text = []
-                out.append(parts[int(blank[1:-1])])
+                markup = parts[int(blank[1:-1])]
+                out.append(markup)
+                length += len(markup.text)  # type: ignore[union-attr]
+                dot_last = False
                 continue
             text.append(blank)
             length += len(blank)

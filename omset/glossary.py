@@ -1,0 +1,205 @@
+"""Glossaries: terms that always win, and terms never to translate.
+
+A glossary maps a source term to the target term the house wants (``fastlege →
+fastlækjar``), or to itself / nothing for a term to keep as written (a product name,
+``Arbeiderpartiet`` in a house that keeps party names). Files are TSV
+(``source<TAB>target``, an empty or missing target meaning *keep*; ``#`` starts a
+comment) or TOML (``[terms]`` table and a ``keep = [...]`` list).
+
+Matching is on whole words, ignoring case; the replacement takes the case pattern of
+the text it replaces (``Fastlege`` → ``Fastlækjar``, ``NAV`` stays as written when kept).
+A single-word term also matches its inflected forms (``fastlegen``): the form is
+analysed with Apertium's Bokmål analyser and the target term generated with the same
+tags; when Apertium cannot generate it, the source's ending is carried over.
+Matched terms travel through Apertium as protected spans, so no stage can change them.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .engine.stream import Markup, Part
+from .errors import OmsetError
+from .text.protect import Protected
+
+_INFLECTION = r"(?:ene|ane|ens|ets|en|et|er|ar|ne|ns|a|e|n|r|s|te|de|t)?"
+_LU = re.compile(r"\^((?:\\.|[^/$\\])*)/((?:\\.|[^$\\])*)\$")
+
+
+class GlossaryError(OmsetError, ValueError):
+    """A glossary file or mapping that cannot be used."""
+
+
+def match_case(found: str, source: str, target: str) -> str:
+    """``target`` with the case the text gave ``source``: as written when the text wrote
+    the term as the glossary does, else UPPER or Capitalised like the text."""
+    if found == source or found[:len(source)] == source:
+        return target
+    if found.isupper() and len(found) > 1 and not source.isupper():
+        return target.upper()
+    if found[:1].isupper() and source[:1].islower():
+        return target[:1].upper() + target[1:]
+    return target
+
+
+@dataclass
+class Glossary:
+    """source term (as written) → target term ('' means keep the source as written)."""
+
+    terms: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._compiled: re.Pattern[str] | None = None
+        self._lookup = {k.lower(): v for k, v in self.terms.items()}
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    # -- loading -----------------------------------------------------------------------
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, str | None] | Iterable[str]) -> "Glossary":
+        if isinstance(mapping, Mapping):
+            items = {str(k).strip(): (str(v).strip() if v else "") for k, v in mapping.items()}
+        else:
+            items = {str(k).strip(): "" for k in mapping}
+        bad = [k for k in items if not k]
+        if bad:
+            raise GlossaryError("a glossary term is empty")
+        return cls(items)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Glossary":
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GlossaryError(f"cannot read glossary {path}: {exc}") from None
+        if path.suffix.lower() == ".toml":
+            try:
+                doc = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as exc:
+                raise GlossaryError(f"{path}: not valid TOML: {exc}") from None
+            terms = {str(k): str(v) for k, v in doc.get("terms", {}).items()}
+            terms.update({str(k): "" for k in doc.get("keep", [])})
+            return cls.from_mapping(terms)
+        terms = {}
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cols = line.rstrip("\r").split("\t")
+            if not cols[0].strip():
+                raise GlossaryError(f"{path}:{n}: no source term")
+            terms[cols[0].strip()] = cols[1].strip() if len(cols) > 1 else ""
+        return cls.from_mapping(terms)
+
+    def merged(self, other: "Glossary | None") -> "Glossary":
+        """This glossary with ``other``'s terms added (``other`` wins)."""
+        if not other:
+            return self
+        return Glossary({**self.terms, **other.terms})
+
+    # -- matching ----------------------------------------------------------------------
+    def _pattern(self) -> re.Pattern[str]:
+        with self._lock:
+            if self._compiled is None:
+                alts = []
+                for term in sorted(self.terms, key=len, reverse=True):
+                    esc = re.escape(term).replace(r"\ ", r"\s+")
+                    single = " " not in term and self.terms[term] not in ("", term)
+                    alts.append(esc + (_INFLECTION if single else ""))
+                self._compiled = re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])",
+                                            re.IGNORECASE)
+            return self._compiled
+
+    def _entry(self, found: str) -> tuple[str, str] | None:
+        """(source term, target) for a matched text, exact or inflected."""
+        key = re.sub(r"\s+", " ", found).lower()
+        if key in self._lookup:
+            return next(k for k in self.terms if k.lower() == key), self._lookup[key]
+        for k, v in self.terms.items():
+            if " " not in k and key.startswith(k.lower()):
+                return k, v
+        return None
+
+    def apply(self, parts: Sequence[Part], inflect=None) -> list[Part]:
+        """Cut glossary terms out of the text parts of a segment as protected spans.
+
+        ``inflect(found, source_term, target_term) -> str`` produces the target form of
+        an inflected match; without it the source's ending is carried over.
+        """
+        if not self.terms:
+            return list(parts)
+        pattern = self._pattern()
+        out: list[Part] = []
+        for part in parts:
+            if isinstance(part, Markup):
+                out.append(part)
+                continue
+            pos = 0
+            for m in pattern.finditer(part):
+                entry = self._entry(m.group())
+                if entry is None:
+                    continue
+                source, target = entry
+                found = m.group()
+                if not target or target == source:
+                    replacement = found
+                elif found.lower() == source.lower() or " " in source:
+                    replacement = match_case(found, source, target)
+                else:
+                    form = inflect(found, source, target) if inflect else None
+                    replacement = match_case(found, source, form or target + found[len(source):])
+                if m.start() > pos:
+                    out.append(part[pos:m.start()])
+                out.append(Protected(replacement, "glossary", found))
+                pos = m.end()
+            if pos < len(part):
+                out.append(part[pos:])
+        return out
+
+
+class Inflector:
+    """Inflects a glossary target like the matched source word, with Apertium."""
+
+    def __init__(self) -> None:
+        from .engine.modes import data_dir
+        from .engine.pipeline import Pipeline
+
+        base = data_dir() / "apertium-nno-nob"
+        self._analyse = Pipeline(f"lt-proc -z -w -e '{base / 'nob-nno.automorf.bin'}'")
+        self._generate = Pipeline(f"lt-proc -z -g '{base / 'nob-nno.autogen.bin'}'")
+        self._cache: dict[tuple[str, str, str], str | None] = {}
+
+    def __call__(self, found: str, source: str, target: str) -> str | None:
+        from .engine.stream import escape
+
+        key = (found.lower(), source.lower(), target)
+        if key in self._cache:
+            return self._cache[key]
+        result = None
+        analysed = self._analyse.submit(escape(found.lower()), 10).result()
+        m = _LU.search(analysed)
+        if m:
+            for reading in m.group(2).split("/"):
+                lemma, _, tags = reading.partition("<")
+                if lemma.lower() == source.lower() and tags:
+                    gen = self._generate.submit(f"^{escape(target)}<{tags}$", 10).result()
+                    gen = gen.replace("\0", "").strip()
+                    if gen and not gen.startswith(("#", "@", "*")) and "<" not in gen:
+                        result = re.sub(r"\\(.)", r"\1", gen)
+                        break
+        self._cache[key] = result
+        return result
+
+    def close(self) -> None:
+        self._analyse.close()
+        self._generate.close()
