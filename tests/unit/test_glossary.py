@@ -1,0 +1,49 @@
+import pytest
+
+from omset.glossary import Glossary, GlossaryError, match_case
+from omset.text.protect import Protected
+
+
+def protected(parts):
+    return [(p.original, p.text) for p in parts if isinstance(p, Protected)]
+
+
+def test_exact_terms_multiword_and_keep():
+    g = Glossary.from_mapping({"fastlege": "fastlækjar", "Norsk Tipping": "", "NAV": "Nav"})
+    parts = g.apply(["Fastlege og norsk  tipping, NAV og NAVs kontor."])
+    assert protected(parts) == [("Fastlege", "Fastlækjar"), ("norsk  tipping", "norsk  tipping"),
+                                ("NAV", "Nav"), ("NAVs", "Navs")]
+
+
+def test_inflected_single_word_uses_inflector_or_carries_the_ending():
+    g = Glossary.from_mapping({"bil": "motorvogn"})
+    calls = []
+
+    def inflect(found, source, target):
+        calls.append(found)
+        return None if found == "bilene" else "motorvogna"
+
+    parts = g.apply(["Bilen og bilene, men ikke bilist."], inflect)
+    assert protected(parts) == [("Bilen", "Motorvogna"), ("bilene", "motorvognene")]
+    assert calls == ["Bilen", "bilene"]
+
+
+def test_case_follows_the_text():
+    assert match_case("Fastlege", "fastlege", "fastlækjar") == "Fastlækjar"
+    assert match_case("FASTLEGE", "fastlege", "fastlækjar") == "FASTLÆKJAR"
+    assert match_case("NAV", "NAV", "Nav") == "Nav"
+
+
+def test_files(tmp_path):
+    tsv = tmp_path / "g.tsv"
+    tsv.write_text("# kommentar\nfastlege\tfastlækjar\nArbeiderpartiet\n", encoding="utf-8")
+    assert Glossary.load(tsv).terms == {"fastlege": "fastlækjar", "Arbeiderpartiet": ""}
+    toml = tmp_path / "g.toml"
+    toml.write_text('keep = ["NRK"]\n[terms]\nbil = "motorvogn"\n', encoding="utf-8")
+    assert Glossary.load(toml).terms == {"bil": "motorvogn", "NRK": ""}
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[terms\n", encoding="utf-8")
+    with pytest.raises(GlossaryError):
+        Glossary.load(bad)
+    with pytest.raises(GlossaryError):
+        Glossary.load(tmp_path / "missing.tsv")
