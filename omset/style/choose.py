@@ -64,8 +64,8 @@ class Unit:
 class Chooser:
     """The decisions of a style profile, in the shape the chooser needs.
 
-    ``prefs``: preferences switched on everywhere. ``lemma_prefs``: per target lemma, the
-    preferences to use *instead* of the global ones for the tags that lemma offers.
+    ``prefs``: preferences switched on everywhere. ``lemma_prefs``: per target lemma,
+    preferences switched on for that lemma only (``-name`` switches a global one off).
     ``lemma_forms``: per target lemma, forms to pick whenever they are offered.
     ``base_prefs``: what plain Apertium (nob-nno_e) switches on, to tell which choices
     are the profile's own.
@@ -95,8 +95,10 @@ class Chooser:
             unit.reason = f"profile {self.name}: {', '.join(diff) or 'preference'}"
         lemma = unit.lemma.lower()
         if lemma in self.lemma_prefs:
-            offered = set().union(*(f.prefs for f in unit.forms))
-            enabled = frozenset((self.prefs - offered) | self.lemma_prefs[lemma])
+            wanted_prefs = self.lemma_prefs[lemma]
+            off = {p[1:] for p in wanted_prefs if p.startswith("-")}
+            on = {p for p in wanted_prefs if not p.startswith("-")}
+            enabled = frozenset((self.prefs - off) | on)
             pick = self._pick(unit, enabled)
             if pick != unit.chosen:
                 unit.chosen = pick

@@ -7,8 +7,9 @@ A profile is a small TOML file::
     infinitive = "e"                 # a | e | split (kløyvd infinitiv)
     prefs = ["også_òg", "me_vi"]     # Apertium preferences switched on (omset prefs)
 
-    [lemma_prefs]                    # per lemma: preferences used instead of the global ones
-    komme = ["komme_kome"]           # kome/kjem/kom/kome for this verb only
+    [lemma_prefs]                    # per lemma: preferences on (or "-name": off) for it only
+    komme = ["komme_kome"]           # kome for this verb only
+    bli = ["-vart_blei"]             # vart here even if the profile says blei
 
     [lemmas]                         # per lemma: forms to pick whenever Apertium offers them
     bygge = ["bygge", "bygd"]
@@ -70,7 +71,8 @@ class Profile:
 
     def validate(self, known: Iterable[str]) -> None:
         known = set(known)
-        bad = sorted((self.prefs | set().union(*self.lemma_prefs.values(), set())) - known)
+        per_lemma = {p.lstrip("-") for v in self.lemma_prefs.values() for p in v}
+        bad = sorted((self.prefs | per_lemma) - known)
         if bad:
             raise ProfileError(f"profile {self.name!r}: unknown preference(s) {', '.join(bad)}; "
                                f"`omset prefs` lists them")
