@@ -106,6 +106,9 @@ class Translator:
             self._post = None
         self._setvar = f"[<STREAMCMD:SETVAR:{','.join(sorted(enabled))}>]" if enabled else ""
         self.rules = load_rules(self.profile, rules)
+        names = load_names(self.profile) if protect else None
+        if names:
+            self.glossary = names.merged(self.glossary)
 
     # -- introspection ------------------------------------------------------------------
     @staticmethod
@@ -449,3 +452,13 @@ def load_rules(profile: Profile | None, rules: "str | Path | bool | None"):
     from .postedit import RuleSet
 
     return RuleSet.load(path)
+
+
+def load_names(profile: Profile | None) -> Glossary | None:
+    """The profile's keep-list of names (a do-not-translate glossary), if it ships one."""
+    if profile is None or not profile.names:
+        return None
+    from importlib import resources
+
+    path = resources.files("omset").joinpath("data", "names", profile.names)
+    return Glossary.load(str(path)) if path.is_file() else None

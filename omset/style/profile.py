@@ -49,6 +49,7 @@ class Profile:
     lemmas: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: str | None = None          # post-edit rule set shipped with the profile
     source: str = ""                  # where it was loaded from
+    names: str | None = None          # keep-list of names shipped with the profile (data/names/)
 
     @property
     def enabled(self) -> frozenset[str]:
@@ -63,7 +64,7 @@ class Profile:
         if not extra and infinitive == self.infinitive:
             return self
         return Profile(self.name, self.description, infinitive, self.prefs | extra,
-                       self.lemma_prefs, self.lemmas, self.rules, self.source)
+                       self.lemma_prefs, self.lemmas, self.rules, self.source, self.names)
 
     def chooser(self) -> Chooser:
         return Chooser(self.enabled, {k: frozenset(v) for k, v in self.lemma_prefs.items()},
@@ -84,6 +85,8 @@ class Profile:
                      "infinitive": self.infinitive, "prefs": sorted(self.prefs)}
         if self.rules:
             doc["rules"] = self.rules
+        if self.names:
+            doc["names"] = self.names
         if self.lemma_prefs:
             doc["lemma_prefs"] = {k: sorted(v) for k, v in sorted(self.lemma_prefs.items())}
         if self.lemmas:
@@ -112,6 +115,7 @@ def from_toml(text: str, source: str = "") -> Profile:
         lemmas={k.lower(): words(v) for k, v in doc.get("lemmas", {}).items()},
         rules=doc.get("rules"),
         source=source,
+        names=doc.get("names"),
     )
 
 

@@ -1,0 +1,16 @@
+from omset.learn.names import capitalised_mid_sentence, learn
+
+
+def test_capitalised_words_in_mid_sentence_only():
+    text = "Han jobber i Posten. Det sa Ola til NRK. – Vi kommer, sier Kari."
+    assert capitalised_mid_sentence(text) == ["Posten", "Ola", "Kari"]
+
+
+def test_learn_keeps_words_the_references_keep():
+    pairs = [("Hun jobber i Posten nå.", "Ho jobbar i Posten no."),
+             ("Han ringte Posten i går.", "Han ringde Posten i går."),
+             ("Vi så Kvinnen i går.", "Vi såg Kvinna i går."),
+             ("De møtte Kvinnen der.", "Dei møtte Kvinna der.")]
+    outputs = ["Ho jobbar i Posta no.", "Han ringde Posta i går.",
+               "Vi såg Kvinna i går.", "Dei møtte Kvinna der."]
+    assert learn(pairs, outputs, min_count=2) == {"Posten": (2, 0)}
