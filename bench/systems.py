@@ -32,8 +32,11 @@ def translator_system(**options: object) -> Iterator[System]:
 
 REGISTRY: dict[str, Factory] = {
     # The engine alone: Apertium's own form choices (must equal `apertium -u nob-nno_e`).
-    "omset-core": lambda: translator_system(style="apertium"),
-    # What `omset translate` does by default: the nynorsk-news house style.
+    "omset-core": lambda: translator_system(style="apertium", protect=False, rules=False),
+    # Layer by layer, so the gain of each is visible:
+    "+profile": lambda: translator_system(style="nynorsk-news", protect=False, rules=False),
+    "+protection": lambda: translator_system(style="nynorsk-news", rules=False),
+    # What `omset translate` does by default: the nynorsk-news house style, all layers.
     "omset-nynorsk-news": lambda: translator_system(style="nynorsk-news"),
 }
 DEFAULT = ["omset-core"]
