@@ -290,6 +290,34 @@ def detect(file: Optional[Path] = typer.Argument(None, help="Input file (default
     typer.echo(f"{result.language}\t{result.confidence:.2f}")
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8080, "--port", help="Port to listen on."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Pipelines per direction (default: CPU cores)."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds a request may take (then 504)."),
+    max_body: int = typer.Option(10 * 1024 * 1024, "--max-body", help="Largest request body in bytes (then 413)."),
+    api_key_file: Optional[Path] = typer.Option(None, "--api-key-file", help="Require one of these keys (one per line)."),
+    cors_origin: List[str] = typer.Option([], "--cors-origin", help="Origin allowed to call the API from a browser (repeatable; * for any)."),
+    style: Optional[str] = typer.Option(None, "--style", help="Default nb→nn style (a built-in name)."),
+    log_level: str = typer.Option("info", "--log-level"),
+) -> None:
+    """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
+    from .server import Settings, read_api_keys, run
+
+    try:
+        keys = read_api_keys(api_key_file) if api_key_file else frozenset()
+    except (OSError, ValueError) as exc:
+        raise _fail(f"--api-key-file: {exc}")
+    settings = Settings(host=host, port=port, workers=workers, timeout=timeout,
+                        max_body=max_body, api_keys=keys, cors_origins=tuple(cors_origin),
+                        style=style)
+    if not keys and not settings.loopback:
+        err.print(f"omset: warning: serving on {host} without API keys (--api-key-file)",
+                  highlight=False)
+    run(settings, log_level=log_level)
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 
