@@ -12,7 +12,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
@@ -70,7 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(compat.router)
-    service.metrics.routes = frozenset(r.path for r in app.routes if isinstance(r, Route))
+    service.metrics.routes = frozenset(
+        [r.path for r in api.router.routes + compat.router.routes]  # type: ignore[attr-defined]
+        + ["/docs", "/openapi.json"])
     web = _web_dir()
     if settings.web and web is not None:
         app.mount("/", StaticFiles(directory=str(web), html=True), name="web")

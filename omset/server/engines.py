@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 
 from ..detect import Detector
 from ..engine import Pool
+from ..languages import direction
 from ..translator import Translator
 
 ConfigKey = tuple[str, str, "str | None", "str | None", tuple[str, ...], bool]
@@ -42,6 +43,7 @@ class Engines:
         Raises what :class:`Translator` raises for bad options (UnsupportedLanguage,
         ProfileError, ValueError).
         """
+        source, target = direction(source, target)  # nob/nno/no… → one key, one pool
         if target != "nn":
             style, variant = None, None
         elif style is None:

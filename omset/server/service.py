@@ -34,11 +34,13 @@ class Service:
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="omset-req")
         self.metrics = Metrics(self.engines.restarts)
 
-    async def run(self, family: Family, fn, *args: Any, **kwargs: Any):
-        """Run blocking engine work with the request deadline; omset errors → ApiError."""
+    async def run(self, family: Family, fn, *args: Any, deadline: float | None = None,
+                  **kwargs: Any):
+        """Run blocking engine work with the request deadline (default: the settings'
+        timeout); omset errors → ApiError."""
         try:
-            return await run_blocking(self.executor, self.settings.timeout, family,
-                                      fn, *args, **kwargs)
+            return await run_blocking(self.executor, deadline or self.settings.timeout,
+                                      family, fn, *args, **kwargs)
         except ApiError:
             raise
         except EngineTimeout as exc:
@@ -60,8 +62,11 @@ class Service:
                                     f"{', '.join(builtin_names())}", family)
         if variant not in (None, "a", "e", "split"):
             raise ApiError(400, "variant must be a, e or split", family)
+        # Creating a configuration (a profile; the first time, a pool) is bounded work,
+        # not translation: it gets its own, generous deadline.
         return await self.run(family, self.engines.translator, source, target, style=style,
-                              variant=variant, prefs=prefs, mark_unknown=mark_unknown)
+                              variant=variant, prefs=prefs, mark_unknown=mark_unknown,
+                              deadline=max(self.settings.timeout, 60.0))
 
     async def translate(self, family: Family, tr: Translator, texts: Sequence[str], *,
                         fmt: str = "text", detailed: bool = False,
@@ -85,7 +90,7 @@ class Service:
 
     async def detect(self, family: Family, texts: Sequence[str]):
         clean = [strip_controls(check_text(t, family))[0] for t in texts]
-        det = await self.run(family, self.engines.detector)
+        det = await self.run(family, self.engines.detector, deadline=max(self.settings.timeout, 60.0))
         return await self.run(family, det.detect_batch, clean)
 
     def close(self) -> None:
