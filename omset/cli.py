@@ -200,7 +200,7 @@ def _translator(*, source: str, target: str, style: Optional[str], variant: Opti
 
 def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **opts) -> None:
     """Translate one document (HTML, DOCX, PO …) whole; the output appears only on success."""
-    from .formats import FormatError, Options, translate_document
+    from .formats import FormatError, Options, translate_document, write_atomic
 
     options = Options(fuzzy=fuzzy)
     size = path.stat().st_size
@@ -219,14 +219,7 @@ def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **o
         sys.stdout.buffer.write(out)
         sys.stdout.buffer.flush()
         return
-    fd, name = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(out)
-        os.replace(name, output)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    write_atomic(output, out)
 
 
 def _explain(tr, path: Path, sink, by_line: bool) -> None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..translator import Translator
 
 __all__ = ["FormatError", "Limits", "Options", "FORMATS", "EXTENSIONS", "detect_format",
-           "translate_document", "media_type"]
+           "translate_document", "translate_file", "write_atomic", "media_type"]
 
 
 class FormatError(InputError):
@@ -149,9 +149,6 @@ def translate_document(data: bytes, fmt: str, translator: "Translator", *,
 def translate_file(src: Path, dst: Path, translator: "Translator", *, fmt: str | None = None,
                    options: Options | None = None) -> None:
     """Translate ``src`` into ``dst``; ``dst`` appears only when all of it succeeded."""
-    import os
-    import tempfile
-
     fmt = detect_format(src, fmt)
     options = options or Options()
     size = src.stat().st_size
@@ -159,10 +156,19 @@ def translate_file(src: Path, dst: Path, translator: "Translator", *, fmt: str |
         raise FormatError(f"{src} is {size} bytes, more than the limit of "
                           f"{options.limits.max_input_bytes}")
     out = translate_document(src.read_bytes(), fmt, translator, options=options)
+    write_atomic(dst, out)
+
+
+def write_atomic(dst: Path, data: bytes) -> None:
+    """Write ``data`` to ``dst`` through a temporary file beside it: ``dst`` is either the
+    old file or the complete new one, never half-written."""
+    import os
+    import tempfile
+
     fd, name = tempfile.mkstemp(dir=dst.parent if str(dst.parent) else ".", prefix=f".{dst.name}.")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(out)
+            f.write(data)
         os.replace(name, dst)
     except BaseException:
         Path(name).unlink(missing_ok=True)
