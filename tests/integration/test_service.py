@@ -486,3 +486,19 @@ def test_markup_formats_match_library(client, news, fmt, text):
     else:
         assert r.status_code == 200, r.text
         assert r.json()["translations"][0]["text"] == expected
+
+
+def test_share_engine_borrows_pipelines(news):
+    from omset import Translator
+
+    text = "Hun kommer også hjem."
+    with Translator("nb", "nn", style="skule", share_engine=news) as borrower:
+        assert borrower.pool is news.pool and borrower.pools == news.pools
+        with Translator("nb", "nn", style="skule") as own:
+            assert own.pool is not news.pool
+            assert borrower.translate(text) == own.translate(text)
+    assert news.translate(text)  # closing the borrower left the pipelines running
+    with pytest.raises(ValueError):
+        Translator("nn", "nb", share_engine=news)
+    with pytest.raises(ValueError):
+        Translator("nb", "nn", mark_unknown=True, share_engine=news)
