@@ -70,13 +70,14 @@ class Service:
 
     async def translate(self, family: Family, tr: Translator, texts: Sequence[str], *,
                         fmt: str = "text", detailed: bool = False,
-                        glossary: Mapping[str, str] | None = None
+                        glossary: Mapping[str, str] | None = None, field: str = "text"
                         ) -> list[tuple[str, list[Segment] | None]]:
-        """Translate texts; with ``detailed`` also their segments (one engine pass)."""
+        """Translate texts; with ``detailed`` also their segments (one engine pass).
+        ``field`` names the texts in error messages (``q`` for the compatible APIs)."""
         if fmt not in FORMATS:
             raise ApiError(400, f"format must be one of {', '.join(FORMATS)}, not {fmt!r}",
                            family)
-        clean = [strip_controls(check_text(t, family))[0] for t in texts]
+        clean = [strip_controls(check_text(t, family, field))[0] for t in texts]
         terms = _glossary(glossary, family)
         self.metrics.words.labels(tr.source, tr.target).inc(sum(len(t.split()) for t in clean))
         limit = self.deadline(sum(len(t) for t in clean))
@@ -104,8 +105,8 @@ class Service:
         second per 20 kB so a long document is not cut off like a stuck sentence."""
         return self.settings.timeout + size / 20_000
 
-    async def detect(self, family: Family, texts: Sequence[str]):
-        clean = [strip_controls(check_text(t, family))[0] for t in texts]
+    async def detect(self, family: Family, texts: Sequence[str], field: str = "text"):
+        clean = [strip_controls(check_text(t, family, field))[0] for t in texts]
         det = await self.run(family, self.engines.detector, deadline=max(self.settings.timeout, 60.0))
         return await self.run(family, det.detect_batch, clean)
 

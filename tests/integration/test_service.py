@@ -502,3 +502,15 @@ def test_share_engine_borrows_pipelines(news):
         Translator("nn", "nb", share_engine=news)
     with pytest.raises(ValueError):
         Translator("nb", "nn", mark_unknown=True, share_engine=news)
+
+
+def test_hostile_json_is_400_not_500(client):
+    deep = b"[" * 100_000
+    for path in ("/v1/translate", "/translate", "/detect", "/v1/detect"):
+        r = client.post(path, content=deep, headers={"content-type": "application/json"})
+        assert r.status_code == 400, (path, r.text)
+        assert "error" in r.json()
+    r = _post(client, "/translate", {"q": ["ok", 5], "source": "nb", "target": "nn"})
+    assert r.status_code == 400 and r.json() == {"error": "q must be a string"}
+    r = _post(client, "/translate", {"q": "x", "source": ["nb"], "target": "nn"})
+    assert r.status_code == 400 and set(r.json()) == {"error"}
