@@ -491,10 +491,11 @@ def test_markup_formats_match_library(client, news, fmt, text):
 def test_share_engine_borrows_pipelines(news):
     from omset import Translator
 
-    text = "Hun kommer også hjem."
-    with Translator("nb", "nn", style="skule", share_engine=news) as borrower:
+    text = "Hun kommer også hjem med bilene."
+    terms = {"bil": "køyretøy"}  # inflected by the shared engine's inflector
+    with Translator("nb", "nn", style="skule", glossary=terms, share_engine=news) as borrower:
         assert borrower.pool is news.pool and borrower.pools == news.pools
-        with Translator("nb", "nn", style="skule") as own:
+        with Translator("nb", "nn", style="skule", glossary=terms) as own:
             assert own.pool is not news.pool
             assert borrower.translate(text) == own.translate(text)
     assert news.translate(text)  # closing the borrower left the pipelines running
