@@ -4,7 +4,9 @@ Both servers get the same requests — APy's own `GET /translate?langpair=nob|nn
 &markUnknown=no`, which omset also answers — from 16 concurrent clients for a fixed time,
 in alternating rounds (so a change in the machine's load hits both). Texts are the
 Bokmål side of NorBench's dev split, read in place: single sentences and paragraphs of
-four. Reported: requests/s, words/s, p50/p99 latency, errors, and omset/APy ratios.
+four. Reported: requests/s, words/s, p50/p99 latency, errors, the CPU time each server
+(with all its pipeline processes) spent per 1000 words — the figure that does not depend
+on how loaded the machine is — and omset/APy ratios.
 
     .venv/bin/python bench/service.py                     # 2 rounds × 30 s each
     .venv/bin/python bench/service.py --seconds 10 --rounds 1
@@ -101,6 +103,31 @@ def start_apy(workers: int) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}/translate"
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by a process and all its descendants (live ones, plus the
+    reaped children each has waited for): the server's whole cost, pipelines included."""
+    parent: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        parent[pid] = int(fields[1])
+        times[pid] = sum(int(x) for x in fields[11:15]) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(p for p, pp in parent.items() if pp == pid)
+    return total
+
+
 @dataclass
 class Run:
     name: str
@@ -108,6 +135,11 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     words: int = 0
     errors: int = 0
+    cpu: float = 0.0  # CPU seconds the server (with its pipelines) used
+
+    @property
+    def cpu_per_kword(self) -> float:
+        return 1000 * self.cpu / self.words if self.words else float("nan")
 
     @property
     def rps(self) -> float:
@@ -156,11 +188,13 @@ async def drive(url: str, texts: list[str], clients: int, seconds: float, run: R
         run.seconds = time.monotonic() - t0
 
 
-def measure(name: str, url: str, texts: list[str], clients: int, seconds: float,
+def measure(name: str, url: str, pid: int, texts: list[str], clients: int, seconds: float,
             warmup: float) -> Run:
     asyncio.run(drive(url, texts, clients, warmup, Run("warm-up")))
     run = Run(name)
+    cpu0 = tree_cpu(pid)
     asyncio.run(drive(url, texts, clients, seconds, run))
+    run.cpu = tree_cpu(pid) - cpu0
     return run
 
 
@@ -171,6 +205,7 @@ def merge(name: str, runs: list[Run]) -> Run:
         out.latencies += r.latencies
         out.words += r.words
         out.errors += r.errors
+        out.cpu += r.cpu
     return out
 
 
@@ -196,15 +231,16 @@ def main() -> None:
         wait_up(apy_url, apy_proc)
         results: dict[str, list[Run]] = {"omset": [], "apy": []}
         for rnd in range(args.rounds):
-            order = [("omset", omset_url), ("apy", apy_url)]
+            order = [("omset", omset_url, omset_proc.pid), ("apy", apy_url, apy_proc.pid)]
             if rnd % 2:
                 order.reverse()
-            for name, url in order:
-                r = measure(name, url, texts, args.clients, args.seconds, args.warmup)
+            for name, url, pid in order:
+                r = measure(name, url, pid, texts, args.clients, args.seconds, args.warmup)
                 results[name].append(r)
                 print(f"round {rnd + 1} {name:6s} {r.rps:7.1f} req/s {r.wps:8.0f} words/s "
                       f"p50 {r.pct(50) * 1000:7.1f} ms  p99 {r.pct(99) * 1000:7.1f} ms  "
-                      f"errors {r.errors}  load {os.getloadavg()[0]:.1f}", flush=True)
+                      f"cpu {r.cpu_per_kword:5.2f} s/1000 words  errors {r.errors}  "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         for p in procs:
             p.terminate()
@@ -216,13 +252,15 @@ def main() -> None:
     o, a = merge("omset", results["omset"]), merge("apy", results["apy"])
     load_after = os.getloadavg()
     print()
-    print(f"| server | requests | req/s | words/s | p50 ms | p99 ms | errors |")
-    print(f"|---|---:|---:|---:|---:|---:|---:|")
+    print("| server | requests | req/s | words/s | p50 ms | p99 ms | CPU s / 1000 words | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in (o, a):
         print(f"| {r.name} | {len(r.latencies)} | {r.rps:.1f} | {r.wps:.0f} | "
-              f"{r.pct(50) * 1000:.1f} | {r.pct(99) * 1000:.1f} | {r.errors} |")
+              f"{r.pct(50) * 1000:.1f} | {r.pct(99) * 1000:.1f} | {r.cpu_per_kword:.2f} | "
+              f"{r.errors} |")
     print(f"\nthroughput ratio omset/APy: {o.rps / a.rps:.2f}×; "
-          f"p99 ratio omset/APy: {o.pct(99) / a.pct(99):.2f}")
+          f"p99 ratio omset/APy: {o.pct(99) / a.pct(99):.2f}; "
+          f"CPU per word omset/APy: {o.cpu_per_kword / a.cpu_per_kword:.2f}")
     print(f"load average before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, "
           f"after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}; "
           f"{os.cpu_count()} cores")
