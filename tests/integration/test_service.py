@@ -515,3 +515,35 @@ def test_hostile_json_is_400_not_500(client):
     assert r.status_code == 400 and r.json() == {"error": "q must be a string"}
     r = _post(client, "/translate", {"q": "x", "source": ["nb"], "target": "nn"})
     assert r.status_code == 400 and set(r.json()) == {"error"}
+
+
+def test_event_loop_free_while_translating(client, base):
+    """A long translation runs on the thread pool: other requests are answered meanwhile."""
+    long_text = "\n\n".join(f"Avsnitt {i}: Regjeringen vil senke skattene for bedrifter "
+                            f"som investerer i ny teknologi, sa statsministeren." for i in range(120))
+    done = threading.Event()
+    result: dict = {}
+
+    def slow() -> None:
+        with httpx.Client(base_url=base, timeout=300) as c:
+            result["r"] = c.post("/v1/translate", json={"text": long_text, "detailed": False})
+        done.set()
+
+    t = threading.Thread(target=slow)
+    t.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    quick = client.get("/v1/languages")
+    elapsed = time.monotonic() - started
+    still_running = not done.is_set()
+    t.join(timeout=300)
+    assert quick.status_code == 200
+    assert still_running, "the long request finished too fast to show anything"
+    assert elapsed < 5
+    assert result["r"].status_code == 200
+
+
+def test_healthz_503_when_pipelines_do_not_answer(strict):
+    r = httpx.get(strict + "/healthz", timeout=60)
+    assert r.status_code == 503
+    assert r.json()["status"] == "unavailable" and r.json()["error"]
