@@ -12,7 +12,8 @@ on how loaded the machine is — and omset/APy ratios.
     .venv/bin/python bench/service.py --seconds 10 --rounds 1
 
 APy is the `apertium-apy` package (`pip install -e '.[bench]'`), started on
-/usr/share/apertium with as many pipelines per pair as omset has workers (`-i`).
+/usr/share/apertium with as many pipelines per pair as omset has workers (`-i`/`-n`;
+`--apy-pipes 1` gives APy's own default of one).
 """
 
 from __future__ import annotations
@@ -91,13 +92,13 @@ def start_omset(workers: int) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}/translate"
 
 
-def start_apy(workers: int) -> tuple[subprocess.Popen, str]:
+def start_apy(pipes: int) -> tuple[subprocess.Popen, str]:
     exe = shutil.which("apertium-apy", path=str(Path(sys.executable).parent)) \
         or shutil.which("apertium-apy")
     if exe is None:
         raise SystemExit("apertium-apy is not installed: .venv/bin/pip install -e '.[bench]'")
     port = free_port()
-    proc = subprocess.Popen([exe, "-p", str(port), "-i", str(workers), "-n", str(workers),
+    proc = subprocess.Popen([exe, "-p", str(port), "-i", str(pipes), "-n", str(pipes),
                              "-j", "1", "/usr/share/apertium"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return proc, f"http://127.0.0.1:{port}/translate"
@@ -216,16 +217,21 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=5)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2,
-                    help="omset --workers and APy -i/-n (pipelines per pair)")
+                    help="omset --workers (pipelines per direction)")
+    ap.add_argument("--apy-pipes", type=int, default=None,
+                    help="APy -i/-n, pipelines per pair (default: as many as --workers; "
+                         "APy's own default is 1)")
     args = ap.parse_args()
 
     texts, where = load_texts(4000)
+    print(f"omset --workers {args.workers}; APy -i/-n {args.apy_pipes or args.workers}; "
+          f"{args.clients} clients")
     print(f"texts: {len(texts)} from {where}; mean {statistics.mean(len(t.split()) for t in texts):.1f} words")
     load_before = os.getloadavg()
     procs = []
     try:
         omset_proc, omset_url = start_omset(args.workers)
-        apy_proc, apy_url = start_apy(args.workers)
+        apy_proc, apy_url = start_apy(args.apy_pipes or args.workers)
         procs = [omset_proc, apy_proc]
         wait_up(omset_url, omset_proc)
         wait_up(apy_url, apy_proc)

@@ -18,6 +18,7 @@ from ..errors import UnsupportedLanguage
 from ..languages import NAMES, normalize
 from .auth import require_key
 from .errors import ApiError, Family
+from .limits import read_multipart
 from .service import Service
 
 router = APIRouter()
@@ -47,8 +48,10 @@ async def _params(request: Request, family: Family) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise ApiError(400, "Invalid JSON format", family)
         params.update(data)
-    elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.form()
+    elif ctype == "application/x-www-form-urlencoded":
+        params.update((await request.form()).items())
+    elif ctype == "multipart/form-data":
+        form = await read_multipart(request, family, max_files=0)
         params.update({k: v for k, v in form.items() if isinstance(v, str)})
     return params
 

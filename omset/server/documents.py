@@ -14,23 +14,17 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 
 from .. import formats
 from ..formats import FormatError
 from .auth import require_key
 from .errors import ApiError
+from .limits import read_multipart
 from .service import Service
 
 router = APIRouter()
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
-
-
-class _InMemoryParser(MultiPartParser):
-    """Starlette's multipart parser, never spooling an upload to a temporary file."""
-
-    spool_max_size = 1 << 62
 
 
 def output_name(filename: str | None, fmt: str, target: str) -> str:
@@ -69,11 +63,7 @@ async def translate_document(request: Request) -> Response:
     ctype = request.headers.get("content-type", "")
     if not ctype.lower().startswith("multipart/form-data"):
         raise ApiError(400, "send the document as multipart/form-data with a `file` field")
-    try:
-        form = await _InMemoryParser(request.headers, request.stream(), max_files=1,
-                                     max_fields=16).parse()
-    except MultiPartException as exc:
-        raise ApiError(400, f"bad multipart body: {exc.message}") from None
+    form = await read_multipart(request, "omset")
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     require_key(svc.settings, request, "omset", fields.get("api_key"))
     upload = form.get("file")

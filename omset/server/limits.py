@@ -14,6 +14,9 @@ from concurrent.futures import Executor
 from functools import partial
 from typing import Any, Callable, TypeVar
 
+from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..text.clean import decode_utf8
@@ -154,3 +157,21 @@ async def run_blocking(executor: Executor, timeout: float, family: Family,
         return await asyncio.wait_for(fut, timeout)
     except asyncio.TimeoutError:
         raise ApiError(504, f"translation took longer than {timeout:g} s", family) from None
+
+
+class _InMemoryParser(MultiPartParser):
+    """Starlette's multipart parser, never spooling an upload to a temporary file."""
+
+    spool_max_size = 1 << 62
+
+
+async def read_multipart(request: Request, family: Family, *, max_files: int = 1,
+                         max_fields: int = 32) -> FormData:
+    """Parse a multipart body in memory (the body guard has bounded its size), so no
+    request makes the service write a file; a malformed body is a 400."""
+    try:
+        return await _InMemoryParser(
+            request.headers, request.stream(), max_files=max_files, max_fields=max_fields,
+            max_part_size=request.app.state.settings.max_body).parse()
+    except MultiPartException as exc:
+        raise ApiError(400, f"bad multipart body: {exc.message}", family) from None

@@ -367,6 +367,9 @@ def test_libretranslate_json_form_and_list(client, news, nn_nb):
     assert r.json() == {"translatedText": news.translate(text)}
     r = client.post("/translate", data={"q": text, "source": "nb", "target": "nn"})
     assert r.json() == {"translatedText": news.translate(text)}
+    multipart = {k: (None, v) for k, v in {"q": text, "source": "nb", "target": "nn"}.items()}
+    r = client.post("/translate", files=multipart)
+    assert r.json() == {"translatedText": news.translate(text)}
     texts = [text, "De bygger et hus."]
     r = _post(client, "/translate", {"q": texts, "source": "nb", "target": "nn"})
     assert r.json() == {"translatedText": news.translate_batch(texts)}
