@@ -107,14 +107,30 @@ async def _apy_translate(request: Request, params: dict[str, Any]) -> Response:
 
 
 @router.get("/listPairs", tags=["compatibility"])
+@router.get("/list", tags=["compatibility"])
 async def list_pairs(request: Request) -> Response:
-    """APy's list of language pairs (mode names)."""
+    """APy's list of language pairs (mode names); `/list?q=pairs` is the same."""
+    if request.query_params.get("q", "pairs") != "pairs":
+        raise ApiError(400, "Expecting q argument to be pairs (the only list omset has)",
+                       "apy")
     data = []
     for (src, tgt), (s, t, _) in APY_PAIRS.items():
         data.append({"sourceLanguage": src, "targetLanguage": tgt})
         if "include_deprecated_codes" in request.query_params:
             data.append({"sourceLanguage": s, "targetLanguage": t})
     return JSONResponse({"responseData": data, "responseDetails": None, "responseStatus": 200})
+
+
+@router.api_route("/identifyLang", methods=["GET", "POST"], tags=["compatibility"])
+async def identify_lang(request: Request) -> Response:
+    """APy's language identification: `{"nob": p, "nno": p}` for the text `q`."""
+    svc = _service(request)
+    params = await _params(request, "apy")
+    require_key(svc.settings, request, "apy")
+    if params.get("q") is None:
+        raise ApiError(400, "Missing argument q", "apy")
+    [d] = await svc.detect("apy", [params["q"]], field="q")
+    return JSONResponse({"nob": d.nb_score, "nno": d.nn_score})
 
 
 # -- LibreTranslate ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def error_response(status: int, message: str, family: Family,
     return JSONResponse(error_body(status, message, family), status_code=status, headers=headers)
 
 
-APY_PATHS = ("/listPairs", "/list", "/listLanguageNames")
+APY_PATHS = ("/listPairs", "/list", "/identifyLang")
 LT_PATHS = ("/languages", "/detect", "/translate_file")
 
 

@@ -353,6 +353,10 @@ def test_apy_errors_and_pairs(client):
         assert body["message"] == "Bad Request" and needle in body["explanation"]
     r = client.get("/translate", params={"langpair": "nob|nno", "q": "a\x00b"})
     assert r.status_code == 400 and r.json()["status"] == "error"
+    assert client.get("/list", params={"q": "pairs"}).json() == client.get("/listPairs").json()
+    assert client.get("/list", params={"q": "analysers"}).json()["status"] == "error"
+    ident = client.get("/identifyLang", params={"q": "Eg kjem heim i morgon, sa ho."}).json()
+    assert set(ident) == {"nob", "nno"} and ident["nno"] > ident["nob"]
     pairs = client.get("/listPairs").json()
     assert pairs["responseStatus"] == 200 and pairs["responseDetails"] is None
     assert {"sourceLanguage": "nob", "targetLanguage": "nno_e"} in pairs["responseData"]

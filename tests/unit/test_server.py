@@ -14,7 +14,8 @@ from omset.server.settings import Settings, read_api_keys
 @pytest.mark.parametrize("path, query, family", [
     ("/v1/translate", b"", "omset"), ("/healthz", b"", "omset"),
     ("/translate", b"langpair=nob|nno&q=x", "apy"), ("/translate", b"", "lt"),
-    ("/listPairs", b"", "apy"), ("/languages", b"", "lt"), ("/detect", b"", "lt"),
+    ("/listPairs", b"", "apy"), ("/identifyLang", b"", "apy"), ("/languages", b"", "lt"),
+    ("/detect", b"", "lt"),
 ])
 def test_family_of(path, query, family):
     assert family_of(path, query) == family
