@@ -354,7 +354,6 @@ def serve(
 ) -> None:
     """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
     from .server import Settings, read_api_keys, run
-
     from .style import builtin_names
 
     if style is not None and style not in builtin_names():

@@ -60,7 +60,8 @@ class Translator:
             whose pipelines this one uses instead of starting its own. The heavy stages
             are the same for every style and variant (the style is chosen in Python, the
             preferences travel with each request), so a service needs one pool per
-            direction, not one per style. Closing a borrower leaves the pipelines running.
+            direction, not one per style. Its ``pool_size`` and ``timeout`` apply; closing
+            a borrower leaves the pipelines running.
     """
 
     def __init__(self, source: str = "nb", target: str = "nn", *,
