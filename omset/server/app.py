@@ -79,7 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.mount("/", StaticFiles(directory=str(web), html=True), name="web")
 
     # Outermost last: metrics see every answer, CORS headers go on errors too.
-    app.add_middleware(BodyGuard, max_body=settings.max_body)
+    app.add_middleware(BodyGuard, max_body=settings.max_body,
+                       body_timeout=settings.body_timeout)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "OPTIONS"],

@@ -27,15 +27,17 @@ T = TypeVar("T")
 
 
 class BodyGuard:
-    """ASGI middleware: 413 for bodies over ``max_body``; 400 for non-UTF-8 or NUL bytes
-    in the query string or in a text body (JSON, form, plain text).
+    """ASGI middleware: 413 for bodies over ``max_body``; 408 when the client stalls for
+    ``body_timeout`` while sending; 400 for non-UTF-8 or NUL bytes in the query string or
+    in a text body (JSON, form, plain text).
 
     Multipart bodies (document uploads) are binary and are only size-checked here.
     """
 
-    def __init__(self, app: ASGIApp, max_body: int):
+    def __init__(self, app: ASGIApp, max_body: int, body_timeout: float = 30.0):
         self.app = app
         self.max_body = max_body
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,7 +62,12 @@ class BodyGuard:
         size = 0
         more = True
         while more:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.body_timeout)
+            except asyncio.TimeoutError:
+                await self._refuse(scope, receive, send, 408,
+                                   f"no request body data for {self.body_timeout:g} s", family)
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")

@@ -19,6 +19,8 @@ class Settings:
         timeout: seconds one request may take before it gets a 504; the same limit is
             the pipelines' own time limit, so a stuck pipeline is restarted.
         max_body: largest request body in bytes (413 beyond, refused before reading it).
+        body_timeout: seconds a client may pause while sending its body (then 408), so a
+            stalled upload cannot hold a connection forever.
         api_keys: keys that are accepted; empty means no key is needed.
         cors_origins: origins allowed to call the API from a browser (``*`` for any).
         warm: directions whose pipelines start with the service, not on first use.
@@ -32,6 +34,7 @@ class Settings:
     workers: int | None = None
     timeout: float = 30.0
     max_body: int = DEFAULT_MAX_BODY
+    body_timeout: float = 30.0
     api_keys: frozenset[str] = frozenset()
     cors_origins: tuple[str, ...] = ()
     warm: tuple[tuple[str, str], ...] = (("nb", "nn"), ("nn", "nb"))

@@ -80,7 +80,8 @@ def strict(apertium_installed, tmp_path_factory):
 
     keyfile = tmp_path_factory.mktemp("keys") / "keys.txt"
     keyfile.write_text("# keys\n" + "\n".join(KEYS) + "\n\n", encoding="utf-8")
-    settings = Settings(workers=1, timeout=0.001, api_keys=read_api_keys(keyfile), warm=())
+    settings = Settings(workers=1, timeout=0.001, api_keys=read_api_keys(keyfile), warm=(),
+                        body_timeout=1.0)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
                                            log_level="warning"))
@@ -554,3 +555,12 @@ def test_healthz_503_when_pipelines_do_not_answer(strict):
     r = httpx.get(strict + "/healthz", timeout=60)
     assert r.status_code == 503
     assert r.json()["status"] == "unavailable" and r.json()["error"]
+
+
+def test_stalled_body_gets_408(strict):
+    head = (b"POST /v1/detect HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n")
+    started = time.monotonic()
+    status, data, _ = _raw(strict, head, [b'{"text": '])  # and then nothing more
+    assert status == 408, data[:300]
+    assert time.monotonic() - started < 15
