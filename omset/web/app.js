@@ -1,0 +1,728 @@
+/* omset web editor: Bokmål ⇄ Nynorsk side by side, on the omset HTTP API.
+ *
+ * Vanilla JS, no build step. The input is split into paragraphs (blank lines); only
+ * paragraphs not yet in the cache are sent, as the `text` list of one POST /v1/translate.
+ * A newer request aborts the older one. Each output word is rendered from the API's
+ * tokens: classes for changed / unknown / alternative words, a menu to pick another
+ * form (remembered per word form for the session) and the source word as ruby text.
+ */
+"use strict";
+
+(function () {
+  const DEBOUNCE_MS = 300;
+  const LANG = {
+    nb: { name: "Bokmål", adj: "bokmål", code: "nb" },
+    nn: { name: "Nynorsk", adj: "nynorsk", code: "nn" },
+  };
+  // Norwegian descriptions of the built-in styles (the API's are in English).
+  const STYLE_TEXT = {
+    "nynorsk-news": "Nyheitsnynorsk slik Nynorsk Pressekontor skriv: e-infinitiv, vi, vart, medan, òg.",
+    "moderne": "Moderne, vanlege former som normalen tillèt: e-infinitiv, vi, blei, mens, tar, søke, bygge.",
+    "skule": "Konservativ skulenorm: e-infinitiv og vi, elles tradisjonelle hovudformer (vart, medan, tek, kome, søkje).",
+    "tradisjonell": "Tradisjonell nynorsk: a-infinitiv, me, vart, medan, tek, kome, søkje, difor, korkje.",
+    "apertium": "Rein Apertium: standardformene til Apertium utan husval, til samanlikning.",
+  };
+  const VARIANT_NAME = { a: "a-infinitiv", e: "e-infinitiv", split: "kløyvd infinitiv" };
+
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    source: $("source"), output: $("output"), style: $("style"), styleDesc: $("style-desc"),
+    styleField: $("style-field"), variantField: $("variant-field"), showSource: $("show-source"),
+    swap: $("swap"), copy: $("copy"), download: $("download"), status: $("status"),
+    message: $("message"), messageText: $("message-text"), retry: $("retry"), menu: $("menu"),
+    srcName: $("src-name"), tgtName: $("tgt-name"), srcTitle: $("source-title"),
+    tgtTitle: $("target-title"), directionNow: $("direction-now"), count: $("source-count"),
+    clip: $("clip"),
+  };
+
+  const state = {
+    source: "nb",
+    target: "nn",
+    style: "nynorsk-news",
+    variant: "e",
+    styles: [],            // from GET /v1/styles
+  };
+  const cache = new Map();          // settings key + paragraph text -> translation item
+  const choices = { nn: new Map(), nb: new Map() };  // target language -> (form -> chosen form)
+  let controller = null;            // AbortController of the request in flight
+  let timer = 0;
+  let rendered = [];                // per paragraph: {el, text} as last rendered
+  let plainOut = [];                // per paragraph: output text with the user's choices
+  let tokenIndex = new Map();       // token id -> {token, para, el}
+  let rovingId = null;              // token id of the word that takes Tab in the output
+  let menuFor = null;               // token id the menu is open for
+
+  // ---- settings --------------------------------------------------------------------
+
+  function settingsKey() {
+    return state.target === "nn"
+      ? `${state.source}>${state.target}|${state.style}|${state.variant}`
+      : `${state.source}>${state.target}`;
+  }
+
+  function requestBody(texts) {
+    const body = { text: texts, source: state.source, target: state.target };
+    if (state.target === "nn") {
+      body.style = state.style;
+      body.variant = state.variant;
+    }
+    return body;
+  }
+
+  // ---- paragraphs ------------------------------------------------------------------
+
+  // Paragraphs and the blank-line separators between them, so the output keeps the
+  // input's layout exactly: [{text, sep}] where sep follows text.
+  function paragraphs(text) {
+    const out = [];
+    const re = /\n[ \t]*\n\s*/g;
+    let last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      out.push({ text: text.slice(last, m.index), sep: m[0] });
+      last = m.index + m[0].length;
+    }
+    out.push({ text: text.slice(last), sep: "" });
+    return out;
+  }
+
+  const needsTranslation = (t) => /\S/.test(t);
+
+  // ---- requests --------------------------------------------------------------------
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(update, DEBOUNCE_MS);
+    saveInput();
+  }
+
+  async function update() {
+    clearTimeout(timer);
+    const key = settingsKey();
+    const paras = paragraphs(els.source.value);
+    const missing = [...new Set(paras.map((p) => p.text)
+      .filter((t) => needsTranslation(t) && !cache.has(key + "\u0000" + t)))];
+    render();
+    if (controller) controller.abort();
+    if (missing.length === 0) {
+      setBusy(false);
+      return;
+    }
+    const mine = new AbortController();
+    controller = mine;
+    setBusy(true);
+    try {
+      const res = await fetch("v1/translate", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify(requestBody(missing)),
+        signal: mine.signal,
+      });
+      if (!res.ok) throw await httpError(res);
+      const data = await res.json();
+      const items = data.translations || [];
+      if (items.length !== missing.length) {
+        throw new ApiError(`Tenesta svarte med ${items.length} omsetjingar for ${missing.length} avsnitt.`);
+      }
+      missing.forEach((t, i) => cache.set(key + "\u0000" + t, items[i]));
+      if (controller === mine) controller = null;
+      hideMessage();
+      setBusy(false);
+      render();
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      if (controller === mine) controller = null;
+      setBusy(false);
+      showError(err);
+    }
+  }
+
+  class ApiError extends Error {}
+
+  async function httpError(res) {
+    let detail = "";
+    try {
+      const body = await res.json();
+      detail = typeof body.detail === "string" ? body.detail
+        : body.detail ? JSON.stringify(body.detail) : (body.error || body.message || "");
+    } catch (e) { /* not JSON */ }
+    const what = res.status >= 500 ? "Omsetjingstenesta fekk ein feil"
+      : res.status === 413 ? "Teksten er for lang for tenesta"
+      : res.status === 429 ? "Tenesta har for mykje å gjere akkurat no"
+      : "Tenesta godtok ikkje førespurnaden";
+    return new ApiError(`${what} (HTTP ${res.status})${detail ? ": " + detail : ""}.`);
+  }
+
+  function showError(err) {
+    const text = err instanceof ApiError ? err.message
+      : "Får ikkje kontakt med omsetjingstenesta. Sjekk nettverket eller om tenesta køyrer.";
+    els.messageText.textContent = text + " Teksten din er ikkje borte.";
+    els.message.hidden = false;
+    els.output.classList.add("stale");
+    els.status.textContent = "Omsetjinga er ikkje oppdatert.";
+  }
+
+  function hideMessage() {
+    els.message.hidden = true;
+    els.output.classList.remove("stale");
+  }
+
+  function setBusy(busy) {
+    els.output.setAttribute("aria-busy", busy ? "true" : "false");
+    document.body.classList.toggle("busy", busy);
+    if (busy) els.status.textContent = "Omset …";
+    else if (els.message.hidden) els.status.textContent = statusText();
+  }
+
+  function statusText() {
+    const words = (els.source.value.match(/[\p{L}\p{N}]+/gu) || []).length;
+    if (!words) return "";
+    return `${words} ${words === 1 ? "ord" : "ord"} omsett til ${LANG[state.target].adj}` +
+      (state.target === "nn" ? ` · stil ${state.style} · ${VARIANT_NAME[state.variant]}` : "");
+  }
+
+  // ---- alignment (source word per target word when the API gives none) -------------
+
+  const TOKEN_RE = /[\p{L}\p{N}]+(?:[-'’.][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
+  const isWord = (s) => /[\p{L}\p{N}]/u.test(s);
+
+  function similarity(a, b) {
+    a = a.toLowerCase(); b = b.toLowerCase();
+    if (a === b) return 1;
+    const n = a.length, m = b.length;
+    let prev = Array.from({ length: m + 1 }, (_, j) => j);
+    for (let i = 1; i <= n; i++) {
+      const cur = [i];
+      for (let j = 1; j <= m; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      prev = cur;
+    }
+    return 1 - prev[m] / Math.max(n, m);
+  }
+
+  // Monotone alignment of source tokens to target tokens (Needleman–Wunsch); returns,
+  // per target token, the source word or null.
+  function align(sourceText, targets) {
+    const src = sourceText.match(TOKEN_RE) || [];
+    const tgt = targets.map((t) => t.text);
+    const n = src.length, m = tgt.length, GAP = 0.8;
+    if (n * m > 250000) return targets.map(() => null);
+    const cost = (a, b) => {
+      const wa = isWord(a), wb = isWord(b);
+      if (wa !== wb) return 3;
+      return 1 - similarity(a, b);
+    };
+    const D = [], B = [];
+    for (let i = 0; i <= n; i++) { D.push(new Float64Array(m + 1)); B.push(new Uint8Array(m + 1)); }
+    for (let i = 1; i <= n; i++) { D[i][0] = i * GAP; B[i][0] = 1; }
+    for (let j = 1; j <= m; j++) { D[0][j] = j * GAP; B[0][j] = 2; }
+    for (let i = 1; i <= n; i++) {
+      for (let j = 1; j <= m; j++) {
+        const diag = D[i - 1][j - 1] + cost(src[i - 1], tgt[j - 1]);
+        const up = D[i - 1][j] + GAP, left = D[i][j - 1] + GAP;
+        if (diag <= up && diag <= left) { D[i][j] = diag; B[i][j] = 0; }
+        else if (up <= left) { D[i][j] = up; B[i][j] = 1; }
+        else { D[i][j] = left; B[i][j] = 2; }
+      }
+    }
+    const out = new Array(m).fill(null);
+    let i = n, j = m;
+    while (i > 0 || j > 0) {
+      const b = B[i][j];
+      if (i > 0 && j > 0 && b === 0) { out[j - 1] = src[i - 1]; i--; j--; }
+      else if (i > 0 && (j === 0 || b === 1)) i--;
+      else j--;
+    }
+    return out;
+  }
+
+  // ---- rendering -------------------------------------------------------------------
+
+  function chosenForm(token) {
+    const alts = token.alternatives || [];
+    if (alts.length < 2) return null;
+    const want = choices[state.target].get(token.text.toLowerCase());
+    if (!want) return null;
+    const hit = alts.find((a) => a.toLowerCase() === want);
+    return hit && hit !== token.text ? hit : null;
+  }
+
+  function describe(token, shown, src, changed) {
+    const parts = [];
+    if (src) parts.push(`${LANG[state.source].adj}: ${src}`);
+    if (shown !== token.text) parts.push(`du valde «${shown}» i staden for «${token.text}»`);
+    else if (changed) parts.push("endra");
+    if (token.unknown) parts.push("ukjent ord");
+    for (const c of token.changes || []) {
+      parts.push(`${c.before} → ${c.after} (${c.reason || c.layer})`);
+    }
+    const alts = token.alternatives || [];
+    if (alts.length > 1) parts.push(`former: ${alts.join(", ")}`);
+    return parts.join(" · ");
+  }
+
+  // One paragraph's translation as DOM and as plain text (with the user's choices).
+  function renderTranslation(pi, item) {
+    const p = document.createElement("p");
+    p.className = "para";
+    const full = item.text || "";
+    let plain = "", pos = 0;
+    const segments = item.segments || [];
+    segments.forEach((seg, si) => {
+      const at = full.indexOf(seg.text, pos);
+      if (at < 0) return;  // cannot place this segment: the gap text below covers it
+      if (at > pos) { p.append(full.slice(pos, at)); plain += full.slice(pos, at); }
+      const tokens = (seg.tokens || []).slice().sort((a, b) => a.start - b.start);
+      const needAlign = tokens.some((t) => t.source == null);
+      const aligned = needAlign ? align(seg.source || "", tokens) : [];
+      let cur = 0;
+      tokens.forEach((t, ti) => {
+        if (t.start < cur || seg.text.substr(t.start, t.text.length) !== t.text) return;
+        if (t.start > cur) { const gap = seg.text.slice(cur, t.start); p.append(gap); plain += gap; }
+        const src = t.source != null ? t.source : aligned[ti];
+        const word = isWord(t.text);
+        const changed = word && (t.source != null ? !!t.changed
+          : (src == null || src.toLowerCase() !== t.text.toLowerCase()))
+          || (t.changes && t.changes.length > 0);
+        const picked = chosenForm(t);
+        const shown = picked || t.text;
+        const id = `${pi}.${si}.${ti}`;
+        const hasAlts = (t.alternatives || []).length > 1;
+        let el;
+        if (!word && !hasAlts && !t.unknown) {
+          el = document.createTextNode(shown);
+        } else {
+          el = document.createElement("span");
+          el.className = "w";
+          if (changed) el.classList.add("w-changed");
+          if (t.unknown) el.classList.add("w-unknown");
+          if (hasAlts) {
+            el.classList.add("w-alt");
+            el.setAttribute("role", "button");
+            el.setAttribute("aria-haspopup", "menu");
+            el.setAttribute("aria-expanded", "false");
+            el.tabIndex = -1;
+          }
+          if (picked) el.classList.add("w-picked");
+          el.dataset.id = id;
+          if (src != null) el.dataset.src = src;
+          const title = describe(t, shown, src, changed);
+          if (title) el.title = title;
+          if (hasAlts) el.setAttribute("aria-label", `${shown}, ${title}`);
+          if (src != null && word) {
+            const ruby = document.createElement("ruby");
+            ruby.append(shown);
+            const rt = document.createElement("rt");
+            rt.lang = state.source;
+            rt.textContent = src;
+            ruby.append(rt);
+            el.append(ruby);
+          } else {
+            el.textContent = shown;
+          }
+          tokenIndex.set(id, { token: t, para: pi, el });
+        }
+        p.append(el);
+        plain += shown;
+        cur = t.start + t.text.length;
+      });
+      if (cur < seg.text.length) { p.append(seg.text.slice(cur)); plain += seg.text.slice(cur); }
+      pos = at + seg.text.length;
+    });
+    if (pos < full.length) { p.append(full.slice(pos)); plain += full.slice(pos); }
+    return { el: p, plain };
+  }
+
+  function render() {
+    const key = settingsKey();
+    const paras = paragraphs(els.source.value);
+    const focusedId = document.activeElement && els.output.contains(document.activeElement)
+      ? document.activeElement.dataset.id : null;
+    tokenIndex = new Map();
+    const frag = document.createDocumentFragment();
+    const next = [];
+    plainOut = [];
+    paras.forEach((para, pi) => {
+      let el, plain;
+      if (!needsTranslation(para.text)) {
+        el = document.createElement("p");
+        el.className = "para empty";
+        el.textContent = para.text;
+        plain = para.text;
+      } else {
+        const item = cache.get(key + "\u0000" + para.text);
+        if (item) {
+          ({ el, plain } = renderTranslation(pi, item));
+        } else {
+          // Not translated yet: keep what this paragraph showed before, dimmed.
+          const before = rendered[pi];
+          el = before ? before.el.cloneNode(true) : document.createElement("p");
+          if (!before) { el.className = "para"; el.textContent = para.text; }
+          el.classList.add("pending");
+          el.querySelectorAll("[tabindex]").forEach((w) => w.removeAttribute("tabindex"));
+          plain = before ? before.plain : para.text;
+        }
+      }
+      if (!el.classList.contains("pending")) next.push({ el, plain });
+      else next.push(rendered[pi] || { el, plain });
+      frag.append(el);
+      plainOut.push(plain);
+      if (para.sep) {
+        frag.append(document.createTextNode(para.sep.replace(/[^\n]/g, "")));
+        plainOut.push(para.sep);
+      }
+    });
+    rendered = next;
+    els.output.replaceChildren(frag);
+    els.output.classList.toggle("is-empty", !needsTranslation(els.source.value));
+    setupRoving(focusedId);
+    els.count.textContent = countText();
+  }
+
+  function countText() {
+    const n = (els.source.value.match(/[\p{L}\p{N}]+/gu) || []).length;
+    return n ? `${n} ord` : "";
+  }
+
+  function outputText() {
+    return plainOut.join("");
+  }
+
+  // ---- keyboard: one Tab stop in the output, arrows between words with alternatives -
+
+  function altWords() {
+    return [...els.output.querySelectorAll(".w-alt:not(.pending .w-alt)")]
+      .filter((w) => !w.closest(".pending"));
+  }
+
+  function setupRoving(focusedId) {
+    const words = altWords();
+    if (!words.length) { rovingId = null; return; }
+    let target = words.find((w) => w.dataset.id === (focusedId || rovingId)) || words[0];
+    words.forEach((w) => { w.tabIndex = w === target ? 0 : -1; });
+    rovingId = target.dataset.id;
+    if (focusedId) target.focus();
+  }
+
+  function moveRoving(from, delta) {
+    const words = altWords();
+    let i = words.indexOf(from);
+    if (i < 0) return;
+    i = delta === Infinity ? words.length - 1 : delta === -Infinity ? 0
+      : Math.max(0, Math.min(words.length - 1, i + delta));
+    words.forEach((w, k) => { w.tabIndex = k === i ? 0 : -1; });
+    rovingId = words[i].dataset.id;
+    words[i].focus();
+  }
+
+  els.output.addEventListener("keydown", (e) => {
+    const w = e.target.closest && e.target.closest(".w-alt");
+    if (!w) return;
+    const moves = { ArrowRight: 1, ArrowDown: 0, ArrowLeft: -1, Home: -Infinity, End: Infinity };
+    if (e.key === "Enter" || e.key === " " || e.key === "ArrowDown") {
+      e.preventDefault();
+      openMenu(w, e.key === "ArrowDown" ? 0 : null);
+    } else if (e.key in moves && moves[e.key] !== 0) {
+      e.preventDefault();
+      moveRoving(w, moves[e.key]);
+    }
+  });
+
+  els.output.addEventListener("click", (e) => {
+    const w = e.target.closest && e.target.closest(".w-alt");
+    if (!w || w.closest(".pending")) return;
+    e.preventDefault();
+    altWords().forEach((x) => { x.tabIndex = x === w ? 0 : -1; });
+    rovingId = w.dataset.id;
+    if (menuFor === w.dataset.id) closeMenu(true); else openMenu(w, null);
+  });
+
+  // ---- alternatives menu -----------------------------------------------------------
+
+  function openMenu(wordEl, focusIndex) {
+    const entry = tokenIndex.get(wordEl.dataset.id);
+    if (!entry) return;
+    const t = entry.token;
+    const shown = chosenForm(t) || t.text;
+    els.menu.replaceChildren();
+    els.menu.setAttribute("aria-label", `Andre former for «${shown}»`);
+    const head = document.createElement("div");
+    head.className = "menu-head";
+    head.setAttribute("aria-hidden", "true");
+    head.textContent = "Vel form";
+    els.menu.append(head);
+    const items = [];
+    for (const alt of t.alternatives) {
+      const it = document.createElement("div");
+      it.className = "menu-item";
+      it.setAttribute("role", "menuitemradio");
+      it.setAttribute("aria-checked", alt === shown ? "true" : "false");
+      it.tabIndex = -1;
+      it.lang = state.target;
+      it.dataset.form = alt;
+      it.textContent = alt;
+      if (alt === t.text) {
+        const note = document.createElement("span");
+        note.className = "menu-note";
+        note.textContent = "framlegg";
+        it.append(note);
+      }
+      items.push(it);
+      els.menu.append(it);
+    }
+    menuFor = wordEl.dataset.id;
+    wordEl.setAttribute("aria-expanded", "true");
+    els.menu.hidden = false;
+    placeMenu(wordEl);
+    const start = focusIndex != null ? focusIndex : Math.max(0, items.findIndex((i) => i.dataset.form === shown));
+    items[start].focus();
+  }
+
+  function placeMenu(wordEl) {
+    const r = wordEl.getBoundingClientRect();
+    const mw = els.menu.offsetWidth, mh = els.menu.offsetHeight;
+    let left = r.left + window.scrollX;
+    left = Math.min(left, window.scrollX + document.documentElement.clientWidth - mw - 8);
+    let top = r.bottom + window.scrollY + 4;
+    if (r.bottom + mh + 8 > window.innerHeight && r.top - mh - 4 > 0) top = r.top + window.scrollY - mh - 4;
+    els.menu.style.left = `${Math.max(8, left)}px`;
+    els.menu.style.top = `${top}px`;
+  }
+
+  function closeMenu(refocus) {
+    if (menuFor === null) return;
+    const id = menuFor;
+    menuFor = null;
+    els.menu.hidden = true;
+    const entry = tokenIndex.get(id);
+    if (entry) {
+      entry.el.setAttribute("aria-expanded", "false");
+      if (refocus) entry.el.focus();
+    }
+  }
+
+  function pick(form) {
+    const entry = tokenIndex.get(menuFor);
+    if (!entry) return closeMenu(false);
+    const id = menuFor;
+    const t = entry.token;
+    const map = choices[state.target];
+    if (form === t.text) map.delete(t.text.toLowerCase());
+    else map.set(t.text.toLowerCase(), form.toLowerCase());
+    closeMenu(false);
+    rovingId = id;
+    render();
+    const again = tokenIndex.get(id);
+    if (again) again.el.focus();
+    els.status.textContent = form === t.text
+      ? `«${t.text}» er tilbake til framlegget.`
+      : `«${t.text}» vert «${form}» i heile teksten.`;
+  }
+
+  els.menu.addEventListener("keydown", (e) => {
+    const items = [...els.menu.querySelectorAll(".menu-item")];
+    const i = items.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const d = e.key === "ArrowDown" ? 1 : -1;
+      items[(i + d + items.length) % items.length].focus();
+    } else if (e.key === "Home" || e.key === "End") {
+      e.preventDefault();
+      items[e.key === "Home" ? 0 : items.length - 1].focus();
+    } else if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      if (i >= 0) pick(items[i].dataset.form);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      closeMenu(true);
+    } else if (e.key === "Tab") {
+      e.preventDefault();
+      closeMenu(true);
+    }
+  });
+
+  els.menu.addEventListener("click", (e) => {
+    const it = e.target.closest(".menu-item");
+    if (it) pick(it.dataset.form);
+  });
+
+  document.addEventListener("mousedown", (e) => {
+    if (menuFor !== null && !els.menu.contains(e.target) && !(e.target.closest && e.target.closest(".w-alt"))) {
+      closeMenu(false);
+    }
+  });
+  window.addEventListener("resize", () => closeMenu(false));
+
+  // ---- toolbar ---------------------------------------------------------------------
+
+  function applyDirection() {
+    const s = LANG[state.source], t = LANG[state.target];
+    els.srcName.textContent = s.name; els.srcName.lang = s.code;
+    els.tgtName.textContent = t.name; els.tgtName.lang = t.code;
+    els.srcTitle.textContent = s.name; els.srcTitle.lang = s.code;
+    els.tgtTitle.textContent = t.name; els.tgtTitle.lang = t.code;
+    els.source.lang = s.code;
+    els.output.lang = t.code;
+    els.source.placeholder = `Skriv eller lim inn ${s.adj} her …`;
+    els.directionNow.textContent = `Frå ${s.adj} til ${t.adj}`;
+    const nn = state.target === "nn";
+    els.style.disabled = !nn;
+    els.variantField.disabled = !nn;
+    els.styleField.classList.toggle("off", !nn);
+    els.variantField.classList.toggle("off", !nn);
+    els.styleDesc.textContent = nn ? styleText(state.style)
+      : "Stil og infinitiv gjeld berre omsetjing til nynorsk.";
+  }
+
+  function styleText(name) {
+    if (STYLE_TEXT[name]) return STYLE_TEXT[name];
+    const s = state.styles.find((x) => x.name === name);
+    return s && s.description ? s.description : "";
+  }
+
+  function setVariant(v) {
+    state.variant = v;
+    const r = document.querySelector(`input[name=variant][value="${v}"]`);
+    if (r) r.checked = true;
+  }
+
+  async function loadStyles() {
+    try {
+      const res = await fetch("v1/styles", { headers: { Accept: "application/json" } });
+      if (!res.ok) throw await httpError(res);
+      const data = await res.json();
+      const list = Array.isArray(data) ? data : (data.styles || []);
+      if (!list.length) return;
+      state.styles = list;
+      els.style.replaceChildren(...list.map((s) => {
+        const o = document.createElement("option");
+        o.value = s.name;
+        o.textContent = s.name;
+        return o;
+      }));
+      if (!list.some((s) => s.name === state.style)) state.style = list[0].name;
+      els.style.value = state.style;
+      const cur = list.find((s) => s.name === state.style);
+      if (cur && cur.infinitive && !restored.variant) setVariant(cur.infinitive);
+      applyDirection();
+    } catch (err) {
+      // The editor still works with the default style; say so quietly.
+      els.styleDesc.textContent = "Fekk ikkje henta stilane frå tenesta; bruker standardstilen.";
+    }
+  }
+
+  els.style.addEventListener("change", () => {
+    state.style = els.style.value;
+    const s = state.styles.find((x) => x.name === state.style);
+    if (s && s.infinitive) setVariant(s.infinitive);
+    applyDirection();
+    saveSettings();
+    update();
+  });
+
+  document.querySelectorAll("input[name=variant]").forEach((r) => {
+    r.addEventListener("change", () => {
+      if (!r.checked) return;
+      state.variant = r.value;
+      saveSettings();
+      update();
+    });
+  });
+
+  els.showSource.addEventListener("change", () => {
+    els.output.classList.toggle("show-source", els.showSource.checked);
+  });
+
+  els.swap.addEventListener("click", () => {
+    closeMenu(false);
+    const text = outputText();
+    [state.source, state.target] = [state.target, state.source];
+    els.source.value = text;
+    applyDirection();
+    saveSettings();
+    saveInput();
+    rendered = [];
+    update();
+  });
+
+  // ---- copy and download -----------------------------------------------------------
+
+  function flash(button, text) {
+    const old = button.dataset.label || button.textContent;
+    button.dataset.label = old;
+    button.textContent = text;
+    clearTimeout(button._t);
+    button._t = setTimeout(() => { button.textContent = old; }, 1600);
+  }
+
+  function copyFallback(text) {
+    els.clip.value = text;
+    els.clip.hidden = false;
+    els.clip.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    els.clip.value = "";
+    return ok;
+  }
+
+  els.copy.addEventListener("click", async () => {
+    const text = outputText();
+    let ok = false;
+    if (navigator.clipboard && window.isSecureContext) {
+      try { await navigator.clipboard.writeText(text); ok = true; } catch (e) { ok = false; }
+    }
+    if (!ok) ok = copyFallback(text);
+    flash(els.copy, ok ? "Kopiert" : "Kunne ikkje kopiere");
+    els.status.textContent = ok ? "Omsetjinga er kopiert." : "Kunne ikkje kopiere; merk teksten og kopier sjølv.";
+    els.copy.focus();
+  });
+
+  els.download.addEventListener("click", () => {
+    const blob = new Blob([outputText()], { type: "text/plain;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `omsett-${state.target === "nn" ? "nynorsk" : "bokmaal"}.txt`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    els.status.textContent = `Lasta ned som ${a.download}.`;
+  });
+
+  els.retry.addEventListener("click", () => { hideMessage(); update(); });
+
+  // ---- session: keep the input and settings over a reload --------------------------
+
+  const restored = {};
+  function saveInput() {
+    try { sessionStorage.setItem("omset.text", els.source.value); } catch (e) { /* private mode */ }
+  }
+  function saveSettings() {
+    try {
+      sessionStorage.setItem("omset.settings", JSON.stringify({
+        source: state.source, target: state.target, style: state.style, variant: state.variant,
+      }));
+    } catch (e) { /* ignore */ }
+  }
+  function restore() {
+    try {
+      const s = JSON.parse(sessionStorage.getItem("omset.settings") || "null");
+      if (s && LANG[s.source] && LANG[s.target] && s.source !== s.target) {
+        Object.assign(state, { source: s.source, target: s.target, style: s.style || state.style });
+        if (VARIANT_NAME[s.variant]) { setVariant(s.variant); restored.variant = true; }
+      }
+      const t = sessionStorage.getItem("omset.text");
+      if (t && !els.source.value) els.source.value = t;
+    } catch (e) { /* ignore */ }
+  }
+
+  els.source.addEventListener("input", schedule);
+
+  restore();
+  els.style.value = state.style;
+  applyDirection();
+  render();
+  loadStyles().then(() => { if (needsTranslation(els.source.value)) update(); });
+  window.omsetEditor = { outputText, state };  // for tests and the curious
+})();
