@@ -91,10 +91,10 @@ def translate(
     keep_quoted_titles: bool = typer.Option(False, "--keep-quoted-titles", help="Keep titles in «guillemets» as written."),
     no_protect: bool = typer.Option(False, "--no-protect", help="Let Apertium see URLs, e-mail, handles, hashtags and code."),
     no_rules: bool = typer.Option(False, "--no-rules", help="Skip the style's learned post-edit rules."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Document format (text, html, markdown, docx, odt, srt, vtt, po, xliff, json, yaml); default: by the file's extension."),
+    no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="PO: do not mark machine-translated entries fuzzy."),
 ) -> None:
-    """Translate text files or standard input."""
-    from .translator import Translator
-
+    """Translate text files, documents or standard input."""
     spooled: list[Path] = []
     try:
         inputs = list(files or [])
@@ -104,6 +104,20 @@ def translate(
         if not inputs:
             spooled.append(_spool_stdin())
             inputs = spooled
+        from .formats import FormatError, detect_format
+
+        try:
+            kind = detect_format(files[0] if files else None, fmt)
+        except FormatError as exc:
+            raise _fail(str(exc))
+        if kind != "text":
+            if len(inputs) != 1:
+                raise _fail(f"a {kind} document is translated one file at a time")
+            _document(inputs[0], kind, output, source=source, target=target, style=style,
+                      variant=variant, pref=pref, mark_unknown=mark_unknown, workers=workers,
+                      glossary=glossary, keep_quoted_titles=keep_quoted_titles,
+                      no_protect=no_protect, no_rules=no_rules, fuzzy=not no_fuzzy)
+            return
         controls = 0
         for p in inputs:
             try:
@@ -118,23 +132,10 @@ def translate(
             if output:
                 output.write_bytes(b"")
             return
-        if variant not in (None, "a", "e", "split"):
-            raise _fail("--variant must be a, e or split")
-        try:
-            from .glossary import Glossary
-
-            terms = Glossary()
-            for g in glossary:
-                terms = terms.merged(Glossary.load(g))
-            tr = Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
-                            prefs=pref, mark_unknown=mark_unknown, pool_size=workers,
-                            glossary=terms or None, protect=not no_protect,
-                            keep_quoted_titles=keep_quoted_titles,
-                            rules=False if no_rules else None)
-        except EngineNotInstalled as exc:
-            raise _fail(str(exc), 1)
-        except (OmsetError, ValueError) as exc:
-            raise _fail(str(exc))
+        tr = _translator(source=source, target=target, style=style, variant=variant, pref=pref,
+                         mark_unknown=mark_unknown, workers=workers, glossary=glossary,
+                         keep_quoted_titles=keep_quoted_titles, no_protect=no_protect,
+                         no_rules=no_rules)
         show = total > PROGRESS_BYTES and err.is_terminal
         progress = Progress(TextColumn("omset"), BarColumn(), TransferSpeedColumn(),
                             TimeRemainingColumn(), console=err, disable=not show)
@@ -170,6 +171,55 @@ def translate(
     finally:
         for p in spooled:
             p.unlink(missing_ok=True)
+
+
+def _translator(*, source: str, target: str, style: Optional[str], variant: Optional[str],
+                pref: List[str], mark_unknown: bool, workers: Optional[int],
+                glossary: List[Path], keep_quoted_titles: bool, no_protect: bool,
+                no_rules: bool):
+    """A Translator for the command line's options; bad options exit with a message."""
+    from .glossary import Glossary
+    from .translator import Translator
+
+    if variant not in (None, "a", "e", "split"):
+        raise _fail("--variant must be a, e or split")
+    try:
+        terms = Glossary()
+        for g in glossary:
+            terms = terms.merged(Glossary.load(g))
+        return Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
+                          prefs=pref, mark_unknown=mark_unknown, pool_size=workers,
+                          glossary=terms or None, protect=not no_protect,
+                          keep_quoted_titles=keep_quoted_titles,
+                          rules=False if no_rules else None)
+    except EngineNotInstalled as exc:
+        raise _fail(str(exc), 1)
+    except (OmsetError, ValueError) as exc:
+        raise _fail(str(exc))
+
+
+def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **opts) -> None:
+    """Translate one document (HTML, DOCX, PO …) whole; the output appears only on success."""
+    from .formats import FormatError, Options, translate_document, write_atomic
+
+    options = Options(fuzzy=fuzzy)
+    size = path.stat().st_size
+    if size > options.limits.max_input_bytes:
+        raise _fail(f"{path}: {size} bytes is more than the document limit of "
+                    f"{options.limits.max_input_bytes}")
+    data = path.read_bytes()
+    with _translator(**opts) as tr:
+        try:
+            out = translate_document(data, kind, tr, options=options)
+        except FormatError as exc:
+            raise _fail(f"{path}: {exc}")
+        except OmsetError as exc:
+            raise _fail(f"translation failed: {exc}", 1)
+    if output is None:
+        sys.stdout.buffer.write(out)
+        sys.stdout.buffer.flush()
+        return
+    write_atomic(output, out)
 
 
 def _explain(tr, path: Path, sink, by_line: bool) -> None:
@@ -288,6 +338,34 @@ def detect(file: Optional[Path] = typer.Argument(None, help="Input file (default
     except InputError as exc:
         raise _fail(str(exc))
     typer.echo(f"{result.language}\t{result.confidence:.2f}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8080, "--port", help="Port to listen on."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Pipelines per direction (default: CPU cores)."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds a request may take (then 504)."),
+    max_body: int = typer.Option(10 * 1024 * 1024, "--max-body", help="Largest request body in bytes (then 413)."),
+    api_key_file: Optional[Path] = typer.Option(None, "--api-key-file", help="Require one of these keys (one per line)."),
+    cors_origin: List[str] = typer.Option([], "--cors-origin", help="Origin allowed to call the API from a browser (repeatable; * for any)."),
+    style: Optional[str] = typer.Option(None, "--style", help="Default nb→nn style (a built-in name)."),
+    log_level: str = typer.Option("info", "--log-level"),
+) -> None:
+    """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
+    from .server import Settings, read_api_keys, run
+
+    try:
+        keys = read_api_keys(api_key_file) if api_key_file else frozenset()
+    except (OSError, ValueError) as exc:
+        raise _fail(f"--api-key-file: {exc}")
+    settings = Settings(host=host, port=port, workers=workers, timeout=timeout,
+                        max_body=max_body, api_keys=keys, cors_origins=tuple(cors_origin),
+                        style=style)
+    if not keys and not settings.loopback:
+        err.print(f"omset: warning: serving on {host} without API keys (--api-key-file)",
+                  highlight=False)
+    run(settings, log_level=log_level)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -56,6 +56,11 @@ class Translator:
         rules: post-edit rules: ``None`` uses the profile's, ``False`` none, or a path.
         max_segment_chars: longer segments are cut at sentence ends and their pieces
             translated in parallel.
+        share_engine: another Translator of the same direction (and ``mark_unknown``)
+            whose pipelines this one uses instead of starting its own. The heavy stages
+            are the same for every style and variant (the style is chosen in Python, the
+            preferences travel with each request), so a service needs one pool per
+            direction, not one per style. Closing a borrower leaves the pipelines running.
     """
 
     def __init__(self, source: str = "nb", target: str = "nn", *,
@@ -64,7 +69,7 @@ class Translator:
                  glossary: GlossaryLike = None, protect: bool = True,
                  keep_quoted_titles: bool = False, rules: "str | Path | bool | None" = None,
                  pool_size: int | None = None, timeout: float = 20.0,
-                 max_segment_chars: int = 600):
+                 max_segment_chars: int = 600, share_engine: "Translator | None" = None):
         self.source, self.target = direction(source, target)
         self.protect = protect
         self.keep_quoted_titles = keep_quoted_titles
@@ -93,17 +98,26 @@ class Translator:
             gen = generator_stage(self.mode)
             self._chooser = self.profile.chooser()
             enabled = self.profile.enabled
-            self._pool = Pool(pipeline_command(self.mode, mark_unknown, stop=gen + 1),
-                              size=pool_size, timeout=timeout)
-            self._post: Pool | None = Pool(pipeline_command(self.mode, mark_unknown, start=-1),
-                                           size=1, timeout=timeout)
+            if share_engine is None:
+                self._pool = Pool(pipeline_command(self.mode, mark_unknown, stop=gen + 1),
+                                  size=pool_size, timeout=timeout)
+                self._post: Pool | None = Pool(
+                    pipeline_command(self.mode, mark_unknown, start=-1), size=1, timeout=timeout)
         else:
             self.variant = "e"
             self.mode = mode_name(self.source, self.target)
             enabled = frozenset(self.prefs)
-            self._pool = Pool(pipeline_command(self.mode, mark_unknown), size=pool_size,
-                              timeout=timeout)
-            self._post = None
+            if share_engine is None:
+                self._pool = Pool(pipeline_command(self.mode, mark_unknown), size=pool_size,
+                                  timeout=timeout)
+                self._post = None
+        self._owns_engine = share_engine is None
+        if share_engine is not None:
+            if (share_engine.source, share_engine.target, share_engine.mark_unknown) != \
+                    (self.source, self.target, mark_unknown):
+                raise ValueError("share_engine needs a translator of the same direction "
+                                 "and mark_unknown setting")
+            self._pool, self._post = share_engine._pool, share_engine._post
         self._setvar = f"[<STREAMCMD:SETVAR:{','.join(sorted(enabled))}>]" if enabled else ""
         self.rules = load_rules(self.profile, rules)
         names = load_names(self.profile) if protect else None
@@ -120,6 +134,11 @@ class Translator:
     @property
     def pool(self) -> Pool:
         return self._pool
+
+    @property
+    def pools(self) -> tuple[Pool, ...]:
+        """Every pipeline pool this translator uses (the heavy one first)."""
+        return (self._pool,) if self._post is None else (self._pool, self._post)
 
     def warm_up(self) -> "Translator":
         """Start the pipelines now, so the first request is as fast as the rest."""
@@ -307,8 +326,12 @@ class Translator:
 
     # -- life cycle ----------------------------------------------------------------------
     def close(self) -> None:
-        """Stop the pipelines. The translator cannot be used afterwards."""
-        self._pool.close()
+        """Stop the pipelines (unless borrowed with ``share_engine``). The translator
+        cannot be used afterwards."""
+        if self._owns_engine:
+            self._pool.close()
+            if self._post is not None:
+                self._post.close()
 
     def __enter__(self) -> "Translator":
         return self

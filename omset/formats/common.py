@@ -1,0 +1,38 @@
+"""Small helpers every format module needs: decoding untrusted bytes, the output language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..text.clean import decode_utf8, strip_controls
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..translator import Translator
+    from . import Options
+
+BOM = "\ufeff"
+
+
+def decode_text(data: bytes, what: str = "document") -> tuple[str, bool]:
+    """Strict UTF-8 (error names the byte offset), controls removed; (text, had_bom).
+
+    A byte-order mark is remembered so the output can keep it.
+    """
+    from . import FormatError
+
+    try:
+        text = decode_utf8(data)
+    except Exception as exc:  # InputError: say which document
+        raise FormatError(f"{what}: {exc}") from None
+    bom = text.startswith(BOM)
+    return strip_controls(text[1:] if bom else text)[0], bom
+
+
+def encode_text(text: str, bom: bool = False) -> bytes:
+    """UTF-8 bytes of ``text``, with the byte-order mark when the input had one."""
+    return ((BOM if bom else "") + text).encode("utf-8")
+
+
+def target_lang(tr: "Translator", options: "Options") -> str:
+    """The language code to write into the output document (``nn`` or ``nb`` by default)."""
+    return options.target_lang or tr.target

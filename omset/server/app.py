@@ -1,0 +1,107 @@
+"""The app factory: ``create_app(settings)`` wires routes, middleware and static files."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
+
+from .. import __version__
+from . import api, compat
+from .errors import ApiError, error_response, family_of
+from .limits import BodyGuard
+from .metrics import MetricsMiddleware
+from .service import Service
+from .settings import Settings
+
+log = logging.getLogger("omset.server")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A FastAPI app serving the own API, the APy/LibreTranslate compatibility routes,
+    health, metrics and (when packaged) the web editor at ``/``."""
+    settings = settings or Settings()
+    service = Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for source, target in settings.warm:
+            service.engines.translator(source, target).warm_up()
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = FastAPI(title="omset", version=__version__, lifespan=lifespan,
+                  description="Bokmål ⇄ Nynorsk translation on warm Apertium pipelines. "
+                              "Own API under /v1; APy and LibreTranslate compatible routes.")
+    app.state.service = service
+    app.state.settings = settings
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return error_response(exc.status, exc.message, exc.family, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, _validation_message(exc), family_of(request.url.path))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        family = family_of(request.url.path, request.url.query)
+        return error_response(exc.status_code, str(exc.detail), family,
+                              dict(exc.headers or {}) or None)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return error_response(500, f"internal error: {type(exc).__name__}",
+                              family_of(request.url.path, request.url.query))
+
+    app.include_router(api.router)
+    app.include_router(compat.router)
+    service.metrics.routes = frozenset(
+        [r.path for r in api.router.routes + compat.router.routes]  # type: ignore[attr-defined]
+        + ["/docs", "/openapi.json"])
+    web = _web_dir()
+    if settings.web and web is not None:
+        app.mount("/", StaticFiles(directory=str(web), html=True), name="web")
+
+    # Outermost last: metrics see every answer, CORS headers go on errors too.
+    app.add_middleware(BodyGuard, max_body=settings.max_body)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST", "OPTIONS"],
+                           allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+                           max_age=86400)
+    app.add_middleware(MetricsMiddleware, metrics=service.metrics)
+    return app
+
+
+def _web_dir():
+    """The packaged web editor's directory (omset/web), if it is there."""
+    try:
+        web = resources.files("omset").joinpath("web")
+    except (ModuleNotFoundError, TypeError):
+        return None
+    return web if web.is_dir() else None
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            detail = (err.get("ctx") or {}).get("error", "")
+            return f"request body is not valid JSON{': ' + str(detail) if detail else ''}"
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        parts.append(f"{loc or 'body'}: {err.get('msg', 'invalid')}")
+    return "invalid request: " + "; ".join(parts)

@@ -1,0 +1,156 @@
+"""Request limits checked before any route runs: body size, UTF-8, NUL bytes; timeouts.
+
+The body guard is plain ASGI so it can refuse a body by its ``Content-Length`` before
+reading a byte of it, and stop reading a chunked body as soon as it is too large.
+Whatever it lets through has been read completely and checked, and is replayed to the
+route unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.parse
+from concurrent.futures import Executor
+from functools import partial
+from typing import Any, Callable, TypeVar
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..text.clean import decode_utf8
+from ..errors import InputError
+from .errors import ApiError, Family, error_response, family_of
+
+T = TypeVar("T")
+
+
+class BodyGuard:
+    """ASGI middleware: 413 for bodies over ``max_body``; 400 for non-UTF-8 or NUL bytes
+    in the query string or in a text body (JSON, form, plain text).
+
+    Multipart bodies (document uploads) are binary and are only size-checked here.
+    """
+
+    def __init__(self, app: ASGIApp, max_body: int):
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        family = family_of(scope["path"], scope.get("query_string", b""))
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers", [])}
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                await self._refuse(scope, receive, send, 400, "invalid Content-Length header", family)
+                return
+            if int(length) > self.max_body:
+                await self._refuse(scope, receive, send, 413, self._too_large(), family)
+                return
+        problem = _check_query(scope.get("query_string", b""))
+        if problem:
+            await self._refuse(scope, receive, send, 400, problem, family)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                await self._refuse(scope, receive, send, 413, self._too_large(), family)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        problem = _check_body(body, headers.get("content-type", ""))
+        if problem:
+            await self._refuse(scope, receive, send, 400, problem, family)
+            return
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self) -> str:
+        return f"request body too large: the limit is {self.max_body} bytes"
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str,
+                      family: Family) -> None:
+        # Connection: close, since the rest of an unread body is still on the wire.
+        response = error_response(status, message, family, headers={"Connection": "close"})
+        await response(scope, receive, send)
+
+
+def _check_text_bytes(data: bytes, what: str) -> str | None:
+    try:
+        decode_utf8(data)
+    except InputError as exc:
+        return f"{what}: {exc}"
+    if b"\0" in data:
+        return f"{what} contains a NUL byte"
+    return None
+
+
+def _check_query(query: bytes) -> str | None:
+    if not query:
+        return None
+    return _check_text_bytes(urllib.parse.unquote_to_bytes(query.replace(b"+", b" ")),
+                             "query string")
+
+
+def _check_body(body: bytes, content_type: str) -> str | None:
+    if not body:
+        return None
+    ctype = content_type.split(";")[0].strip().lower()
+    if ctype.startswith("multipart/"):
+        return None
+    problem = _check_text_bytes(body, "request body")
+    if problem is None and ctype == "application/x-www-form-urlencoded":
+        problem = _check_query(body)
+    return problem
+
+
+def check_text(text: Any, family: Family, field: str = "text") -> str:
+    """A text field as the engine can take it: a str, no NUL, no lone surrogates.
+
+    JSON can spell both (``"\\u0000"``, ``"\\ud800"``) even in a valid UTF-8 body.
+    """
+    if not isinstance(text, str):
+        raise ApiError(400, f"{field} must be a string", family)
+    if "\0" in text:
+        raise ApiError(400, f"{field} contains a NUL character", family)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, f"{field} contains a lone surrogate (not valid Unicode)",
+                       family) from None
+    return text
+
+
+async def run_blocking(executor: Executor, timeout: float, family: Family,
+                       fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run blocking work (translation) on the thread pool with a deadline: 504 after it.
+
+    The event loop stays free meanwhile; on time-out the pool's own watchdog restarts
+    a pipeline that is stuck, and the abandoned work ends with it.
+    """
+    loop = asyncio.get_running_loop()
+    fut = loop.run_in_executor(executor, partial(fn, *args, **kwargs))
+    try:
+        return await asyncio.wait_for(fut, timeout)
+    except asyncio.TimeoutError:
+        raise ApiError(504, f"translation took longer than {timeout:g} s", family) from None

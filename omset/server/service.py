@@ -1,0 +1,132 @@
+"""What every face of the service does with a request: translate or detect, off the
+event loop, with a deadline, mapping omset's exceptions to HTTP statuses."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Mapping, Sequence
+
+from ..errors import EngineError, EngineNotInstalled, EngineTimeout, OmsetError
+from ..glossary import Glossary
+from ..result import Segment
+from ..text.clean import strip_controls
+from ..text.segment import pieces
+from ..translator import Translator
+from .engines import Engines
+from .errors import ApiError, Family
+from .limits import check_text, run_blocking
+from .metrics import Metrics
+from .settings import Settings
+
+FORMATS = ("text", "html", "markdown")
+
+
+class Service:
+    """The shared state of one app: settings, warm engines, a thread pool, metrics."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engines = Engines(workers=settings.workers, timeout=settings.timeout,
+                               default_style=settings.style,
+                               max_translators=settings.max_translators)
+        # Our own executor: its futures can be abandoned at the deadline (the default
+        # anyio pool would keep the request waiting for the thread).
+        self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="omset-req")
+        self.metrics = Metrics(self.engines.restarts)
+
+    async def run(self, family: Family, fn, *args: Any, deadline: float | None = None,
+                  **kwargs: Any):
+        """Run blocking engine work with the request deadline (default: the settings'
+        timeout); omset errors → ApiError."""
+        try:
+            return await run_blocking(self.executor, deadline or self.settings.timeout,
+                                      family, fn, *args, **kwargs)
+        except ApiError:
+            raise
+        except EngineTimeout as exc:
+            raise ApiError(504, str(exc), family) from None
+        except (EngineError, EngineNotInstalled) as exc:
+            raise ApiError(503, str(exc), family) from None
+        except (OmsetError, ValueError) as exc:
+            raise ApiError(400, str(exc), family) from None
+
+    async def translator(self, family: Family, source: str, target: str, *,
+                         style: str | None = None, variant: str | None = None,
+                         prefs: Sequence[str] = (), mark_unknown: bool = False) -> Translator:
+        if style is not None:
+            from ..style import builtin_names
+
+            # Only built-in names: a request must never make the service read a file.
+            if style not in builtin_names():
+                raise ApiError(400, f"unknown style {style!r}: built-in styles are "
+                                    f"{', '.join(builtin_names())}", family)
+        if variant not in (None, "a", "e", "split"):
+            raise ApiError(400, "variant must be a, e or split", family)
+        # Creating a configuration (a profile; the first time, a pool) is bounded work,
+        # not translation: it gets its own, generous deadline.
+        return await self.run(family, self.engines.translator, source, target, style=style,
+                              variant=variant, prefs=prefs, mark_unknown=mark_unknown,
+                              deadline=max(self.settings.timeout, 60.0))
+
+    async def translate(self, family: Family, tr: Translator, texts: Sequence[str], *,
+                        fmt: str = "text", detailed: bool = False,
+                        glossary: Mapping[str, str] | None = None
+                        ) -> list[tuple[str, list[Segment] | None]]:
+        """Translate texts; with ``detailed`` also their segments (one engine pass)."""
+        if fmt not in FORMATS:
+            raise ApiError(400, f"format must be one of {', '.join(FORMATS)}, not {fmt!r}",
+                           family)
+        clean = [strip_controls(check_text(t, family))[0] for t in texts]
+        terms = _glossary(glossary, family)
+        self.metrics.words.labels(tr.source, tr.target).inc(sum(len(t.split()) for t in clean))
+        if fmt != "text":
+            docs = await self.run(family, _translate_markup, tr, clean, fmt, terms)
+            return [(d, None) for d in docs]
+        if not detailed:
+            out = await self.run(family, tr.translate_batch, clean, glossary=terms)
+            return [(t, None) for t in out]
+        segs = await self.run(family, tr.translate_detailed, clean, glossary=terms)
+        return [(_full_text(t, s), s) for t, s in zip(clean, segs)]
+
+    async def detect(self, family: Family, texts: Sequence[str]):
+        clean = [strip_controls(check_text(t, family))[0] for t in texts]
+        det = await self.run(family, self.engines.detector, deadline=max(self.settings.timeout, 60.0))
+        return await self.run(family, det.detect_batch, clean)
+
+    def close(self) -> None:
+        self.engines.close()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _glossary(terms: Mapping[str, str] | None, family: Family) -> Glossary | None:
+    if not terms:
+        return None
+    if not isinstance(terms, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in terms.items()):
+        raise ApiError(400, "glossary must be an object of source term → target term strings",
+                       family)
+    for k, v in terms.items():
+        check_text(k, family, "glossary term")
+        check_text(v, family, "glossary term")
+    try:
+        return Glossary.from_mapping(terms)
+    except (OmsetError, ValueError) as exc:
+        raise ApiError(400, f"glossary: {exc}", family) from None
+
+
+def _full_text(source: str, segments: list[Segment]) -> str:
+    """The whole translated text from the detailed segments: the spacing between
+    segments comes from the source, exactly as :meth:`Translator.translate` keeps it."""
+    it = iter(segments)
+    return "".join(next(it).text if p.translate else p.text for p in pieces(source))
+
+
+def _translate_markup(tr: Translator, texts: list[str], fmt: str,
+                      glossary: Glossary | None) -> list[str]:
+    try:
+        from .. import formats
+    except ImportError:
+        raise ApiError(501, f"format {fmt!r} is not available in this build") from None
+    return [formats.translate_document(t.encode("utf-8"), fmt, tr,
+                                       **({"glossary": glossary} if glossary else {})
+                                       ).decode("utf-8") for t in texts]

@@ -1,0 +1,63 @@
+"""What an ``omset serve`` instance is configured with (one frozen dataclass)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Service settings. The CLI fills them from options; tests build them directly.
+
+    Attributes:
+        host, port: where uvicorn listens (only used by :func:`omset.server.run`).
+        workers: pipelines per translation direction (default: CPU cores).
+        timeout: seconds one request may take before it gets a 504; the same limit is
+            the pipelines' own time limit, so a stuck pipeline is restarted.
+        max_body: largest request body in bytes (413 beyond, refused before reading it).
+        api_keys: keys that are accepted; empty means no key is needed.
+        cors_origins: origins allowed to call the API from a browser (``*`` for any).
+        warm: directions whose pipelines start with the service, not on first use.
+        style: default style for nb→nn requests that name none.
+        max_translators: how many (style, variant, prefs) configurations stay cached;
+            they share the pipelines, so this bounds only small per-style state.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int | None = None
+    timeout: float = 30.0
+    max_body: int = DEFAULT_MAX_BODY
+    api_keys: frozenset[str] = frozenset()
+    cors_origins: tuple[str, ...] = ()
+    warm: tuple[tuple[str, str], ...] = (("nb", "nn"), ("nn", "nb"))
+    style: str | None = None
+    max_translators: int = 64
+    web: bool = True
+
+    @property
+    def keys_required(self) -> bool:
+        return bool(self.api_keys)
+
+    @property
+    def loopback(self) -> bool:
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return self.host == "localhost"
+
+
+def read_api_keys(path: Path) -> frozenset[str]:
+    """Keys from a file, one per line; blank lines and ``#`` comments are skipped."""
+    keys = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keys.add(line)
+    if not keys:
+        raise ValueError(f"{path}: no API keys in the file")
+    return frozenset(keys)
