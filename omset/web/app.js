@@ -216,11 +216,20 @@
     for (let i = 0; i <= n; i++) { D.push(new Float64Array(m + 1)); B.push(new Uint8Array(m + 1)); }
     for (let i = 1; i <= n; i++) { D[i][0] = i * GAP; B[i][0] = 1; }
     for (let j = 1; j <= m; j++) { D[0][j] = j * GAP; B[0][j] = 2; }
+    // A multiword target token ("lagt fram") may stand for as many source words.
+    const width = tgt.map((t) => Math.min(4, t.split(/\s+/).length));
+    const K = [];  // source words taken by the diagonal step at (i, j)
+    for (let i = 0; i <= n; i++) K.push(new Uint8Array(m + 1));
     for (let i = 1; i <= n; i++) {
       for (let j = 1; j <= m; j++) {
-        const diag = D[i - 1][j - 1] + cost(src[i - 1], tgt[j - 1]);
+        let diag = D[i - 1][j - 1] + cost(src[i - 1], tgt[j - 1]), k = 1;
+        if (width[j - 1] > 1 && i >= width[j - 1]) {
+          const w = width[j - 1];
+          const multi = D[i - w][j - 1] + cost(src.slice(i - w, i).join(" "), tgt[j - 1]);
+          if (multi < diag) { diag = multi; k = w; }
+        }
         const up = D[i - 1][j] + GAP, left = D[i][j - 1] + GAP;
-        if (diag <= up && diag <= left) { D[i][j] = diag; B[i][j] = 0; }
+        if (diag <= up && diag <= left) { D[i][j] = diag; B[i][j] = 0; K[i][j] = k; }
         else if (up <= left) { D[i][j] = up; B[i][j] = 1; }
         else { D[i][j] = left; B[i][j] = 2; }
       }
@@ -229,8 +238,11 @@
     let i = n, j = m;
     while (i > 0 || j > 0) {
       const b = B[i][j];
-      if (i > 0 && j > 0 && b === 0) { out[j - 1] = src[i - 1]; i--; j--; }
-      else if (i > 0 && (j === 0 || b === 1)) i--;
+      if (i > 0 && j > 0 && b === 0) {
+        const k = K[i][j];
+        out[j - 1] = src.slice(i - k, i).join(" ");
+        i -= k; j--;
+      } else if (i > 0 && (j === 0 || b === 1)) i--;
       else j--;
     }
     return out;
@@ -600,6 +612,9 @@
         o.textContent = s.name;
         return o;
       }));
+      if (!restored.style && data.default && list.some((s) => s.name === data.default)) {
+        state.style = data.default;
+      }
       if (!list.some((s) => s.name === state.style)) state.style = list[0].name;
       els.style.value = state.style;
       const cur = list.find((s) => s.name === state.style);
@@ -709,7 +724,8 @@
     try {
       const s = JSON.parse(sessionStorage.getItem("omset.settings") || "null");
       if (s && LANG[s.source] && LANG[s.target] && s.source !== s.target) {
-        Object.assign(state, { source: s.source, target: s.target, style: s.style || state.style });
+        Object.assign(state, { source: s.source, target: s.target });
+        if (s.style) { state.style = s.style; restored.style = true; }
         if (VARIANT_NAME[s.variant]) { setVariant(s.variant); restored.variant = true; }
       }
       const t = sessionStorage.getItem("omset.text");
