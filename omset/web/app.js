@@ -75,7 +75,7 @@
   // input's layout exactly: [{text, sep}] where sep follows text.
   function paragraphs(text) {
     const out = [];
-    const re = /\n[ \t]*\n\s*/g;
+    const re = /\n[ \t]*\n(?:[ \t]*\n)*/g;  // whole blank lines; indentation stays
     let last = 0, m;
     while ((m = re.exec(text)) !== null) {
       out.push({ text: text.slice(last, m.index), sep: m[0] });
@@ -176,7 +176,7 @@
   function statusText() {
     const words = (els.source.value.match(/[\p{L}\p{N}]+/gu) || []).length;
     if (!words) return "";
-    return `${words} ${words === 1 ? "ord" : "ord"} omsett til ${LANG[state.target].adj}` +
+    return `${words} ord omsett til ${LANG[state.target].adj}` +
       (state.target === "nn" ? ` · stil ${state.style} · ${VARIANT_NAME[state.variant]}` : "");
   }
 
@@ -285,8 +285,11 @@
       if (at < 0) return;  // cannot place this segment: the gap text below covers it
       if (at > pos) { p.append(full.slice(pos, at)); plain += full.slice(pos, at); }
       const tokens = (seg.tokens || []).slice().sort((a, b) => a.start - b.start);
-      const needAlign = tokens.some((t) => t.source == null);
-      const aligned = needAlign ? align(seg.source || "", tokens) : [];
+      // Source words, when the API does not give them: aligned once per segment.
+      if (!seg._aligned) {
+        seg._aligned = tokens.some((t) => t.source == null) ? align(seg.source || "", tokens) : [];
+      }
+      const aligned = seg._aligned;
       let cur = 0;
       tokens.forEach((t, ti) => {
         if (t.start < cur || seg.text.substr(t.start, t.text.length) !== t.text) return;
@@ -380,7 +383,7 @@
       frag.append(el);
       plainOut.push(plain);
       if (para.sep) {
-        frag.append(document.createTextNode(para.sep.replace(/[^\n]/g, "")));
+        frag.append(document.createTextNode(para.sep));
         plainOut.push(para.sep);
       }
     });
@@ -553,6 +556,14 @@
     }
   });
 
+  // Focus leaving the menu by any other way (a screen reader, a click elsewhere) closes it.
+  els.menu.addEventListener("focusout", (e) => {
+    if (menuFor === null || els.menu.contains(e.relatedTarget)) return;
+    const opener = tokenIndex.get(menuFor);
+    if (opener && e.relatedTarget === opener.el) return;  // its click toggles the menu
+    closeMenu(false);
+  });
+
   els.menu.addEventListener("click", (e) => {
     const it = e.target.closest(".menu-item");
     if (it) pick(it.dataset.form);
@@ -705,7 +716,11 @@
     els.status.textContent = `Lasta ned som ${a.download}.`;
   });
 
-  els.retry.addEventListener("click", () => { hideMessage(); update(); });
+  els.retry.addEventListener("click", () => {
+    hideMessage();
+    if (!state.styles.length) loadStyles();
+    update();
+  });
 
   // ---- session: keep the input and settings over a reload --------------------------
 

@@ -224,8 +224,16 @@ def test_pick_alternative_with_mouse_is_remembered(page, translators, artifacts)
 
     page.get_by_label("Vis kjeldeord").check()
     word = output(page).locator(".w-alt", has_text=token.text).first
-    word.click()
     menu = page.locator("#menu")
+    word.click()
+    expect(menu).to_be_visible()
+    word.click()  # the same word again closes it
+    expect(menu).to_be_hidden()
+    word.click()
+    expect(menu).to_be_visible()
+    page.locator("#source").click()  # so does a click elsewhere
+    expect(menu).to_be_hidden()
+    word.click()
     expect(menu).to_be_visible()
     expect(menu.get_by_role("menuitemradio")).to_have_count(len(token.alternatives))
     expect(word).to_have_attribute("aria-expanded", "true")
@@ -386,6 +394,9 @@ def test_errors_are_shown_and_input_kept(page, translators):
     expect(message).to_contain_text("Får ikkje kontakt")
     expect(message).to_contain_text("Teksten din er ikkje borte")
     expect(src).to_have_value(SENTENCE)
+    page.reload()  # a reload does not lose the input either
+    expect(page.locator("#source")).to_have_value(SENTENCE)
+    expect(message).to_be_visible()
 
     page.unroute("**/v1/translate")
     page.route("**/v1/translate", lambda route: route.fulfill(
