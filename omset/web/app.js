@@ -10,6 +10,8 @@
 
 (function () {
   const DEBOUNCE_MS = 300;
+  const BATCH_TEXTS = 40;       // paragraphs per request at most
+  const BATCH_CHARS = 20000;    // characters per request at most (one paragraph may exceed it)
   const LANG = {
     nb: { name: "Bokmål", adj: "bokmål", code: "nb" },
     nn: { name: "Nynorsk", adj: "nynorsk", code: "nn" },
@@ -32,7 +34,7 @@
     message: $("message"), messageText: $("message-text"), retry: $("retry"), menu: $("menu"),
     srcName: $("src-name"), tgtName: $("tgt-name"), srcTitle: $("source-title"),
     tgtTitle: $("target-title"), directionNow: $("direction-now"), count: $("source-count"),
-    clip: $("clip"),
+    clip: $("clip"), keyRow: $("key-row"), apiKey: $("api-key"),
   };
 
   const state = {
@@ -41,6 +43,7 @@
     style: "nynorsk-news",
     variant: "e",
     styles: [],            // from GET /v1/styles
+    apiKey: "",            // sent as X-API-Key when the service asks for one
   };
   const cache = new Map();          // settings key + paragraph text -> translation item
   const choices = { nn: new Map(), nb: new Map() };  // target language -> (form -> chosen form)
@@ -111,23 +114,16 @@
     controller = mine;
     setBusy(true);
     try {
-      const res = await fetch("v1/translate", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: JSON.stringify(requestBody(missing)),
-        signal: mine.signal,
-      });
-      if (!res.ok) throw await httpError(res);
-      const data = await res.json();
-      const items = data.translations || [];
-      if (items.length !== missing.length) {
-        throw new ApiError(`Tenesta svarte med ${items.length} omsetjingar for ${missing.length} avsnitt.`);
+      // Big pastes go in batches, so the first paragraphs show early and no request
+      // comes near the service's time limit.
+      for (const batch of batches(missing)) {
+        const items = await translateBatch(batch, mine.signal);
+        batch.forEach((t, i) => cache.set(key + "\u0000" + t, items[i]));
+        render();
       }
-      missing.forEach((t, i) => cache.set(key + "\u0000" + t, items[i]));
       if (controller === mine) controller = null;
       hideMessage();
       setBusy(false);
-      render();
     } catch (err) {
       if (err.name === "AbortError") return;
       if (controller === mine) controller = null;
@@ -136,7 +132,42 @@
     }
   }
 
-  class ApiError extends Error {}
+  function batches(texts) {
+    const out = [];
+    let cur = [], size = 0;
+    for (const t of texts) {
+      if (cur.length && (cur.length >= BATCH_TEXTS || size + t.length > BATCH_CHARS)) {
+        out.push(cur);
+        cur = []; size = 0;
+      }
+      cur.push(t);
+      size += t.length;
+    }
+    if (cur.length) out.push(cur);
+    return out;
+  }
+
+  async function translateBatch(texts, signal) {
+    const headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (state.apiKey) headers["X-API-Key"] = state.apiKey;
+    const res = await fetch("v1/translate", {
+      method: "POST", headers, body: JSON.stringify(requestBody(texts)), signal,
+    });
+    if (!res.ok) throw await httpError(res);
+    const data = await res.json();
+    const items = data.translations || [];
+    if (items.length !== texts.length) {
+      throw new ApiError(`Tenesta svarte med ${items.length} omsetjingar for ${texts.length} avsnitt.`);
+    }
+    return items;
+  }
+
+  class ApiError extends Error {
+    constructor(message, status = 0) {
+      super(message);
+      this.status = status;
+    }
+  }
 
   async function httpError(res) {
     let detail = "";
@@ -145,17 +176,24 @@
       detail = typeof body.detail === "string" ? body.detail
         : body.detail ? JSON.stringify(body.detail) : (body.error || body.message || "");
     } catch (e) { /* not JSON */ }
+    if (res.status === 401 || res.status === 403) {
+      return new ApiError(res.status === 401 ? "Tenesta krev ein API-nøkkel."
+        : "Tenesta godtok ikkje API-nøkkelen.", res.status);
+    }
     const what = res.status >= 500 ? "Omsetjingstenesta fekk ein feil"
       : res.status === 413 ? "Teksten er for lang for tenesta"
       : res.status === 429 ? "Tenesta har for mykje å gjere akkurat no"
       : "Tenesta godtok ikkje førespurnaden";
-    return new ApiError(`${what} (HTTP ${res.status})${detail ? ": " + detail : ""}.`);
+    return new ApiError(`${what} (HTTP ${res.status})${detail ? ": " + detail : ""}.`, res.status);
   }
 
   function showError(err) {
     const text = err instanceof ApiError ? err.message
       : "Får ikkje kontakt med omsetjingstenesta. Sjekk nettverket eller om tenesta køyrer.";
     els.messageText.textContent = text + " Teksten din er ikkje borte.";
+    const needsKey = err instanceof ApiError && (err.status === 401 || err.status === 403);
+    els.keyRow.hidden = !needsKey;
+    els.retry.textContent = needsKey ? "Bruk nøkkelen" : "Prøv igjen";
     els.message.hidden = false;
     els.output.classList.add("stale");
     els.status.textContent = "Omsetjinga er ikkje oppdatert.";
@@ -716,7 +754,15 @@
     els.status.textContent = `Lasta ned som ${a.download}.`;
   });
 
+  els.apiKey.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); els.retry.click(); }
+  });
+
   els.retry.addEventListener("click", () => {
+    if (!els.keyRow.hidden) {
+      state.apiKey = els.apiKey.value.trim();
+      try { sessionStorage.setItem("omset.key", state.apiKey); } catch (e) { /* ignore */ }
+    }
     hideMessage();
     if (!state.styles.length) loadStyles();
     update();
@@ -743,6 +789,8 @@
         if (s.style) { state.style = s.style; restored.style = true; }
         if (VARIANT_NAME[s.variant]) { setVariant(s.variant); restored.variant = true; }
       }
+      state.apiKey = sessionStorage.getItem("omset.key") || "";
+      els.apiKey.value = state.apiKey;
       const t = sessionStorage.getItem("omset.text");
       if (t && !els.source.value) els.source.value = t;
     } catch (e) { /* ignore */ }

@@ -438,3 +438,40 @@ def test_desktop_screenshot(page, translators, artifacts):
     out = output(page).bounding_box()
     assert out["x"] > src["x"] + src["width"] - 1  # side by side
     page.screenshot(path=str(artifacts / "editor-desktop.png"))
+
+
+def test_api_key_asked_for_when_the_service_wants_one(page, translators):
+    """A service with API keys answers 401 without one: the editor asks for it and sends
+    it as X-API-Key (the check is simulated in the browser; the translation is real)."""
+    seen = []
+
+    def guard(route):
+        key = route.request.headers.get("x-api-key")
+        seen.append(key)
+        if key != "hemmeleg":
+            route.fulfill(status=401, content_type="application/json",
+                          body=json.dumps({"error": "an API key is required", "status": 401}))
+        else:
+            route.continue_()
+
+    page.route("**/v1/translate", guard)
+    page.locator("#source").fill(SENTENCE)
+    expect(page.locator("#message")).to_contain_text("API-nøkkel")
+    key = page.get_by_label("API-nøkkel")
+    expect(key).to_be_visible()
+    key.fill("hemmeleg")
+    key.press("Enter")
+    wait_for_output(page, translators().translate(SENTENCE))
+    expect(page.locator("#message")).to_be_hidden()
+    assert seen[0] is None and seen[-1] == "hemmeleg"
+
+
+def test_long_paste_goes_in_batches(page, translators):
+    sentences = ["Vi kommer hjem klokka {}.", "Flere ble skadet i ulykke nummer {}.",
+                 "Det var {} pasienter som måtte vente."]
+    text = "\n\n".join(sentences[i % 3].format(i + 1) for i in range(90))
+    page.locator("#source").fill(text)
+    wait_for_output(page, translators().translate(text))
+    sent = [r["text"] for r in page.requests]
+    assert len(sent) >= 3 and all(len(t) <= 40 for t in sent)
+    assert sorted(p for t in sent for p in t) == sorted(text.split("\n\n"))
