@@ -34,7 +34,8 @@
     message: $("message"), messageText: $("message-text"), retry: $("retry"), menu: $("menu"),
     srcName: $("src-name"), tgtName: $("tgt-name"), srcTitle: $("source-title"),
     tgtTitle: $("target-title"), directionNow: $("direction-now"), count: $("source-count"),
-    clip: $("clip"), keyRow: $("key-row"), apiKey: $("api-key"),
+    clip: $("clip"), keyRow: $("key-row"), apiKey: $("api-key"), glossary: $("glossary"),
+    glossaryHelp: $("glossary-help"), glossaryCount: $("glossary-count"),
   };
 
   const state = {
@@ -44,6 +45,7 @@
     variant: "e",
     styles: [],            // from GET /v1/styles
     apiKey: "",            // sent as X-API-Key when the service asks for one
+    glossary: {},          // direction -> glossary text as typed
   };
   const cache = new Map();          // settings key + paragraph text -> translation item
   const choices = { nn: new Map(), nb: new Map() };  // target language -> (form -> chosen form)
@@ -58,9 +60,11 @@
   // ---- settings --------------------------------------------------------------------
 
   function settingsKey() {
-    return state.target === "nn"
+    const base = state.target === "nn"
       ? `${state.source}>${state.target}|${state.style}|${state.variant}`
       : `${state.source}>${state.target}`;
+    const terms = glossaryTerms();
+    return terms ? `${base}|${JSON.stringify(terms)}` : base;
   }
 
   function requestBody(texts) {
@@ -69,7 +73,42 @@
       body.style = state.style;
       body.variant = state.variant;
     }
+    const terms = glossaryTerms();
+    if (terms) body.glossary = terms;
     return body;
+  }
+
+  // ---- glossary: "source = target" per line, one list per direction ---------------
+
+  const direction = () => `${state.source}>${state.target}`;
+
+  function parseGlossary(text) {
+    const terms = {}, bad = [];
+    text.split("\n").forEach((line, i) => {
+      const l = line.trim();
+      if (!l || l.startsWith("#")) return;
+      const m = l.match(/^(.+?)\s*(?:=|\t|→|->)\s*(.*)$/);
+      if (!m || !m[1].trim()) { bad.push(i + 1); return; }
+      terms[m[1].trim()] = m[2].trim();
+    });
+    return { terms, bad };
+  }
+
+  function glossaryTerms() {
+    const { terms } = parseGlossary(state.glossary[direction()] || "");
+    return Object.keys(terms).length ? terms : null;
+  }
+
+  function showGlossary() {
+    els.glossary.value = state.glossary[direction()] || "";
+    const n = Object.keys(glossaryTerms() || {}).length;
+    const { bad } = parseGlossary(els.glossary.value);
+    els.glossaryCount.textContent = n ? `(${n})` : "";
+    els.glossaryHelp.textContent = bad.length
+      ? `Line ${bad.join(", ")} manglar «=»: skriv «kjeldeord = omsetjing».`
+      : `Eitt ord eller uttrykk per line: ${LANG[state.source].adj} = ${LANG[state.target].adj}. ` +
+        "Tom høgreside: ordet står urørt.";
+    els.glossaryHelp.classList.toggle("bad", bad.length > 0);
   }
 
   // ---- paragraphs ------------------------------------------------------------------
@@ -631,6 +670,7 @@
     els.variantField.disabled = !nn;
     els.styleField.classList.toggle("off", !nn);
     els.variantField.classList.toggle("off", !nn);
+    showGlossary();
     els.styleDesc.textContent = nn ? styleText(state.style)
       : "Stil og infinitiv gjeld berre omsetjing til nynorsk.";
   }
@@ -778,6 +818,7 @@
     try {
       sessionStorage.setItem("omset.settings", JSON.stringify({
         source: state.source, target: state.target, style: state.style, variant: state.variant,
+        glossary: state.glossary,
       }));
     } catch (e) { /* ignore */ }
   }
@@ -787,6 +828,7 @@
       if (s && LANG[s.source] && LANG[s.target] && s.source !== s.target) {
         Object.assign(state, { source: s.source, target: s.target });
         if (s.style) { state.style = s.style; restored.style = true; }
+        if (s.glossary && typeof s.glossary === "object") state.glossary = s.glossary;
         if (VARIANT_NAME[s.variant]) { setVariant(s.variant); restored.variant = true; }
       }
       state.apiKey = sessionStorage.getItem("omset.key") || "";
@@ -797,6 +839,16 @@
   }
 
   els.source.addEventListener("input", schedule);
+  els.glossary.addEventListener("input", () => {
+    state.glossary[direction()] = els.glossary.value;
+    const { bad } = parseGlossary(els.glossary.value);
+    const n = Object.keys(glossaryTerms() || {}).length;
+    els.glossaryCount.textContent = n ? `(${n})` : "";
+    if (!bad.length) showGlossary();
+    saveSettings();
+    clearTimeout(timer);
+    timer = setTimeout(() => { showGlossary(); update(); }, DEBOUNCE_MS * 2);
+  });
 
   restore();
   els.style.value = state.style;

@@ -475,3 +475,23 @@ def test_long_paste_goes_in_batches(page, translators):
     sent = [r["text"] for r in page.requests]
     assert len(sent) >= 3 and all(len(t) <= 40 for t in sent)
     assert sorted(p for t in sent for p in t) == sorted(text.split("\n\n"))
+
+
+def test_glossary_terms_win(page, translators):
+    text = "Fastlegen ringte i går. Fastlegen kom."
+    terms = {"fastlege": "fastlækjar"}
+    page.locator("#source").fill(text)
+    wait_for_output(page, translators().translate(text))
+    page.locator("#glossary-box summary").click()
+    page.get_by_label("Ordliste").fill("fastlege = fastlækjar\n")
+    expected = translators().translate(text, glossary=terms)
+    assert expected != translators().translate(text)
+    wait_for_output(page, expected)
+    assert page.requests[-1]["glossary"] == terms
+    expect(page.locator("#glossary-count")).to_have_text("(1)")
+    # a line without "=" is pointed out, not sent
+    page.get_by_label("Ordliste").fill("fastlege = fastlækjar\nbare tull")
+    expect(page.locator("#glossary-help")).to_contain_text("Line 2")
+    # the list belongs to its direction: nn→nb starts empty
+    page.get_by_role("button", name="Byt retning").click()
+    expect(page.get_by_label("Ordliste")).to_have_value("")
