@@ -12,6 +12,7 @@
   const DEBOUNCE_MS = 300;
   const BATCH_TEXTS = 40;       // paragraphs per request at most
   const BATCH_CHARS = 20000;    // characters per request at most (one paragraph may exceed it)
+  const CACHE_MAX = 3000;       // translated paragraphs kept
   const LANG = {
     nb: { name: "Bokmål", adj: "bokmål", code: "nb" },
     nn: { name: "Nynorsk", adj: "nynorsk", code: "nn" },
@@ -50,7 +51,8 @@
   const cache = new Map();          // settings key + paragraph text -> translation item
   const choices = { nn: new Map(), nb: new Map() };  // target language -> (form -> chosen form)
   let controller = null;            // AbortController of the request in flight
-  let timer = 0;
+  let timer = 0;                    // debounce timer (0: none pending)
+  let running = null;               // promise of the latest update()
   let rendered = [];                // per paragraph: {el, text} as last rendered
   let plainOut = [];                // per paragraph: output text with the user's choices
   let tokenIndex = new Map();       // token id -> {token, para, el}
@@ -100,7 +102,8 @@
   }
 
   function showGlossary() {
-    els.glossary.value = state.glossary[direction()] || "";
+    const text = state.glossary[direction()] || "";
+    if (els.glossary.value !== text) els.glossary.value = text;
     const n = Object.keys(glossaryTerms() || {}).length;
     const { bad } = parseGlossary(els.glossary.value);
     els.glossaryCount.textContent = n ? `(${n})` : "";
@@ -137,8 +140,26 @@
     saveInput();
   }
 
-  async function update() {
+  // Translate what is missing now; the promise settles when the output is up to date
+  // (or the request failed or was overtaken by a newer one).
+  function update() {
+    running = run();
+    return running;
+  }
+
+  // Wait until the output matches the input (for copy, download and swap).
+  async function flush() {
+    if (timer) await update();
+    for (let i = 0; running && i < 5; i++) {
+      const now = running;
+      await now;
+      if (running === now) break;
+    }
+  }
+
+  async function run() {
     clearTimeout(timer);
+    timer = 0;
     const key = settingsKey();
     const paras = paragraphs(els.source.value);
     const missing = [...new Set(paras.map((p) => p.text)
@@ -158,6 +179,7 @@
       for (const batch of batches(missing)) {
         const items = await translateBatch(batch, mine.signal);
         batch.forEach((t, i) => cache.set(key + "\u0000" + t, items[i]));
+        trimCache();
         render();
       }
       if (controller === mine) controller = null;
@@ -168,6 +190,14 @@
       if (controller === mine) controller = null;
       setBusy(false);
       showError(err);
+    }
+  }
+
+  function trimCache() {
+    // Oldest first: every debounced edit of a paragraph adds an entry.
+    for (const k of cache.keys()) {
+      if (cache.size <= CACHE_MAX) break;
+      cache.delete(k);
     }
   }
 
@@ -737,8 +767,9 @@
     els.output.classList.toggle("show-source", els.showSource.checked);
   });
 
-  els.swap.addEventListener("click", () => {
+  els.swap.addEventListener("click", async () => {
     closeMenu(false);
+    await flush();
     const text = outputText();
     [state.source, state.target] = [state.target, state.source];
     els.source.value = text;
@@ -770,6 +801,7 @@
   }
 
   els.copy.addEventListener("click", async () => {
+    await flush();
     const text = outputText();
     let ok = false;
     if (navigator.clipboard && window.isSecureContext) {
@@ -781,7 +813,8 @@
     els.copy.focus();
   });
 
-  els.download.addEventListener("click", () => {
+  els.download.addEventListener("click", async () => {
+    await flush();
     const blob = new Blob([outputText()], { type: "text/plain;charset=utf-8" });
     const url = URL.createObjectURL(blob);
     const a = document.createElement("a");

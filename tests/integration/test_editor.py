@@ -369,12 +369,26 @@ def test_copy_and_download(page, translators, tmp_path):
     expect(page.locator("#copy")).to_have_text("Kopiert")
     assert page.evaluate("navigator.clipboard.readText()") == expected
 
-    # The fallback (no Clipboard API) copies too
-    page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
-    page.evaluate("navigator.userAgent")  # keep the page busy for a tick
-    page.wait_for_timeout(1700)
+    # Copy right after typing waits for the translation instead of copying a stale one
+    more = PARAGRAPHS + "\n\nFlere ble skadet."
+    expect(page.locator("#copy")).to_have_text("Kopier")  # the first "Kopiert" is gone
+    page.locator("#source").fill(more)
     page.get_by_role("button", name="Kopier").click()
     expect(page.locator("#copy")).to_have_text("Kopiert")
+    assert page.evaluate("navigator.clipboard.readText()") == translators().translate(more)
+    page.locator("#source").fill(PARAGRAPHS)
+    wait_for_output(page, expected)
+
+    # The fallback (no Clipboard API: execCommand on a hidden textarea) copies too
+    page.evaluate("navigator.clipboard.writeText('tomt')")
+    page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    expect(page.locator("#copy")).to_have_text("Kopier")
+    page.get_by_role("button", name="Kopier").click()
+    expect(page.locator("#copy")).to_have_text("Kopiert")
+    reader = page.context.new_page()
+    reader.goto(page.url)
+    assert reader.evaluate("navigator.clipboard.readText()") == expected
+    reader.close()
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Last ned").click()
