@@ -1,5 +1,5 @@
 # The two commands of README.md. Both install whatever is missing first.
-.PHONY: demo test setup setup-test bench quality clean
+.PHONY: demo test setup setup-test bench bench-service quality clean
 
 PY := .venv/bin/python
 
@@ -17,6 +17,10 @@ test: setup-test
 
 bench: setup
 	@$(PY) bench/engine.py
+
+bench-service: setup
+	@$(PY) -c "import apertium_apy" 2>/dev/null || "$$(command -v uv || echo $$HOME/.local/bin/uv)" pip install -q --python $(PY) -e ".[bench]"
+	@$(PY) bench/service.py
 
 quality: setup
 	@$(PY) bench/quality.py

@@ -112,6 +112,7 @@ class Translator:
                                   timeout=timeout)
                 self._post = None
         self._owns_engine = share_engine is None
+        self._engine_owner = share_engine
         if share_engine is not None:
             if (share_engine.source, share_engine.target, share_engine.mark_unknown) != \
                     (self.source, self.target, mark_unknown):
@@ -178,6 +179,8 @@ class Translator:
     def _inflect(self, found: str, source: str, target: str) -> str | None:
         if self.source != "nb":
             return None
+        if self._engine_owner is not None:  # its inflector is part of the shared engine
+            return self._engine_owner._inflect(found, source, target)
         with self._lock:
             if self._inflector is None:
                 self._inflector = Inflector()
@@ -332,6 +335,8 @@ class Translator:
             self._pool.close()
             if self._post is not None:
                 self._post.close()
+            if self._inflector is not None:
+                self._inflector.close()
 
     def __enter__(self) -> "Translator":
         return self

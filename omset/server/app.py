@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from . import api, compat
+from . import api, compat, documents
 from .errors import ApiError, error_response, family_of
 from .limits import BodyGuard
 from .metrics import MetricsMiddleware
@@ -68,9 +68,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               family_of(request.url.path, request.url.query))
 
     app.include_router(api.router)
+    app.include_router(documents.router)
     app.include_router(compat.router)
+    routers = (api.router, documents.router, compat.router)
     service.metrics.routes = frozenset(
-        [r.path for r in api.router.routes + compat.router.routes]  # type: ignore[attr-defined]
+        [r.path for router in routers for r in router.routes]  # type: ignore[attr-defined]
         + ["/docs", "/openapi.json"])
     web = _web_dir()
     if settings.web and web is not None:

@@ -42,6 +42,8 @@ async def _params(request: Request, family: Family) -> dict[str, Any]:
             data = json.loads(await request.body() or b"null")
         except ValueError as exc:
             raise ApiError(400, f"Invalid JSON format: {exc}", family) from None
+        except RecursionError:
+            raise ApiError(400, "Invalid JSON format: nested too deeply", family) from None
         if not isinstance(data, dict):
             raise ApiError(400, "Invalid JSON format", family)
         params.update(data)
@@ -96,7 +98,7 @@ async def _apy_translate(request: Request, params: dict[str, Any]) -> Response:
     fmt = "html" if str(params.get("format", "txt")).lower() == "html" else "text"
     tr = await svc.translator("apy", source, target, style=params.get("style"),
                               variant=variant, prefs=prefs, mark_unknown=mark)
-    [(text, _)] = await svc.translate("apy", tr, [q], fmt=fmt)
+    [(text, _)] = await svc.translate("apy", tr, [q], fmt=fmt, field="q")
     return JSONResponse({"responseData": {"translatedText": text},
                          "responseDetails": None, "responseStatus": 200})
 
@@ -135,7 +137,7 @@ async def _lt_translate(request: Request, params: dict[str, Any]) -> Response:
     tgt = _lt_lang(target)
     detected: list[dict] | None = None
     if source == "auto":
-        found = await svc.detect("lt", texts)
+        found = await svc.detect("lt", texts, field="q")
         detected = [{"confidence": round(d.confidence * 100, 1), "language": d.language}
                     for d in found]
         sources = [d.language for d in found]
@@ -152,7 +154,7 @@ async def _lt_translate(request: Request, params: dict[str, Any]) -> Response:
                 results[i] = texts[i]
             continue
         tr = await svc.translator("lt", src, tgt)
-        done = await svc.translate("lt", tr, [texts[i] for i in idx], fmt=fmt)
+        done = await svc.translate("lt", tr, [texts[i] for i in idx], fmt=fmt, field="q")
         for i, (text, _) in zip(idx, done):
             results[i] = text
     body: dict[str, Any] = {"translatedText": results if batch else results[0]}
@@ -179,7 +181,7 @@ async def lt_detect(request: Request) -> Response:
         raise ApiError(400, "Invalid request: missing q parameter", "lt")
     if not isinstance(q, str):
         raise ApiError(400, "q must be a string", "lt")
-    [d] = await svc.detect("lt", [q])
+    [d] = await svc.detect("lt", [q], field="q")
     if d.language == "und":
         return JSONResponse([{"confidence": round(d.confidence * 100, 1), "language": "und"}])
     other = "nn" if d.language == "nb" else "nb"

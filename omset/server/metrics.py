@@ -46,6 +46,8 @@ class Metrics:
                                registry=self.registry)
         self.words = Counter("omset_words_translated", "Words of source text translated",
                              ["source", "target"], registry=self.registry)
+        self.documents = Counter("omset_documents_translated", "Documents translated, by format",
+                                 ["format"], registry=self.registry)
         self.registry.register(RestartCollector(restarts))
         self.routes: frozenset[str] = frozenset()
 

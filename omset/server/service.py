@@ -70,26 +70,43 @@ class Service:
 
     async def translate(self, family: Family, tr: Translator, texts: Sequence[str], *,
                         fmt: str = "text", detailed: bool = False,
-                        glossary: Mapping[str, str] | None = None
+                        glossary: Mapping[str, str] | None = None, field: str = "text"
                         ) -> list[tuple[str, list[Segment] | None]]:
-        """Translate texts; with ``detailed`` also their segments (one engine pass)."""
+        """Translate texts; with ``detailed`` also their segments (one engine pass).
+        ``field`` names the texts in error messages (``q`` for the compatible APIs)."""
         if fmt not in FORMATS:
             raise ApiError(400, f"format must be one of {', '.join(FORMATS)}, not {fmt!r}",
                            family)
-        clean = [strip_controls(check_text(t, family))[0] for t in texts]
+        clean = [strip_controls(check_text(t, family, field))[0] for t in texts]
         terms = _glossary(glossary, family)
         self.metrics.words.labels(tr.source, tr.target).inc(sum(len(t.split()) for t in clean))
+        limit = self.deadline(sum(len(t) for t in clean))
         if fmt != "text":
-            docs = await self.run(family, _translate_markup, tr, clean, fmt, terms)
+            docs = await self.run(family, _translate_markup, tr, clean, fmt, terms,
+                                  deadline=limit)
             return [(d, None) for d in docs]
         if not detailed:
-            out = await self.run(family, tr.translate_batch, clean, glossary=terms)
+            out = await self.run(family, tr.translate_batch, clean, glossary=terms,
+                                 deadline=limit)
             return [(t, None) for t in out]
-        segs = await self.run(family, tr.translate_detailed, clean, glossary=terms)
+        segs = await self.run(family, tr.translate_detailed, clean, glossary=terms,
+                              deadline=limit)
         return [(_full_text(t, s), s) for t, s in zip(clean, segs)]
 
-    async def detect(self, family: Family, texts: Sequence[str]):
-        clean = [strip_controls(check_text(t, family))[0] for t in texts]
+    async def document(self, family: Family, tr: Translator, data: bytes, fmt: str,
+                       glossary: Mapping[str, str] | None = None) -> bytes:
+        """Translate a whole document (bytes in, bytes out) in the format ``fmt``."""
+        terms = _glossary(glossary, family)
+        return await self.run(family, translate_document, tr, data, fmt, terms,
+                              deadline=self.deadline(len(data)))
+
+    def deadline(self, size: int) -> float:
+        """The time limit for ``size`` bytes of input: the configured timeout, plus one
+        second per 20 kB so a long document is not cut off like a stuck sentence."""
+        return self.settings.timeout + size / 20_000
+
+    async def detect(self, family: Family, texts: Sequence[str], field: str = "text"):
+        clean = [strip_controls(check_text(t, family, field))[0] for t in texts]
         det = await self.run(family, self.engines.detector, deadline=max(self.settings.timeout, 60.0))
         return await self.run(family, det.detect_batch, clean)
 
@@ -123,10 +140,24 @@ def _full_text(source: str, segments: list[Segment]) -> str:
 
 def _translate_markup(tr: Translator, texts: list[str], fmt: str,
                       glossary: Glossary | None) -> list[str]:
-    try:
-        from .. import formats
-    except ImportError:
-        raise ApiError(501, f"format {fmt!r} is not available in this build") from None
-    return [formats.translate_document(t.encode("utf-8"), fmt, tr,
-                                       **({"glossary": glossary} if glossary else {})
-                                       ).decode("utf-8") for t in texts]
+    return [translate_document(tr, t.encode("utf-8"), fmt, glossary).decode("utf-8")
+            for t in texts]
+
+
+def translate_document(tr: Translator, data: bytes, fmt: str,
+                       glossary: Glossary | None = None) -> bytes:
+    """A document through :mod:`omset.formats` (blocking); a request's glossary rides on
+    a short-lived translator that borrows ``tr``'s pipelines."""
+    from .. import formats
+
+    if not glossary:
+        return formats.translate_document(data, fmt, tr)
+    with _with_glossary(tr, glossary) as gtr:
+        return formats.translate_document(data, fmt, gtr)
+
+
+def _with_glossary(tr: Translator, glossary: Glossary) -> Translator:
+    """``tr``'s configuration plus ``glossary``, on ``tr``'s pipelines (cheap to make)."""
+    return Translator(tr.source, tr.target, style=tr.profile, prefs=tr.prefs,
+                      mark_unknown=tr.mark_unknown, glossary=glossary, protect=tr.protect,
+                      keep_quoted_titles=tr.keep_quoted_titles, share_engine=tr)

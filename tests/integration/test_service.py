@@ -440,3 +440,78 @@ def test_timeout_504_restarts_pipeline_and_service_goes_on(strict):
         assert c.get("/v1/languages").status_code == 200
         text = c.get("/metrics").text
         assert _metric(text, "omset_http_requests_total", route="/v1/translate", status="504") >= 1
+
+
+# -- documents ------------------------------------------------------------------------------
+def test_document_upload_returns_translated_file(client, news):
+    from omset import formats
+
+    data = "Jeg kommer hjem.\n\n  Hun kommer også.\n".encode()
+    r = client.post("/v1/translate/document", files={"file": ("sak 1.txt", data, "text/plain")},
+                    data={"source": "nb", "target": "nn"})
+    assert r.status_code == 200, r.text
+    assert r.content == formats.translate_document(data, "text", news)
+    assert r.headers["content-type"].startswith(formats.media_type("text").split(";")[0])
+    assert 'filename="sak 1.nn.txt"' in r.headers["content-disposition"]
+    r = client.post("/v1/translate/document",
+                    files={"file": ("../../etc/passwd", data, "text/plain")})
+    assert r.status_code == 200 and 'filename="passwd.nn.txt"' in r.headers["content-disposition"]
+
+
+def test_document_errors(client):
+    r = client.post("/v1/translate/document", data={"source": "nb"})
+    assert r.status_code == 400 and "file" in r.json()["error"]
+    r = client.post("/v1/translate/document", files={"file": ("a.txt", b"x", "text/plain")},
+                    data={"format": "exe"})
+    assert r.status_code == 400 and "unknown format" in r.json()["error"]
+    r = client.post("/v1/translate/document", files={"file": ("a.txt", b"Hei \xff", "text/plain")})
+    assert r.status_code == 400 and "UTF-8" in r.json()["error"]
+    r = client.post("/v1/translate/document", json={"file": "x"})
+    assert r.status_code == 400 and "multipart" in r.json()["error"]
+
+
+@pytest.mark.parametrize("fmt, text", [("html", "<p>Jeg <b>kommer</b> hjem.</p>"),
+                                       ("markdown", "# Tittel\n\nJeg *kommer* hjem.\n")])
+def test_markup_formats_match_library(client, news, fmt, text):
+    from omset import formats
+
+    try:
+        expected: str | None = formats.translate_document(text.encode(), fmt, news).decode()
+        message = ""
+    except formats.FormatError as exc:
+        expected, message = None, str(exc)
+    r = _post(client, "/v1/translate", {"text": text, "format": fmt})
+    if expected is None:
+        assert r.status_code == 400 and r.json()["error"] == message
+    else:
+        assert r.status_code == 200, r.text
+        assert r.json()["translations"][0]["text"] == expected
+
+
+def test_share_engine_borrows_pipelines(news):
+    from omset import Translator
+
+    text = "Hun kommer også hjem med bilene."
+    terms = {"bil": "køyretøy"}  # inflected by the shared engine's inflector
+    with Translator("nb", "nn", style="skule", glossary=terms, share_engine=news) as borrower:
+        assert borrower.pool is news.pool and borrower.pools == news.pools
+        with Translator("nb", "nn", style="skule", glossary=terms) as own:
+            assert own.pool is not news.pool
+            assert borrower.translate(text) == own.translate(text)
+    assert news.translate(text)  # closing the borrower left the pipelines running
+    with pytest.raises(ValueError):
+        Translator("nn", "nb", share_engine=news)
+    with pytest.raises(ValueError):
+        Translator("nb", "nn", mark_unknown=True, share_engine=news)
+
+
+def test_hostile_json_is_400_not_500(client):
+    deep = b"[" * 100_000
+    for path in ("/v1/translate", "/translate", "/detect", "/v1/detect"):
+        r = client.post(path, content=deep, headers={"content-type": "application/json"})
+        assert r.status_code == 400, (path, r.text)
+        assert "error" in r.json()
+    r = _post(client, "/translate", {"q": ["ok", 5], "source": "nb", "target": "nn"})
+    assert r.status_code == 400 and r.json() == {"error": "q must be a string"}
+    r = _post(client, "/translate", {"q": "x", "source": ["nb"], "target": "nn"})
+    assert r.status_code == 400 and set(r.json()) == {"error"}

@@ -1,0 +1,232 @@
+"""Side-by-side service benchmark: `omset serve` against Apertium APy, on loopback.
+
+Both servers get the same requests — APy's own `GET /translate?langpair=nob|nno_e&q=…
+&markUnknown=no`, which omset also answers — from 16 concurrent clients for a fixed time,
+in alternating rounds (so a change in the machine's load hits both). Texts are the
+Bokmål side of NorBench's dev split, read in place: single sentences and paragraphs of
+four. Reported: requests/s, words/s, p50/p99 latency, errors, and omset/APy ratios.
+
+    .venv/bin/python bench/service.py                     # 2 rounds × 30 s each
+    .venv/bin/python bench/service.py --seconds 10 --rounds 1
+
+APy is the `apertium-apy` package (`pip install -e '.[bench]'`), started on
+/usr/share/apertium with as many pipelines per pair as omset has workers (`-i`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "data" / "parallel" / "norbench_npk_maalfrid.dev.nb-nn.tsv"
+FALLBACK = ROOT / "examples" / "artikkel.nb.txt"
+
+
+def load_texts(n: int, seed: int = 7) -> tuple[list[str], str]:
+    """Sentences and four-sentence paragraphs; says where they came from."""
+    if DEV.is_file():
+        with DEV.open(encoding="utf-8") as f:
+            lines = [line.split("\t", 1)[0].strip() for line in f]
+        where = f"{DEV.name} (nb side, read in place)"
+    else:
+        print(f"bench/service.py: {DEV} is ABSENT; using {FALLBACK.name} instead",
+              file=sys.stderr)
+        lines = FALLBACK.read_text(encoding="utf-8").splitlines()
+        where = f"{FALLBACK} (fallback: {DEV.name} absent)"
+    lines = [line for line in lines if len(line.split()) >= 3]
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(n):
+        if rng.random() < 0.7:
+            texts.append(rng.choice(lines))
+        else:
+            start = rng.randrange(max(1, len(lines) - 4))
+            texts.append(" ".join(lines[start:start + 4]))
+    return texts, where
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, proc: subprocess.Popen, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}: {url}")
+        try:
+            r = httpx.get(url, params={"langpair": "nob|nno_e", "q": "Jeg kommer.",
+                                       "markUnknown": "no"}, timeout=30)
+            if r.status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"server did not come up: {url}")
+
+
+def start_omset(workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "omset", "serve", "--host", "127.0.0.1",
+                             "--port", str(port), "--workers", str(workers),
+                             "--log-level", "warning"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, f"http://127.0.0.1:{port}/translate"
+
+
+def start_apy(workers: int) -> tuple[subprocess.Popen, str]:
+    exe = shutil.which("apertium-apy", path=str(Path(sys.executable).parent)) \
+        or shutil.which("apertium-apy")
+    if exe is None:
+        raise SystemExit("apertium-apy is not installed: .venv/bin/pip install -e '.[bench]'")
+    port = free_port()
+    proc = subprocess.Popen([exe, "-p", str(port), "-i", str(workers), "-n", str(workers),
+                             "-j", "1", "/usr/share/apertium"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, f"http://127.0.0.1:{port}/translate"
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    words: int = 0
+    errors: int = 0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    @property
+    def wps(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        xs = sorted(self.latencies)
+        return xs[min(len(xs) - 1, int(p / 100 * len(xs)))]
+
+
+async def drive(url: str, texts: list[str], clients: int, seconds: float, run: Run,
+                max_requests: int = 1_000_000) -> None:
+    """``clients`` loops, each sending one request after the other until time is up."""
+    stop_at = time.monotonic() + seconds
+    counter = iter(range(max_requests))  # a hard bound on the loop, whatever happens
+
+    async def client(i: int, http: httpx.AsyncClient) -> None:
+        for n in counter:
+            if time.monotonic() >= stop_at:
+                return
+            text = texts[(n * 7919 + i) % len(texts)]
+            t0 = time.perf_counter()
+            try:
+                r = await http.get(url, params={"langpair": "nob|nno_e", "q": text,
+                                                "markUnknown": "no"})
+                ok = r.status_code == 200 and "translatedText" in r.text
+            except httpx.HTTPError:
+                ok = False
+            dt = time.perf_counter() - t0
+            if ok:
+                run.latencies.append(dt)
+                run.words += len(text.split())
+            else:
+                run.errors += 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+        t0 = time.monotonic()
+        await asyncio.gather(*(client(i, http) for i in range(clients)))
+        run.seconds = time.monotonic() - t0
+
+
+def measure(name: str, url: str, texts: list[str], clients: int, seconds: float,
+            warmup: float) -> Run:
+    asyncio.run(drive(url, texts, clients, warmup, Run("warm-up")))
+    run = Run(name)
+    asyncio.run(drive(url, texts, clients, seconds, run))
+    return run
+
+
+def merge(name: str, runs: list[Run]) -> Run:
+    out = Run(name)
+    for r in runs:
+        out.seconds += r.seconds
+        out.latencies += r.latencies
+        out.words += r.words
+        out.errors += r.errors
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--warmup", type=float, default=5)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                    help="omset --workers and APy -i/-n (pipelines per pair)")
+    args = ap.parse_args()
+
+    texts, where = load_texts(4000)
+    print(f"texts: {len(texts)} from {where}; mean {statistics.mean(len(t.split()) for t in texts):.1f} words")
+    load_before = os.getloadavg()
+    procs = []
+    try:
+        omset_proc, omset_url = start_omset(args.workers)
+        apy_proc, apy_url = start_apy(args.workers)
+        procs = [omset_proc, apy_proc]
+        wait_up(omset_url, omset_proc)
+        wait_up(apy_url, apy_proc)
+        results: dict[str, list[Run]] = {"omset": [], "apy": []}
+        for rnd in range(args.rounds):
+            order = [("omset", omset_url), ("apy", apy_url)]
+            if rnd % 2:
+                order.reverse()
+            for name, url in order:
+                r = measure(name, url, texts, args.clients, args.seconds, args.warmup)
+                results[name].append(r)
+                print(f"round {rnd + 1} {name:6s} {r.rps:7.1f} req/s {r.wps:8.0f} words/s "
+                      f"p50 {r.pct(50) * 1000:7.1f} ms  p99 {r.pct(99) * 1000:7.1f} ms  "
+                      f"errors {r.errors}  load {os.getloadavg()[0]:.1f}", flush=True)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    o, a = merge("omset", results["omset"]), merge("apy", results["apy"])
+    load_after = os.getloadavg()
+    print()
+    print(f"| server | requests | req/s | words/s | p50 ms | p99 ms | errors |")
+    print(f"|---|---:|---:|---:|---:|---:|---:|")
+    for r in (o, a):
+        print(f"| {r.name} | {len(r.latencies)} | {r.rps:.1f} | {r.wps:.0f} | "
+              f"{r.pct(50) * 1000:.1f} | {r.pct(99) * 1000:.1f} | {r.errors} |")
+    print(f"\nthroughput ratio omset/APy: {o.rps / a.rps:.2f}×; "
+          f"p99 ratio omset/APy: {o.pct(99) / a.pct(99):.2f}")
+    print(f"load average before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, "
+          f"after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}; "
+          f"{os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
