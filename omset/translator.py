@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Mapping, Sequence, Union
 
 from .engine import Markup, Part, Pool, decode, decode_text, encode, mode_name, pipeline_command
 from .engine.modes import Variant, generator_stage, preferences
+from .align import align
 from .errors import UnsupportedLanguage
 from .languages import Lang, direction
 from .result import Change, Segment, Token
@@ -324,6 +325,7 @@ class Translator:
                     part, new = _detailed(self._finish(chunk), len(text))
                     text += part
                     tokens += new
+                _attach_sources(source, tokens)
                 result.append(Segment(source, text, tokens))
             out.append(result)
         return out
@@ -418,6 +420,15 @@ def _detailed(finished, offset: int) -> tuple[str, list[Token]]:
     for t in tokens:
         t.start += offset
     return text, tokens
+
+
+def _attach_sources(source: str, tokens: list[Token]) -> None:
+    """Fill ``Token.source`` where no layer knew it, by aligning with the source text."""
+    if all(t.source is not None for t in tokens):
+        return
+    for tok, src in zip(tokens, align(source, [t.text for t in tokens])):
+        if tok.source is None:
+            tok.source = src
 
 
 def _retokenize(before: str, after: str, tokens: list[Token],

@@ -112,3 +112,13 @@ def test_style_learn_finds_the_house_forms(apertium_installed, tmp_path):
     assert r.returncode == 0, r.stderr.decode()
     prof = load(str(out))
     assert {"vart_blei", "medan_mens", "komme_kome", "me_vi"} <= prof.prefs
+
+
+def test_detailed_tokens_name_their_source_words(news):
+    text = "Flere av dem ble skadet i går."
+    (seg,) = news.translate_detailed([text])[0]
+    words = [t for t in seg.tokens if t.text.strip(".,")]
+    assert all(t.source is not None for t in words)
+    # every source word is paired once, in order
+    assert " ".join(t.source for t in words).split() == text.rstrip(".").split()
+    assert any(t.changed for t in words) and not all(t.changed for t in words)

@@ -1,0 +1,28 @@
+"""Source-word alignment for the detailed API (pure Python, no engine)."""
+
+from omset.align import align
+
+
+def test_identical_and_respelled_words_pair_up_in_order():
+    out = align("Vi kommer hjem i morgen .", ["Me", "kjem", "heim", "i", "morgon", "."])
+    assert out == ["Vi", "kommer", "hjem", "i", "morgen", "."]
+
+
+def test_multiword_target_takes_as_many_source_words():
+    assert align("De har lagt fram planen", ["Dei", "har", "lagt fram", "planen"]) == \
+        ["De", "har", "lagt fram", "planen"]
+
+
+def test_inserted_target_word_gets_no_source():
+    out = align("Han kom", ["Han", "no", "kom"])
+    assert out[0] == "Han" and out[2] == "kom" and out[1] is None
+
+
+def test_punctuation_never_pairs_with_a_word():
+    out = align("Ja, nei", ["Ja", "nei"])
+    assert out == ["Ja", "nei"]
+
+
+def test_empty_inputs():
+    assert align("", ["a"]) == [None]
+    assert align("a b", []) == []
