@@ -1,0 +1,482 @@
+"""Markdown: the source is rewritten in place, only where its text is.
+
+markdown-it-py (CommonMark, plus GFM tables and strikethrough) finds the blocks; each
+paragraph, heading and table cell is one segment. Its inline tokens are matched back to
+the source, so the segment is a list of source spans: text to translate, and markers
+for what must stay as written — emphasis and link syntax (``**``, ``[``, ``](url "t")``),
+inline code, images (whose alt text is translated as a segment of its own), inline HTML,
+entities and the line breaks inside a paragraph (with any ``> `` or indentation of the
+next line). The translated segment replaces exactly its source span; everything else —
+bullets, emphasis characters, table pipes, blank lines, code blocks, link definitions,
+how a paragraph is wrapped — stays byte for byte.
+
+Where a token cannot be matched to the source (markdown-it normalises something we did
+not foresee) that block is left as it was rather than risk breaking the document.
+
+HTML blocks at the top level are handed to the HTML format, but only when lxml gives
+them back unchanged without translation (a lone ``<div>`` opening a block would not).
+
+Front matter: a YAML block between ``---`` lines at the very start keeps its shape; only
+the top-level keys in :data:`FRONT_MATTER_KEYS` with string values are translated
+(other keys — dates, slugs, tags, layout — are data, not prose). A TOML block between
+``+++`` lines is left untouched.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from .common import decode_text, encode_text
+from .inline import Builder, Marker, translate_segments
+
+if TYPE_CHECKING:  # pragma: no cover
+    from markdown_it.token import Token
+
+    from ..translator import Translator
+    from . import Options
+
+MEDIA_TYPE = "text/markdown; charset=utf-8"
+
+#: front-matter keys whose (string) values are prose
+FRONT_MATTER_KEYS = ("title", "description", "summary", "excerpt")
+
+_YAML_START = re.compile(r"---[ \t]*\n")
+_YAML_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_TOML_START = re.compile(r"\+\+\+[ \t]*\n")
+_TOML_END = re.compile(r"^\+\+\+[ \t]*$", re.M)
+_FM_KEY = re.compile(rf"^({'|'.join(FRONT_MATTER_KEYS)})([ \t]*:[ \t]*)(.*?)[ \t]*$")
+
+
+class _Misaligned(Exception):
+    """A token that could not be matched to the source: its block is left alone."""
+
+
+def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
+    text, bom = decode_text(data, "Markdown")
+    return encode_text(translate_markdown(text, tr, options), bom)
+
+
+def translate_markdown(text: str, tr: "Translator", options: "Options") -> str:
+    """Translate a Markdown document given as text."""
+    if not text.strip():
+        return text
+    lf, endings = _split_endings(text)
+    head, body_start = _front_matter(lf)
+    edits: list[tuple[int, int, str]] = []
+    if head is not None:
+        edits += _front_matter_edits(lf[:body_start], tr)
+    body = lf[body_start:]
+    doc = _Document(body)
+    doc.collect()
+    done = translate_segments(tr, [s.builder.parts for s in doc.segments])
+    answers = dict(zip((id(s) for s in doc.segments), done))
+    for seg in doc.top:
+        edits.append((body_start + seg.start, body_start + seg.end, seg.render(answers)))
+    for start, end, block in doc.html_blocks:
+        edits.append((body_start + start, body_start + end, _html_block(block, tr, options)))
+    return _join_endings(_apply(lf, edits), endings)
+
+
+# -- line endings --------------------------------------------------------------------------
+
+def _split_endings(text: str) -> tuple[str, list[str] | None]:
+    """markdown-it reads ``\\r\\n`` as ``\\n``: work on ``\\n``, remember each line's ending."""
+    if "\r" not in text:
+        return text, None
+    endings = re.findall(r"\r\n|\r|\n", text)
+    return re.sub(r"\r\n?", "\n", text), endings
+
+
+def _join_endings(text: str, endings: list[str] | None) -> str:
+    if endings is None:
+        return text
+    lines = text.split("\n")
+    if len(lines) - 1 != len(endings):  # pragma: no cover - edits keep the line count
+        common = max(set(endings), key=endings.count)
+        return text.replace("\n", common)
+    return "".join(line + end for line, end in zip(lines, endings + [""]))
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for start, end, new in sorted(edits):
+        if start < pos:  # pragma: no cover - segments never overlap
+            continue
+        out += [text[pos:start], new]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# -- front matter --------------------------------------------------------------------------
+
+def _front_matter(text: str) -> tuple[str | None, int]:
+    """(kind, where the body starts): ``yaml``/``toml`` front matter, or none."""
+    for kind, start, end in (("yaml", _YAML_START, _YAML_END), ("toml", _TOML_START, _TOML_END)):
+        m = start.match(text)
+        if not m:
+            continue
+        close = end.search(text, m.end())
+        if close:
+            stop = close.end() + (1 if text[close.end():close.end() + 1] == "\n" else 0)
+            return kind, stop
+    return None, 0
+
+
+def _front_matter_edits(head: str, tr: "Translator") -> list[tuple[int, int, str]]:
+    """Translate the prose keys of a YAML front matter; nothing if the result would not
+    load as the same YAML with only those values changed."""
+    if not head.startswith("---"):
+        return []  # TOML: untouched
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        before = yaml.load(_yaml_body(head))
+    except Exception:  # noqa: BLE001 - not YAML: leave it
+        return []
+    if not isinstance(before, dict):
+        return []
+    lines = head.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    found: list[tuple[int, int, str, str]] = []  # (start, end, key, style)
+    for i, line in enumerate(lines[1:], 1):
+        m = _FM_KEY.match(line)
+        if not m or not isinstance(before.get(m.group(1)), str):
+            continue
+        value = m.group(3)
+        if not value or value[0] in "|>[{&*!%@`" or "#" in value:
+            continue  # block scalars, flow collections, anchors, comments: left as written
+        if i + 1 < len(lines) and lines[i + 1][:1] in (" ", "\t") and lines[i + 1].strip():
+            continue  # a multi-line scalar
+        start = offsets[i] + m.start(3)
+        found.append((start, start + len(value), m.group(1), value[0]))
+    if not found:
+        return []
+    texts = tr.translate_batch([before[k] for _, _, k, _ in found])
+    edits = [(s, e, _yaml_scalar(new, style)) for (s, e, _, style), new in zip(found, texts)]
+    after_text = _apply(head, edits)
+    try:
+        after = yaml.load(_yaml_body(after_text))
+    except Exception:  # noqa: BLE001
+        return []
+    changed = {k for _, _, k, _ in found}
+    if not isinstance(after, dict) or set(after) != set(before) or any(
+            after[k] != before[k] for k in before if k not in changed):
+        return []
+    if any(after[k] != new for (_, _, k, _), new in zip(found, texts)):
+        return []
+    return edits
+
+
+def _yaml_body(head: str) -> str:
+    """The YAML between the ``---`` lines."""
+    inner = head.split("\n", 1)[1]
+    return inner[:_YAML_END.search(inner).start()] if _YAML_END.search(inner) else inner  # type: ignore[union-attr]
+
+
+def _yaml_scalar(value: str, style: str) -> str:
+    """``value`` written the way the original was: plain if it still reads back, quoted else."""
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if style == '"' or not _plain_ok(value):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _plain_ok(value: str) -> bool:
+    from ruamel.yaml import YAML
+
+    if not value or value != value.strip() or "\n" in value or ": " in value or " #" in value:
+        return False
+    try:
+        return YAML(typ="safe", pure=True).load(f"k: {value}") == {"k": value}
+    except Exception:  # noqa: BLE001
+        return False
+
+
+# -- HTML blocks ---------------------------------------------------------------------------
+
+def _html_block(block: str, tr: "Translator", options: "Options") -> str:
+    """An HTML block through the HTML format, if the parser keeps it as written."""
+    from . import FormatError
+    from .html import roundtrips, translate_html
+
+    if not roundtrips(block):
+        return block
+    try:
+        return translate_html(block, tr, options)
+    except FormatError:
+        return block
+
+
+# -- the body ------------------------------------------------------------------------------
+
+def _parser():
+    from markdown_it import MarkdownIt
+
+    # text_join off: escapes and entities stay tokens of their own, so every text token
+    # is exactly its source
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
+
+
+@dataclass
+class _Segment:
+    """One translatable run of inline content and how to write its answer back."""
+
+    start: int = 0                                  # source span (top-level segments)
+    end: int = 0
+    builder: Builder = field(default_factory=Builder)
+    verbatim: dict[int, str] = field(default_factory=dict)   # marker key → its source
+    images: dict[int, tuple[str, "_Segment", str]] = field(default_factory=dict)
+    escaped: set[str] = field(default_factory=set)  # characters the source backslash-escaped
+
+    def render(self, answers: dict[int, list]) -> str:
+        out: list[str] = []
+        for p in answers.get(id(self), self.builder.parts):
+            if isinstance(p, Marker):
+                if p.key in self.images:
+                    before, alt, after = self.images[p.key]
+                    out.append(before + alt.render(answers) + after)
+                else:
+                    out.append(self.verbatim[p.key])
+            else:
+                out.append(self._escape(p))
+        return "".join(out)
+
+    def _escape(self, text: str) -> str:
+        for ch in self.escaped:
+            text = text.replace(ch, "\\" + ch)
+        return text
+
+
+class _Document:
+    """Finds the segments of a Markdown body and where each lies in the source."""
+
+    def __init__(self, body: str):
+        self.body = body
+        self.line_starts = [0]
+        for line in body.split("\n"):
+            self.line_starts.append(self.line_starts[-1] + len(line) + 1)
+        self.cursor: dict[int, int] = {}    # per line: how far inline content was matched
+        self.segments: list[_Segment] = []  # all, image alt texts included
+        self.top: list[_Segment] = []       # the ones that replace a source span
+        self.html_blocks: list[tuple[int, int, str]] = []
+
+    def line(self, i: int) -> str:
+        return self.body[self.line_starts[i]:self.line_starts[i + 1] - 1]
+
+    def collect(self) -> None:
+        tokens = _parser().parse(self.body)
+        for tok in tokens:
+            if tok.type == "inline" and tok.map is not None:
+                try:
+                    seg = self._inline(tok)
+                except _Misaligned:
+                    continue
+                if seg is not None:
+                    self.top.append(seg)
+            elif tok.type == "html_block" and tok.level == 0 and tok.map is not None:
+                start = self.line_starts[tok.map[0]]
+                end = self.line_starts[min(tok.map[1], len(self.line_starts) - 1)]
+                block = self.body[start:end]
+                if block == tok.content:
+                    self.html_blocks.append((start, end, block))
+
+    # mapping inline content back to the source
+    def _locate(self, tok: "Token") -> "_Lines":
+        lines = tok.content.split("\n")
+        first = tok.map[0]  # type: ignore[index]
+        starts: list[int] = []
+        leads: list[int] = []
+        for k, cl in enumerate(lines):
+            li = first + k
+            if li >= len(self.line_starts) - 1:
+                raise _Misaligned
+            stripped = cl.lstrip(" \t")
+            src = self.line(li)
+            at = src.find(stripped, self.cursor.get(li, 0))
+            if at < 0:
+                raise _Misaligned
+            self.cursor[li] = at + len(stripped)
+            starts.append(self.line_starts[li] + at)
+            leads.append(len(cl) - len(stripped))
+        return _Lines(lines, starts, leads)
+
+    def _inline(self, tok: "Token") -> _Segment | None:
+        where = self._locate(tok)
+        seg = _Segment()
+        end = _Walk(tok.content, where, self.body, self).run(tok.children or [], 0, seg)
+        if end != len(tok.content):
+            raise _Misaligned
+        if not seg.builder.has_text:
+            return None
+        seg.start, seg.end = where.src(0), where.src(end)
+        self.segments.append(seg)
+        return seg
+
+
+@dataclass
+class _Lines:
+    """Where each line of an inline token's content starts in the source."""
+
+    lines: list[str]
+    starts: list[int]   # source offset of each line's first non-blank character
+    leads: list[int]    # blanks the content line has before it
+    _cstarts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        pos = 0
+        for line in self.lines:
+            self._cstarts.append(pos)
+            pos += len(line) + 1
+
+    def src(self, j: int) -> int:
+        """Source offset of content offset ``j``."""
+        k = bisect.bisect_right(self._cstarts, j) - 1
+        col = j - self._cstarts[k]
+        return self.starts[k] + max(0, col - self.leads[k])
+
+
+class _Walk:
+    """Matches inline tokens to the content string, building a segment."""
+
+    def __init__(self, content: str, where: _Lines, body: str, doc: _Document):
+        self.c, self.where, self.body, self.doc = content, where, body, doc
+
+    def source(self, a: int, b: int) -> str:
+        return self.body[self.where.src(a):self.where.src(b)]
+
+    def _expect(self, s: str, at: int) -> int:
+        if not s or not self.c.startswith(s, at):
+            raise _Misaligned
+        return at + len(s)
+
+    def _mark(self, seg: _Segment, role: str, a: int, b: int) -> None:
+        bld = seg.builder
+        m = bld.open() if role == "open" else bld.close() if role == "close" else bld.void()
+        seg.verbatim[m.key] = self.source(a, b)
+
+    def run(self, children: Sequence["Token"], at: int, seg: _Segment) -> int:
+        c = self.c
+        i = 0
+        while i < len(children):
+            t = children[i]
+            kind = t.type
+            if kind == "text":
+                end = self._expect(t.content, at)
+                seg.builder.text(t.content)
+            elif kind == "text_special":
+                end = self._expect(t.markup, at)
+                if t.info == "escape":
+                    seg.escaped.add(t.content)
+                    seg.builder.text(t.content)
+                else:
+                    self._mark(seg, "void", at, end)
+            elif kind in ("softbreak", "hardbreak"):
+                end = at
+                while end < len(c) and c[end] in " \t\\":
+                    end += 1
+                end = self._expect("\n", end)
+                while end < len(c) and c[end] in " \t":
+                    end += 1
+                self._mark(seg, "void", at, end)
+            elif kind.endswith("_open") and kind != "link_open":
+                end = self._expect(t.markup, at)
+                self._mark(seg, "open", at, end)
+            elif kind.endswith("_close") and kind != "link_close":
+                end = self._expect(t.markup, at)
+                self._mark(seg, "close", at, end)
+            elif kind == "link_open" and t.markup == "autolink":
+                close = c.find(">", at)
+                if not c.startswith("<", at) or close < 0:
+                    raise _Misaligned
+                end = close + 1
+                self._mark(seg, "void", at, end)
+                while i < len(children) and children[i].type != "link_close":
+                    i += 1
+            elif kind == "link_open":
+                end = self._expect("[", at)
+                self._mark(seg, "open", at, end)
+            elif kind == "link_close":
+                end = self._link_end(self._expect("]", at))
+                self._mark(seg, "close", at, end)
+            elif kind == "image":
+                end = self._image(t, at, seg)
+            elif kind == "code_inline":
+                end = self._code_end(t.markup, at)
+                self._mark(seg, "void", at, end)
+            elif kind == "html_inline":
+                end = self._expect(t.content, at)
+                self._mark(seg, "void", at, end)
+            else:
+                raise _Misaligned
+            at = end
+            i += 1
+        return at
+
+    def _link_end(self, at: int) -> int:
+        """After a link text's ``]``: the end of ``(dest "title")``, ``[label]`` or nothing."""
+        from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+
+        c, n = self.c, len(self.c)
+        if at < n and c[at] == "(":
+            pos = at + 1
+            while pos < n and c[pos] in " \t\n":
+                pos += 1
+            if pos < n and c[pos] == ")":
+                return pos + 1
+            dest = parseLinkDestination(c, pos, n)
+            if dest.ok:
+                pos = dest.pos
+                while pos < n and c[pos] in " \t\n":
+                    pos += 1
+                title = parseLinkTitle(c, pos, n)
+                if title.ok and title.pos != pos:
+                    pos = title.pos
+                    while pos < n and c[pos] in " \t\n":
+                        pos += 1
+                if pos < n and c[pos] == ")":
+                    return pos + 1
+        if at < n and c[at] == "[":
+            close = c.find("]", at)
+            if close >= 0:
+                return close + 1
+        return at
+
+    def _image(self, t: "Token", at: int, seg: _Segment) -> int:
+        """An image is one marker; its alt text is a segment of its own."""
+        alt_start = self._expect("![", at)
+        alt = _Segment()
+        alt_end = self.run(t.children or [], alt_start, alt)
+        if alt_end != alt_start + len(t.content):
+            raise _Misaligned
+        end = self._link_end(self._expect("]", alt_end))
+        m = seg.builder.void()
+        if alt.builder.has_text:
+            self.doc.segments.append(alt)
+            seg.images[m.key] = (self.source(at, alt_start), alt, self.source(alt_end, end))
+        else:
+            seg.verbatim[m.key] = self.source(at, end)
+        return end
+
+    def _code_end(self, ticks: str, at: int) -> int:
+        """The end of a code span: the next run of exactly as many backticks."""
+        c = self._expect(ticks, at)
+        pos = c
+        while True:
+            pos = self.c.find(ticks, pos)
+            if pos < 0:
+                raise _Misaligned
+            run_end = pos
+            while run_end < len(self.c) and self.c[run_end] == "`":
+                run_end += 1
+            if run_end - pos == len(ticks) and (pos == 0 or self.c[pos - 1] != "`"):
+                return run_end
+            pos = run_end
