@@ -55,6 +55,10 @@ INLINE = frozenset({
 #: inline elements that stay opaque inside a segment (their content is not text)
 OPAQUE = frozenset({"svg", "math", "audio", "video", "canvas", "embed", "object", "iframe",
                     "picture", "source"})
+#: elements that never have content (the rest keep an end tag in XHTML output)
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "source", "track", "wbr", "param", "keygen"})
+LANG_ATTRIBUTES = ("lang", "xml:lang")
 #: language codes that mean the source language, per source
 LANG_CODES = {"nb": ("nb", "no", "nob", "nor"), "nn": ("nn", "nno")}
 
@@ -63,6 +67,8 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _TAG = re.compile(r"<[a-zA-Z!?/]")
 _DTD_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.I)
 _PROLOG = re.compile(r"(?:\s|<!--.*?-->|<!doctype[^>]*>|<\?.*?\?>)*", re.I | re.S)
+_XML_DECLARATION = re.compile(r"\s*(?:<\?xml\s.*?\?>)?", re.S)
+_INSTRUCTION = re.compile(r"<\?")
 _END_HTML = re.compile(r"</html\s*>", re.I)
 _CHARSET_SNIFF = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CHARSET_IN_CONTENT = re.compile(r"(charset\s*=\s*)([A-Za-z0-9_.:-]+)", re.I)
@@ -86,6 +92,9 @@ def translate_html(source: str, tr: "Translator", options: "Options") -> str:
     if _DTD_SUBSET.search(source):
         raise FormatError("HTML with a DTD internal subset or entity declarations is not "
                           "accepted (entity expansion)")
+    if _INSTRUCTION.search(source, len(_XML_DECLARATION.match(source).group())):  # type: ignore[union-attr]
+        raise FormatError("HTML with processing instructions (<?php … ?>) cannot be kept as "
+                          "written by the HTML parser; translate the template's output instead")
     if not _TAG.search(source):
         raise FormatError("no HTML tags found: this does not look like HTML "
                           "(use --format text for plain text)")
@@ -196,8 +205,10 @@ class Page:
     # -- translation ---------------------------------------------------------------------
     def translate(self, tr: "Translator", lang: str) -> None:
         walker = _Walker(tuple(LANG_CODES.get(tr.source, (tr.source,))), lang)
-        if not self.fragment and self.root.tag == "html" and "lang" in self.root.attrib:
-            self.root.set("lang", _retag(self.root.get("lang", ""), lang))
+        if not self.fragment and self.root.tag == "html":
+            for name in LANG_ATTRIBUTES:
+                if name in self.root.attrib:
+                    self.root.set(name, _retag(self.root.get(name, ""), lang))
         walker.block(self.root)
         segments = [p.builder.parts for p in walker.plans]
         attrs = [[el.get(name)] for el, name in walker.attributes]
@@ -210,20 +221,41 @@ class Page:
 
     def _fix_charset(self) -> None:
         """The output is UTF-8: say so where the input declared something else."""
+        def utf8(m: re.Match) -> str:
+            return m.group(0) if _is_utf8(m.group(2)) else m.group(1) + "utf-8"
+
         for meta in self.root.iter("meta"):
-            if meta.get("charset") is not None:
+            if meta.get("charset") is not None and not _is_utf8(meta.get("charset")):
                 meta.set("charset", "utf-8")
             elif (meta.get("http-equiv") or "").lower() == "content-type" and meta.get("content"):
-                meta.set("content", _CHARSET_IN_CONTENT.sub(r"\g<1>utf-8", meta.get("content")))
-        self.prefix = _XML_ENCODING.sub(r"\g<1>UTF-8", self.prefix)
+                meta.set("content", _CHARSET_IN_CONTENT.sub(utf8, meta.get("content")))
+        self.prefix = _XML_ENCODING.sub(utf8, self.prefix)
 
     # -- output --------------------------------------------------------------------------
     def serialize(self) -> str:
+        raw = self._protect_raw_text() if self.xml else {}
         if self.fragment:
             out = _escape(self.root.text) + "".join(self._tostring(c, True) for c in self.root)
         else:
             out = self.prefix + self._element(self.root, top=True) + self.suffix
+        for key, text in raw.items():
+            out = out.replace(key, text, 1)
         return _reference(out, self.entities)
+
+    def _protect_raw_text(self) -> dict[str, str]:
+        """XHTML written as XML: script and style go out exactly as they came in (the HTML
+        parser kept their source, ``&lt;`` and CDATA included), and elements that had an
+        end tag keep one (``<p></p>``, not ``<p/>``)."""
+        raw: dict[str, str] = {}
+        for el in self.root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if el.tag in ("script", "style") and el.text:
+                key = f"\ue100{len(raw)}\ue101"
+                raw[key], el.text = el.text, key
+            elif el.text is None and len(el) == 0 and el.tag not in VOID:
+                el.text = ""
+        return raw
 
     def _tostring(self, el, with_tail: bool) -> str:
         from lxml import etree
@@ -239,6 +271,13 @@ class Page:
             self._element(c) if c.tag in ("head", "body") else self._tostring(c, True)
             for c in el)
         return inner + ("" if top else _escape(el.tail))
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        return codecs.lookup(name.strip()).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _escape(text: str | None) -> str:
@@ -337,14 +376,18 @@ class _Walker:
             return True  # comments, processing instructions
         if el.tag in SKIP or (el.get("translate") or "").strip().lower() == "no":
             return True
-        lang = el.get("lang")
-        if lang is None or el.tag == "html":
+        if el.tag == "html":
             return False
-        code = lang.strip().lower().partition("-")[0]
-        if code in self.codes:
-            el.set("lang", _retag(lang.strip(), self.lang))
-            return False
-        return bool(code)  # another language: leave it as it is
+        for name in LANG_ATTRIBUTES:
+            lang = el.get(name)
+            if lang is None:
+                continue
+            code = lang.strip().lower().partition("-")[0]
+            if code and code not in self.codes:
+                return True  # another language: leave it as it is
+            if code:
+                el.set(name, _retag(lang.strip(), self.lang))
+        return False
 
     def _is_block(self, el) -> bool:
         if not isinstance(el.tag, str):

@@ -213,6 +213,27 @@ def test_news_profile_gives_the_same_text_as_plain_translation(news):
     assert out == f"<p>{news.translate(sentence)}</p>\n"
 
 
+def test_xhtml_stays_xml(nb_nn):
+    src = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+           '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="nb" lang="nb">\n'
+           '<head><title>Jeg kommer</title><script>if (a &lt; b) go();</script></head>\n'
+           '<body><p>Jeg kommer hjem.<br/><img src="a.png" alt="Et hus"/></p><p></p></body>\n'
+           '</html>\n')
+    out = html(nb_nn, src)
+    from lxml import etree
+
+    etree.fromstring(out.encode("utf-8"))  # well-formed XML
+    assert out.startswith('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n')
+    assert 'xml:lang="nn" lang="nn"' in out
+    assert "<script>if (a &lt; b) go();</script>" in out and "<p></p>" in out
+    assert f"<p>{nb_nn.translate('Jeg kommer hjem.')}<br/>" in out
+
+
+def test_processing_instructions_are_refused_not_turned_into_comments(nb_nn):
+    with pytest.raises(FormatError, match="processing instructions"):
+        html(nb_nn, "<p>Jeg kommer <?php echo $navn; ?> hjem.</p>")
+
+
 # -- hostile HTML ------------------------------------------------------------------------
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
