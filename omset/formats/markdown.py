@@ -75,7 +75,10 @@ def translate_markdown(text: str, tr: "Translator", options: "Options") -> str:
     done = translate_segments(tr, [s.builder.parts for s in doc.segments])
     answers = dict(zip((id(s) for s in doc.segments), done))
     for seg in doc.top:
-        edits.append((body_start + seg.start, body_start + seg.end, seg.render(answers)))
+        start, end, new = seg.start, seg.end, seg.render(answers)
+        if seg.cell:
+            start, end, new = _fit_cell(body, start, end, new)
+        edits.append((body_start + start, body_start + end, new))
     for start, end, block in doc.html_blocks:
         edits.append((body_start + start, body_start + end, _html_block(block, tr, options)))
     return _join_endings(_apply(lf, edits), endings)
@@ -110,6 +113,35 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _fit_cell(body: str, start: int, end: int, new: str) -> tuple[int, int, str]:
+    """A cell of an aligned table (every row as long as the others) keeps its width where
+    the padding allows, so the pipes stay put.
+
+    The longer translation eats padding (at least one space is left on each side that had
+    one); a shorter one is padded on the side that had more padding (right-aligned cells
+    have it on the left)."""
+    left = start
+    while left > 0 and body[left - 1] in " \t":
+        left -= 1
+    right = end
+    while right < len(body) and body[right] in " \t":
+        right += 1
+    lead, trail = body[left:start], body[end:right]
+    if "\t" in lead + trail:
+        return start, end, new
+    grow = len(new) - (end - start)
+    if grow > 0:
+        cut = min(grow, max(0, len(trail) - 1))
+        trail = trail[:len(trail) - cut]
+        grow -= cut
+        lead = lead[:len(lead) - min(grow, max(0, len(lead) - 1))]
+    elif len(lead) > len(trail):
+        lead += " " * -grow
+    else:
+        trail += " " * -grow
+    return left, right, lead + new + trail
 
 
 # -- front matter --------------------------------------------------------------------------
@@ -236,6 +268,7 @@ class _Segment:
     verbatim: dict[int, str] = field(default_factory=dict)   # marker key → its source
     images: dict[int, tuple[str, "_Segment", str]] = field(default_factory=dict)
     escaped: set[str] = field(default_factory=set)  # characters the source backslash-escaped
+    cell: bool = False                              # a cell of an aligned table: keep its width
 
     def render(self, answers: dict[int, list]) -> str:
         out: list[str] = []
@@ -274,13 +307,18 @@ class _Document:
 
     def collect(self) -> None:
         tokens = _parser().parse(self.body)
-        for tok in tokens:
+        aligned = False
+        for prev, tok in zip([None, *tokens], tokens):
+            if tok.type == "table_open" and tok.map is not None:
+                rows = {len(self.line(i).rstrip()) for i in range(*tok.map)}
+                aligned = len(rows) == 1
             if tok.type == "inline" and tok.map is not None:
                 try:
                     seg = self._inline(tok)
                 except _Misaligned:
                     continue
                 if seg is not None:
+                    seg.cell = aligned and prev is not None and prev.type in ("th_open", "td_open")
                     self.top.append(seg)
             elif tok.type == "html_block" and tok.level == 0 and tok.map is not None:
                 start = self.line_starts[tok.map[0]]

@@ -373,6 +373,20 @@ def test_markdown_alt_text_link_text_table_and_quote_are_translated(nb_nn, artic
     assert len(lines) == 2 and " ".join(l[2:] for l in lines) == quote
 
 
+def test_aligned_table_keeps_its_pipes_where_they_were(nb_nn):
+    src = ("| Navn                | Beskrivelse                     |     Antall |\n"
+           "|---------------------|---------------------------------|-----------:|\n"
+           "| Huset               | Jeg kommer hjem                 |         12 |\n"
+           "| Sykehusene          | Flere av dem ble skadet         |  Ingen nå |\n")
+    src = src.replace("|  Ingen nå |", "|   Ingen nå |")
+    out = md(nb_nn, src)
+    pipes = {tuple(m.start() for m in re.finditer(r"\|", line)) for line in out.splitlines()}
+    assert len(pipes) == 1 and md_shape(out) == md_shape(src)
+    assert f"| {nb_nn.translate('Jeg kommer hjem')} " in out
+    ragged = "| Navn | Beskrivelse |\n|---|---|\n|Huset|Jeg kommer hjem|\n"
+    assert md(nb_nn, ragged).endswith(f"|Huset|{nb_nn.translate('Jeg kommer hjem')}|\n")
+
+
 def test_markdown_html_block_goes_through_the_html_format(nb_nn, article_nn):
     assert f'<div class="merknad">\n<p>{nb_nn.translate("Flere av dem ble skadet.")}</p>\n</div>' \
         in article_nn
