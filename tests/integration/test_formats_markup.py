@@ -207,6 +207,11 @@ def test_declared_charset_is_read_and_rewritten_as_utf8(nb_nn):
     assert 'content="text/html; charset=utf-8"' in out
 
 
+def test_utf16_with_byte_order_mark_is_read(nb_nn):
+    out = html(nb_nn, "<p>Jeg kommer hjem.</p>".encode("utf-16"))
+    assert out == f"<p>{nb_nn.translate('Jeg kommer hjem.')}</p>"
+
+
 def test_news_profile_gives_the_same_text_as_plain_translation(news):
     sentence = "Vi vil også komme hjem, og flere av dem ble skadet."
     out = html(news, f"<p>{sentence}</p>\n")
