@@ -408,7 +408,7 @@ class _Walk:
             t = children[i]
             kind = t.type
             if kind == "text":
-                end = self._expect(t.content, at)
+                end = self._expect(t.content, at) if t.content else at
                 seg.builder.text(t.content)
             elif kind == "text_special":
                 end = self._expect(t.markup, at)
@@ -440,11 +440,21 @@ class _Walk:
                 while i < len(children) and children[i].type != "link_close":
                     i += 1
             elif kind == "link_open":
-                end = self._expect("[", at)
-                self._mark(seg, "open", at, end)
-            elif kind == "link_close":
-                end = self._link_end(self._expect("]", at))
-                self._mark(seg, "close", at, end)
+                close = next((j for j in range(i + 1, len(children))
+                              if children[j].type == "link_close"), None)
+                if close is None:
+                    raise _Misaligned
+                inner = children[i + 1:close]
+                text_end = self.run(inner, self._expect("[", at), _Segment())
+                end = self._link_end(self._expect("]", text_end))
+                if self.c[text_end:end] in ("]", "][]"):
+                    # [label] or [label][]: the text is the reference label, keep it
+                    self._mark(seg, "void", at, end)
+                else:
+                    self._mark(seg, "open", at, at + 1)
+                    self.run(inner, at + 1, seg)
+                    self._mark(seg, "close", text_end, end)
+                i = close
             elif kind == "image":
                 end = self._image(t, at, seg)
             elif kind == "code_inline":

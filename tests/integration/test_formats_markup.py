@@ -420,6 +420,23 @@ def test_markdown_escapes_survive(nb_nn):
     assert "\\*" in out and md_shape(out) == md_shape("Jeg kommer hjem \\*ikke\\* nå.\n")
 
 
+def test_markdown_hard_breaks_and_nested_emphasis(nb_nn):
+    src = "Jeg kommer **hjem *nå* i dag**  \nog flere ble skadet\\\ni går.\n"
+    out = md(nb_nn, src)
+    assert md_shape(out) == md_shape(src)
+    assert out.split("\n")[0].endswith("**  ") and out.split("\n")[1].endswith("\\")
+    assert unmark(out.replace("\\\n", " ")) == nb_nn.translate(unmark(src.replace("\\\n", " ")))
+
+
+def test_reference_link_labels_are_not_translated(nb_nn):
+    src = ("Jeg kommer [hjem][ref], og [flere] ble [skadet][].\n\n"
+           "[ref]: http://x.no\n[flere]: http://y.no\n[skadet]: http://z.no\n")
+    out = md(nb_nn, src)
+    assert md_shape(out) == md_shape(src)
+    assert "[flere]" in out.split("\n")[0] and "[skadet][]" in out
+    assert f"[{nb_nn.translate('hjem')}][ref]" in out or "][ref]" in out
+
+
 def test_markdown_deep_nesting_does_not_crash(nb_nn):
     src = "> " * 5000 + "Jeg kommer hjem.\n\n" + "- " * 3000 + "Flere ble skadet.\n"
     t = time.monotonic()
