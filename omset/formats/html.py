@@ -64,6 +64,7 @@ LANG_CODES = {"nb": ("nb", "no", "nob", "nor"), "nn": ("nn", "nno")}
 
 _DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)[\s>/]", re.I)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_NOT_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<(script|style)\b.*?(?:</\1\s*>|$)", re.S | re.I)
 _TAG = re.compile(r"<[a-zA-Z!?/]")
 _DTD_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.I)
 _PROLOG = re.compile(r"(?:\s|<!--.*?-->|<!doctype[^>]*>|<\?.*?\?>)*", re.I | re.S)
@@ -152,8 +153,13 @@ def _parser():
                                 default_doctype=False)
 
 
-def _has_tag(source: str, tag: str) -> bool:
-    return re.search(rf"<{tag}[\s>/]", _COMMENT.sub("", source), re.I) is not None
+def _markup(source: str) -> str:
+    """The source without comments, scripts and styles: where a tag is really a tag."""
+    return _NOT_MARKUP.sub("", source)
+
+
+def _has_tag(markup: str, tag: str) -> bool:
+    return re.search(rf"<{tag}[\s>/]", markup, re.I) is not None
 
 
 @dataclass
@@ -174,7 +180,8 @@ class Page:
 
         from . import FormatError
 
-        fragment = _DOCUMENT.search(_COMMENT.sub("", source)) is None
+        markup = _markup(source)
+        fragment = _DOCUMENT.search(markup) is None
         parser = _parser()
         prefix = suffix = ""
         body = source
@@ -196,7 +203,7 @@ class Page:
         fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
         if fatal:
             raise FormatError(f"HTML is beyond the parser's limits: {fatal[0].message.strip()}")
-        implicit = frozenset(t for t in ("html", "head", "body") if not _has_tag(source, t))
+        implicit = frozenset(t for t in ("html", "head", "body") if not _has_tag(markup, t))
         page = cls(root, fragment, prefix, suffix, implicit,
                    xml=prefix.lstrip().startswith("<?xml"))
         page.entities = _entities(source)

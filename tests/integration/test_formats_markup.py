@@ -186,6 +186,12 @@ def test_text_only_fragment_and_bare_document_keep_their_kind(nb_nn):
     assert nb_nn.translate("Flere ble skadet.") in out
 
 
+def test_tags_inside_scripts_do_not_make_a_fragment_a_page(nb_nn):
+    src = '<p>Jeg kommer hjem.</p><script>document.write("<body>");</script>\n'
+    out = html(nb_nn, src)
+    assert out == f'<p>{nb_nn.translate("Jeg kommer hjem.")}</p><script>document.write("<body>");</script>\n'
+
+
 def test_lang_attributes_follow_the_direction(nn_nb, nb_nn):
     src = '<html lang="nb"><body><p lang="nb-NO">Jeg kommer.</p><p lang="no">Hei.</p></body></html>'
     out = html(nb_nn, src)
