@@ -498,6 +498,8 @@ def test_property_any_html_fragment_keeps_its_shape(nb_nn, doc):
         assert re.findall(rf"<{tag}>.*?</{tag}>", out, re.S) == re.findall(rf"<{tag}>.*?</{tag}>", doc, re.S)
     assert re.findall(r'<p translate="no">.*?</p>', out) == re.findall(r'<p translate="no">.*?</p>', doc)
     assert not re.search(r"<(html|body)\b", out)
+    for a, b in zip(re.findall(r"<h2>(.*?)</h2>", doc), re.findall(r"<h2>(.*?)</h2>", out)):
+        assert b == nb_nn.translate(a)
 
 
 md_inline = st.one_of(
@@ -527,6 +529,10 @@ def test_property_any_markdown_keeps_its_tokens(nb_nn, doc):
     out = md(nb_nn, doc)
     assert md_shape(out) == md_shape(doc)
     assert blank_lines(out) == blank_lines(doc)
+    for a, b in zip(doc.split("\n"), out.split("\n")):
+        heading = re.fullmatch(r"(#+ )([\w ]+)", a)
+        if heading:
+            assert b == heading.group(1) + nb_nn.translate(heading.group(2))
 
 
 # -- command line ---------------------------------------------------------------------------
