@@ -93,7 +93,8 @@ def translate_html(source: str, tr: "Translator", options: "Options") -> str:
     if _DTD_SUBSET.search(source):
         raise FormatError("HTML with a DTD internal subset or entity declarations is not "
                           "accepted (entity expansion)")
-    if _INSTRUCTION.search(source, len(_XML_DECLARATION.match(source).group())):  # type: ignore[union-attr]
+    declaration = _XML_DECLARATION.match(source)
+    if _INSTRUCTION.search(source, declaration.end() if declaration else 0):
         raise FormatError("HTML with processing instructions (<?php … ?>) cannot be kept as "
                           "written by the HTML parser; translate the template's output instead")
     if not _TAG.search(source):
@@ -309,8 +310,10 @@ def _reference(text: str, entities: dict[str, str]) -> str:
 
 def _retag(value: str, lang: str) -> str:
     """``nb-NO`` → ``nn-NO``: the language changes, a region stays."""
-    head, sep, rest = value.partition("-")
-    return lang + sep + rest
+    for sep in "-_":
+        if sep in value:
+            return lang + sep + value.partition(sep)[2]
+    return lang
 
 
 # -- segments ------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def tidy(parts: Sequence[Part]) -> list[Part]:
 
     Apertium keeps blanks in order but a marker can end up on the wrong side of a space;
     for Markdown that matters (``** word**`` is not emphasis), for HTML it is tidier.
-    Adjacent text parts are merged first.
+    Adjacent text parts are merged first; a space moved next to another is dropped.
     """
     out: list[Part] = []
     for p in parts:
@@ -115,46 +115,37 @@ def tidy(parts: Sequence[Part]) -> list[Part]:
             out[-1] += p
         elif not (isinstance(p, str) and p == ""):
             out.append(p)
-    changed = True
-    while changed:
-        changed = False
+    moved = True
+    while moved:
+        moved = False
         for i, p in enumerate(out):
-            if not isinstance(p, Marker):
+            if not isinstance(p, Marker) or p.role == "void":
                 continue
-            if p.role == "open" and i + 1 < len(out) and isinstance(out[i + 1], str):
-                nxt = out[i + 1]
-                stripped = nxt.lstrip(" ")  # type: ignore[union-attr]
-                if stripped != nxt and stripped:
-                    lead = nxt[:len(nxt) - len(stripped)]  # type: ignore[arg-type]
-                    out[i + 1] = stripped
-                    _append_before(out, i, lead)
-                    changed = True
-                    break
-            if p.role == "close" and i > 0 and isinstance(out[i - 1], str):
-                prev = out[i - 1]
-                stripped = prev.rstrip(" ")  # type: ignore[union-attr]
-                if stripped != prev and stripped:
-                    trail = prev[len(stripped):]  # type: ignore[index]
-                    out[i - 1] = stripped
-                    _append_after(out, i, trail)
-                    changed = True
-                    break
+            j = i + 1 if p.role == "open" else i - 1   # the text inside the pair
+            if not 0 <= j < len(out) or not isinstance(out[j], str):
+                continue
+            inner: str = out[j]  # type: ignore[assignment]
+            core = inner.lstrip(" ") if p.role == "open" else inner.rstrip(" ")
+            if core == inner or not core:
+                continue
+            out[j] = core
+            _put_space(out, i, before=p.role == "open", space=" " * (len(inner) - len(core)))
+            moved = True
+            break
     return out
 
 
-def _append_before(out: list[Part], i: int, s: str) -> None:
-    if i > 0 and isinstance(out[i - 1], str):
-        out[i - 1] = out[i - 1].rstrip(" ") + s if out[i - 1].endswith(" ") else out[i - 1] + s  # type: ignore[union-attr]
+def _put_space(out: list[Part], i: int, *, before: bool, space: str) -> None:
+    """Put ``space`` just outside the marker at ``i``, merged with the text there."""
+    k = i - 1 if before else i + 1
+    if 0 <= k < len(out) and isinstance(out[k], str):
+        text: str = out[k]  # type: ignore[assignment]
+        if before:
+            out[k] = text if text.endswith(" ") else text + space
+        else:
+            out[k] = text if text.startswith(" ") else space + text
     else:
-        out.insert(i, s)
-
-
-def _append_after(out: list[Part], i: int, s: str) -> None:
-    if i + 1 < len(out) and isinstance(out[i + 1], str):
-        nxt = out[i + 1]
-        out[i + 1] = s + nxt.lstrip(" ") if nxt.startswith(" ") else s + nxt  # type: ignore[union-attr]
-    else:
-        out.insert(i + 1, s)
+        out.insert(i if before else i + 1, space)
 
 
 def texts_only(parts: Sequence[Part]) -> str:

@@ -48,6 +48,8 @@ _YAML_START = re.compile(r"---[ \t]*\n")
 _YAML_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _TOML_START = re.compile(r"\+\+\+[ \t]*\n")
 _TOML_END = re.compile(r"^\+\+\+[ \t]*$", re.M)
+_FM_LANG = re.compile(r"""^(?:lang|language|locale)[ \t]*:[ \t]*["']?"""
+                      r"""([A-Za-z]{2,3}(?:[-_][A-Za-z]{2})?)["']?[ \t]*$""", re.M)
 _FM_KEY = re.compile(rf"^({'|'.join(FRONT_MATTER_KEYS)})([ \t]*:[ \t]*)(.*?)[ \t]*$")
 
 
@@ -69,6 +71,7 @@ def translate_markdown(text: str, tr: "Translator", options: "Options") -> str:
     edits: list[tuple[int, int, str]] = []
     if head is not None:
         edits += _front_matter_edits(lf[:body_start], tr)
+        edits += _front_matter_lang(lf[:body_start], tr, options)
     body = lf[body_start:]
     doc = _Document(body)
     doc.collect()
@@ -207,10 +210,28 @@ def _front_matter_edits(head: str, tr: "Translator") -> list[tuple[int, int, str
     return edits
 
 
+def _front_matter_lang(head: str, tr: "Translator",
+                       options: "Options") -> list[tuple[int, int, str]]:
+    """A top-level ``lang:``/``language:`` naming the source language names the target."""
+    from .common import target_lang
+    from .html import LANG_CODES, _retag
+
+    if not head.startswith("---"):
+        return []
+    codes = LANG_CODES.get(tr.source, (tr.source,))
+    edits = []
+    for m in _FM_LANG.finditer(head):
+        code = m.group(1).lower().replace("_", "-").partition("-")[0]
+        if code in codes:
+            edits.append((m.start(1), m.end(1), _retag(m.group(1), target_lang(tr, options))))
+    return edits
+
+
 def _yaml_body(head: str) -> str:
     """The YAML between the ``---`` lines."""
     inner = head.split("\n", 1)[1]
-    return inner[:_YAML_END.search(inner).start()] if _YAML_END.search(inner) else inner  # type: ignore[union-attr]
+    end = _YAML_END.search(inner)
+    return inner[:end.start()] if end else inner
 
 
 def _yaml_scalar(value: str, style: str) -> str:

@@ -414,6 +414,11 @@ def test_front_matter_translates_prose_keys_only(nb_nn, article_nn):
     assert meta["tags"] == ["helse", "sykehus"]
 
 
+def test_front_matter_language_follows_the_direction(nb_nn):
+    out = md(nb_nn, "---\nlang: nb\nlocale: \"nb_NO\"\nother: nb\n---\n\nJeg kommer.\n")
+    assert out.startswith('---\nlang: nn\nlocale: "nn_NO"\nother: nb\n---\n')
+
+
 def test_markdown_crlf_and_blank_lines_are_kept(nb_nn):
     src = "# Jeg kommer hjem\r\n\r\n\r\nFlere ble skadet.\r\nVi vil hjem.\r\n\r\n- en\r\n"
     out = md(nb_nn, src)
