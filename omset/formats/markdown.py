@@ -334,12 +334,13 @@ class _Document:
                 rows = {len(self.line(i).rstrip()) for i in range(*tok.map)}
                 aligned = len(rows) == 1
             if tok.type == "inline" and tok.map is not None:
+                in_cell = prev is not None and prev.type in ("th_open", "td_open")
                 try:
-                    seg = self._inline(tok)
+                    seg = self._inline(tok, in_cell)
                 except _Misaligned:
                     continue
                 if seg is not None:
-                    seg.cell = aligned and prev is not None and prev.type in ("th_open", "td_open")
+                    seg.cell = aligned and in_cell
                     self.top.append(seg)
             elif tok.type == "html_block" and tok.level == 0 and tok.map is not None:
                 start = self.line_starts[tok.map[0]]
@@ -349,8 +350,8 @@ class _Document:
                     self.html_blocks.append((start, end, block))
 
     # mapping inline content back to the source
-    def _locate(self, tok: "Token") -> "_Lines":
-        lines = tok.content.split("\n")
+    def _locate(self, tok: "Token", content: str) -> "_Lines":
+        lines = content.split("\n")
         first = tok.map[0]  # type: ignore[index]
         starts: list[int] = []
         leads: list[int] = []
@@ -368,11 +369,17 @@ class _Document:
             leads.append(len(cl) - len(stripped))
         return _Lines(lines, starts, leads)
 
-    def _inline(self, tok: "Token") -> _Segment | None:
-        where = self._locate(tok)
+    def _inline(self, tok: "Token", in_cell: bool) -> _Segment | None:
+        content = tok.content
         seg = _Segment()
-        end = _Walk(tok.content, where, self.body, self).run(tok.children or [], 0, seg)
-        if end != len(tok.content):
+        if in_cell:
+            # a pipe in a cell is always escaped in the source; markdown-it unescapes it
+            # before the cell is parsed, and a translated pipe must be escaped again
+            content = content.replace("|", "\\|")
+            seg.escaped.add("|")
+        where = self._locate(tok, content)
+        end = _Walk(content, where, self.body, self).run(tok.children or [], 0, seg)
+        if end != len(content):
             raise _Misaligned
         if not seg.builder.has_text:
             return None
@@ -417,6 +424,19 @@ class _Walk:
             raise _Misaligned
         return at + len(s)
 
+    def _expect_text(self, s: str, at: int) -> int:
+        """Like :meth:`_expect`, but a ``|`` may be written ``\\|`` (table cells)."""
+        if "|" not in s or self.c.startswith(s, at):
+            return self._expect(s, at)
+        for ch in s:
+            if ch == "|" and self.c.startswith("\\|", at):
+                at += 2
+            elif self.c.startswith(ch, at):
+                at += 1
+            else:
+                raise _Misaligned
+        return at
+
     def _mark(self, seg: _Segment, role: str, a: int, b: int) -> None:
         bld = seg.builder
         m = bld.open() if role == "open" else bld.close() if role == "close" else bld.void()
@@ -429,7 +449,7 @@ class _Walk:
             t = children[i]
             kind = t.type
             if kind == "text":
-                end = self._expect(t.content, at) if t.content else at
+                end = self._expect_text(t.content, at) if t.content else at
                 seg.builder.text(t.content)
             elif kind == "text_special":
                 end = self._expect(t.markup, at)
@@ -482,7 +502,7 @@ class _Walk:
                 end = self._code_end(t.markup, at)
                 self._mark(seg, "void", at, end)
             elif kind == "html_inline":
-                end = self._expect(t.content, at)
+                end = self._expect_text(t.content, at)
                 self._mark(seg, "void", at, end)
             else:
                 raise _Misaligned

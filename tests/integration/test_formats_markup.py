@@ -398,6 +398,14 @@ def test_aligned_table_keeps_its_pipes_where_they_were(nb_nn):
     assert md(nb_nn, ragged).endswith(f"|Huset|{nb_nn.translate('Jeg kommer hjem')}|\n")
 
 
+def test_escaped_pipes_in_table_cells_stay_escaped(nb_nn):
+    src = "| A | B |\n|---|---|\n| Jeg kommer \\| hjem `a \\| b` | Flere |\n"
+    out = md(nb_nn, src)
+    assert md_shape(out) == md_shape(src)
+    left, right = nb_nn.translate("Jeg kommer"), nb_nn.translate("hjem")
+    assert out.endswith(f"| {left} \\| {right} `a \\| b` | {nb_nn.translate('Flere')} |\n")
+
+
 def test_markdown_html_block_goes_through_the_html_format(nb_nn, article_nn):
     assert f'<div class="merknad">\n<p>{nb_nn.translate("Flere av dem ble skadet.")}</p>\n</div>' \
         in article_nn
