@@ -94,7 +94,7 @@ def translate_html(source: str, tr: "Translator", options: "Options") -> str:
         raise FormatError("HTML with a DTD internal subset or entity declarations is not "
                           "accepted (entity expansion)")
     declaration = _XML_DECLARATION.match(source)
-    if _INSTRUCTION.search(source, declaration.end() if declaration else 0):
+    if _INSTRUCTION.search(_markup(source[declaration.end() if declaration else 0:])):
         raise FormatError("HTML with processing instructions (<?php … ?>) cannot be kept as "
                           "written by the HTML parser; translate the template's output instead")
     if not _TAG.search(source):

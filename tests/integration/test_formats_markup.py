@@ -199,6 +199,8 @@ def test_lang_attributes_follow_the_direction(nn_nb, nb_nn):
     back = html(nn_nb, '<html lang="nn"><body><p lang="nn">Eg kjem.</p></body></html>')
     assert back.count('lang="nb"') == 2
     assert nn_nb.translate("Eg kjem.") in back
+    back_md = md(nn_nb, "---\nlang: nn\ntitle: Eg kjem heim\n---\n\n# Eg kjem *heim*\n")
+    assert back_md.startswith(f"---\nlang: nb\ntitle: {nn_nb.translate('Eg kjem heim')}\n---\n")
 
 
 def test_declared_charset_is_read_and_rewritten_as_utf8(nb_nn):
@@ -243,6 +245,8 @@ def test_xhtml_stays_xml(nb_nn):
 def test_processing_instructions_are_refused_not_turned_into_comments(nb_nn):
     with pytest.raises(FormatError, match="processing instructions"):
         html(nb_nn, "<p>Jeg kommer <?php echo $navn; ?> hjem.</p>")
+    script = '<p>Jeg kommer hjem.</p><script>var s = "<?xml?>";</script>'
+    assert html(nb_nn, script).endswith('<script>var s = "<?xml?>";</script>')
 
 
 # -- hostile HTML ------------------------------------------------------------------------
