@@ -18,6 +18,7 @@ marker's ``key`` what it stood for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Sequence
 
@@ -26,9 +27,11 @@ from ..engine.stream import Markup, Part
 if TYPE_CHECKING:  # pragma: no cover
     from ..translator import Translator
 
-__all__ = ["Marker", "Builder", "nests", "tidy", "translate_segments", "texts_only"]
+__all__ = ["Marker", "Builder", "nests", "tidy", "translate_segments", "split_long",
+           "texts_only"]
 
 Role = Literal["open", "close", "void"]
+_SENTENCE_END = re.compile(r"[.!?…][»”\"')\]]*\s+$")
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,47 @@ def translate_segments(tr: "Translator", segments: Sequence[Sequence[Part]], *,
     Segments whose answer does not nest are translated again run by run (the text
     between two markers is one request), markers kept where they were.
     """
+    limit = getattr(tr, "max_segment_chars", 600)
+    pieces = [split_long(seg, limit) for seg in segments]
+    flat = [piece for seg in pieces for piece in seg]
+    done = iter(_translate_pieces(tr, flat, tidy_spaces))
+    return [[p for _ in seg for p in next(done)] for seg in pieces]
+
+
+def split_long(parts: Sequence[Part], limit: int) -> list[list[Part]]:
+    """Cut a long segment after sentence ends where no pair is open, into pieces of about
+    ``limit`` characters: they are translated in parallel, like long plain paragraphs.
+    The pieces joined give ``parts`` back."""
+    from ..text.segment import split_sentences
+
+    if sum(len(p) for p in parts if isinstance(p, str)) <= limit:
+        return [list(parts)]
+    pieces: list[list[Part]] = [[]]
+    size = depth = 0
+    for p in parts:
+        if isinstance(p, Marker):
+            depth += (p.role == "open") - (p.role == "close")
+            pieces[-1].append(p)
+            continue
+        if depth:
+            pieces[-1].append(p)
+            size += len(p)
+            continue
+        chunks = split_sentences(p, 1)  # every sentence end: [sentence, space, sentence …]
+        for k in range(0, len(chunks), 2):
+            text = chunks[k] + (chunks[k + 1] if k + 1 < len(chunks) else "")
+            if text:
+                pieces[-1].append(text)
+            size += len(text)
+            ends = k + 1 < len(chunks) or _SENTENCE_END.search(text) is not None
+            if ends and size >= limit:
+                pieces.append([])
+                size = 0
+    return [piece for piece in pieces if piece]
+
+
+def _translate_pieces(tr: "Translator", segments: Sequence[Sequence[Part]],
+                      tidy_spaces: bool) -> list[list[Part]]:
     answers = tr.translate_parts(segments) if segments else []
     out: list[list[Part]] = []
     retry: list[int] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from omset.formats.inline import Builder, Marker, nests, tidy, translate_segments
+from omset.formats.inline import Builder, Marker, nests, split_long, tidy, translate_segments
 
 
 def segment() -> tuple[list, Marker, Marker, Marker]:
@@ -90,3 +90,26 @@ def test_an_answer_that_nests_is_kept_in_the_engines_order():
     fake = Reverser()
     (out,) = translate_segments(fake, [b.parts])  # type: ignore[arg-type]
     assert out == [v2, "B", v1, "A"] and len(fake.calls) == 1
+
+
+def test_long_segments_are_cut_after_sentences_outside_pairs():
+    b = Builder()
+    b.text("En to. Tre fire. ")
+    b.open("<b>")
+    b.text("Fem seks. Sju åtte. Ni ti.")
+    b.close("</b>")
+    b.text(" Elleve tolv. Tretten.")
+    pieces = split_long(b.parts, 5)
+    assert [p for piece in pieces for p in piece] == _merged(b.parts, pieces)
+    assert pieces[0] == ["En to. "] and pieces[1] == ["Tre fire. "]
+    assert sum(isinstance(p, Marker) for p in pieces[2]) == 2   # the pair is never cut
+    assert pieces[-1] == ["Tretten."]
+    assert split_long(b.parts, 1000) == [b.parts]
+
+
+def _merged(parts, pieces):
+    """``parts`` with its text cut where ``pieces`` cut it (for comparing)."""
+    joined = "".join(p if isinstance(p, str) else "\0" for p in parts)
+    again = "".join(p if isinstance(p, str) else "\0" for piece in pieces for p in piece)
+    assert joined == again
+    return [p for piece in pieces for p in piece]
