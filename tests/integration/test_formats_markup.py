@@ -220,6 +220,18 @@ def test_utf16_with_byte_order_mark_is_read(nb_nn):
     assert out == f"<p>{nb_nn.translate('Jeg kommer hjem.')}</p>"
 
 
+def test_long_paragraph_is_cut_into_pieces_and_reads_as_the_text_engine(nb_nn):
+    sentences = ["Pasienter over hele landet må nå vente <b>lenger</b> på behandling.",
+                 "Det viser <a href=\"/t\">nye tall</a> fra Helsedirektoratet.",
+                 "Flere av dem ble skadet i går."] * 12
+    src = "<p>" + " ".join(sentences) + "</p>"
+    assert len(src) > 3 * nb_nn.max_segment_chars
+    out = tree(html(nb_nn, src), fragment=True)
+    p = next(out.iter("p"))
+    assert len(p.findall("b")) == 12 and len(p.findall("a")) == 12
+    assert text_of(p) == nb_nn.translate(re.sub(r"<[^>]+>", "", " ".join(sentences)))
+
+
 def test_news_profile_gives_the_same_text_as_plain_translation(news):
     sentence = "Vi vil også komme hjem, og flere av dem ble skadet."
     out = html(news, f"<p>{sentence}</p>\n")
