@@ -204,12 +204,14 @@ def split_long(parts: Sequence[Part], limit: int) -> list[list[Part]]:
 
 def _translate_pieces(tr: "Translator", segments: Sequence[Sequence[Part]],
                       tidy_spaces: bool) -> list[list[Part]]:
-    answers = tr.translate_parts(segments) if segments else []
+    edges = [_edges(seg) for seg in segments]
+    answers = tr.translate_parts([core for _, core, _ in edges]) if segments else []
     out: list[list[Part]] = []
     retry: list[int] = []
-    for i, (src, ans) in enumerate(zip(segments, answers)):
-        if nests(src, ans):
-            out.append(tidy(ans) if tidy_spaces else list(ans))
+    for i, ((lead, core, trail), ans) in enumerate(zip(edges, answers)):
+        if nests(core, ans):
+            ans = [lead, *ans, trail]
+            out.append(tidy(ans) if tidy_spaces else [p for p in ans if p != ""])
         else:
             out.append([])
             retry.append(i)
@@ -220,6 +222,23 @@ def _translate_pieces(tr: "Translator", segments: Sequence[Sequence[Part]],
         for i in retry:
             out[i] = [_joined(next(done)) if isinstance(p, str) else p for p in segments[i]]
     return out
+
+
+def _edges(parts: Sequence[Part]) -> tuple[str, list[Part], str]:
+    """(leading whitespace, the segment without it, trailing whitespace).
+
+    The whitespace at a segment's ends (the newline and indentation before ``</li>``)
+    is kept here rather than sent: Apertium may return it before a closing marker,
+    where the translator cannot tell it from the segment's own ending."""
+    core = list(parts)
+    lead = trail = ""
+    if core and isinstance(core[0], str):
+        text = core[0].lstrip()
+        lead, core[0] = core[0][:len(core[0]) - len(text)], text
+    if core and isinstance(core[-1], str):
+        text = core[-1].rstrip()
+        trail, core[-1] = core[-1][len(text):], text
+    return lead, [p for p in core if p != ""], trail
 
 
 def _joined(parts: Sequence[Part]) -> str:

@@ -96,8 +96,13 @@ def page_nn(nb_nn, page_nb) -> str:
     return html(nb_nn, page_nb)
 
 
+def indentation(text: str) -> list[int]:
+    return [len(line) - len(line.lstrip()) for line in text.split("\n")]
+
+
 def test_page_keeps_its_structure_and_prolog(page_nb, page_nn):
     assert shape(page_nn) == shape(page_nb)
+    assert indentation(page_nn) == indentation(page_nb)
     # doctype and the comment before <html> are copied as they were
     assert page_nn.split("<html")[0] == page_nb.split("<html")[0]
     assert page_nn.endswith("</html>\n")
@@ -175,6 +180,15 @@ def test_fragment_stays_a_fragment(nb_nn):
     assert out.endswith("</p>\n")
     plain = next(p for p in tree(src, True).iter("p") if not has_children(p))
     assert nb_nn.translate(text_of(plain)) in out
+
+
+def test_whitespace_at_the_ends_of_a_segment_stays_there(nb_nn):
+    src = ('<ul>\n  <li>\n    <a href="/hjem">Jeg kommer</a>\n  </li>\n</ul>\n'
+           '<label>Navn <input name="n"></label>\n<p>Hei</p>\n')
+    out = html(nb_nn, src)
+    assert indentation(out) == indentation(src)
+    assert f'<a href="/hjem">{nb_nn.translate("Jeg kommer")}</a>\n  </li>' in out
+    assert "</label>\n<p>" in out
 
 
 def test_text_only_fragment_and_bare_document_keep_their_kind(nb_nn):
@@ -523,6 +537,7 @@ html_doc = st.lists(html_block, min_size=1, max_size=4).map("\n".join)
 def test_property_any_html_fragment_keeps_its_shape(nb_nn, doc):
     out = html(nb_nn, doc)
     assert shape(out, fragment=True) == shape(doc, fragment=True)
+    assert indentation(out) == indentation(doc)
     for tag in ("code", "pre"):
         assert re.findall(rf"<{tag}>.*?</{tag}>", out, re.S) == re.findall(rf"<{tag}>.*?</{tag}>", doc, re.S)
     assert re.findall(r'<p translate="no">.*?</p>', out) == re.findall(r'<p translate="no">.*?</p>', doc)
