@@ -519,7 +519,8 @@ inline_html = st.recursive(
     max_leaves=6)
 html_piece = st.one_of(inline_html, st.just("<br>"), words.map(lambda w: f"<code>{w}</code>"),
                        words.map(lambda w: f'<img src="a.png" alt="{w}">'))
-html_para = st.tuples(st.lists(html_piece, min_size=1, max_size=4).map(" ".join), sentence).map(" ".join)
+html_para = st.tuples(st.lists(html_piece, min_size=1, max_size=4), sentence,
+                      st.sampled_from([" ", "\n  "])).map(lambda t: t[2].join([*t[0], t[1]]))
 html_block = st.one_of(
     html_para.map(lambda p: f"<p>{p}</p>"),
     words.map(lambda w: f"<h2>{w}</h2>"),
