@@ -100,6 +100,8 @@ def translate_html(source: str, tr: "Translator", options: "Options") -> str:
     if not _TAG.search(source):
         raise FormatError("no HTML tags found: this does not look like HTML "
                           "(use --format text for plain text)")
+    if _PROLOG.fullmatch(source):
+        return source  # a doctype and comments, nothing else
     page = Page.parse(source)
     page.translate(tr, target_lang(tr, options))
     return page.serialize()

@@ -345,8 +345,9 @@ def test_non_html_is_refused(nb_nn, data):
         translate_document(data, "html", nb_nn)
 
 
-def test_empty_html_gives_empty_output(nb_nn):
-    assert translate_document(b"", "html", nb_nn) == b""
+@pytest.mark.parametrize("doc", [b"", b"  \n", b"<!DOCTYPE html>\n<!-- tom -->\n"])
+def test_html_without_content_comes_back_as_it_was(nb_nn, doc):
+    assert translate_document(doc, "html", nb_nn) == doc
 
 
 # -- Markdown ------------------------------------------------------------------------------
