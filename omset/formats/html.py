@@ -218,7 +218,7 @@ class Page:
         if not self.fragment and self.root.tag == "html":
             for name in LANG_ATTRIBUTES:
                 if name in self.root.attrib:
-                    self.root.set(name, _retag(self.root.get(name, ""), lang))
+                    self.root.set(name, retag(self.root.get(name, ""), lang))
         walker.block(self.root)
         segments = [p.builder.parts for p in walker.plans]
         attrs = [[el.get(name)] for el, name in walker.attributes]
@@ -310,7 +310,7 @@ def _reference(text: str, entities: dict[str, str]) -> str:
     return text
 
 
-def _retag(value: str, lang: str) -> str:
+def retag(value: str, lang: str) -> str:
     """``nb-NO`` → ``nn-NO``: the language changes, a region stays."""
     for sep in "-_":
         if sep in value:
@@ -398,7 +398,7 @@ class _Walker:
             if code and code not in self.codes:
                 return True  # another language: leave it as it is
             if code:
-                el.set(name, _retag(lang.strip(), self.lang))
+                el.set(name, retag(lang.strip(), self.lang))
         return False
 
     def _is_block(self, el) -> bool:

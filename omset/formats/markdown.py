@@ -16,21 +16,20 @@ not foresee) that block is left as it was rather than risk breaking the document
 HTML blocks at the top level are handed to the HTML format, but only when lxml gives
 them back unchanged without translation (a lone ``<div>`` opening a block would not).
 
-Front matter: a YAML block between ``---`` lines at the very start keeps its shape; only
-the top-level keys in :data:`FRONT_MATTER_KEYS` with string values are translated
-(other keys — dates, slugs, tags, layout — are data, not prose). A TOML block between
-``+++`` lines is left untouched.
+Front matter (YAML between ``---`` lines, TOML between ``+++``) is not Markdown: see
+:mod:`omset.formats.frontmatter` for what of it is translated.
 """
 
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
+from . import frontmatter
 from .common import decode_text, encode_text
+from .frontmatter import apply_edits
 from .inline import Builder, Marker, translate_segments
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,17 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import Options
 
 MEDIA_TYPE = "text/markdown; charset=utf-8"
-
-#: front-matter keys whose (string) values are prose
-FRONT_MATTER_KEYS = ("title", "description", "summary", "excerpt")
-
-_YAML_START = re.compile(r"---[ \t]*\n")
-_YAML_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
-_TOML_START = re.compile(r"\+\+\+[ \t]*\n")
-_TOML_END = re.compile(r"^\+\+\+[ \t]*$", re.M)
-_FM_LANG = re.compile(r"""^(?:lang|language|locale)[ \t]*:[ \t]*["']?"""
-                      r"""([A-Za-z]{2,3}(?:[-_][A-Za-z]{2})?)["']?[ \t]*$""", re.M)
-_FM_KEY = re.compile(rf"^({'|'.join(FRONT_MATTER_KEYS)})([ \t]*:[ \t]*)(.*?)[ \t]*$")
 
 
 class _Misaligned(Exception):
@@ -67,11 +55,11 @@ def translate_markdown(text: str, tr: "Translator", options: "Options") -> str:
     if not text.strip():
         return text
     lf, endings = _split_endings(text)
-    head, body_start = _front_matter(lf)
+    head, body_start = frontmatter.split(lf)
     edits: list[tuple[int, int, str]] = []
     if head is not None:
-        edits += _front_matter_edits(lf[:body_start], tr)
-        edits += _front_matter_lang(lf[:body_start], tr, options)
+        edits += frontmatter.prose_edits(lf[:body_start], tr)
+        edits += frontmatter.lang_edits(lf[:body_start], tr, options)
     body = lf[body_start:]
     doc = _Document(body)
     doc.collect()
@@ -84,7 +72,7 @@ def translate_markdown(text: str, tr: "Translator", options: "Options") -> str:
         edits.append((body_start + start, body_start + end, new))
     for start, end, block in doc.html_blocks:
         edits.append((body_start + start, body_start + end, _html_block(block, tr, options)))
-    return _join_endings(_apply(lf, edits), endings)
+    return _join_endings(apply_edits(lf, edits), endings)
 
 
 # -- line endings --------------------------------------------------------------------------
@@ -105,17 +93,6 @@ def _join_endings(text: str, endings: list[str] | None) -> str:
         common = max(set(endings), key=endings.count)
         return text.replace("\n", common)
     return "".join(line + end for line, end in zip(lines, endings + [""]))
-
-
-def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
-    out, pos = [], 0
-    for start, end, new in sorted(edits):
-        if start < pos:  # pragma: no cover - segments never overlap
-            continue
-        out += [text[pos:start], new]
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def _fit_cell(body: str, start: int, end: int, new: str) -> tuple[int, int, str]:
@@ -145,113 +122,6 @@ def _fit_cell(body: str, start: int, end: int, new: str) -> tuple[int, int, str]
     else:
         trail += " " * -grow
     return left, right, lead + new + trail
-
-
-# -- front matter --------------------------------------------------------------------------
-
-def _front_matter(text: str) -> tuple[str | None, int]:
-    """(kind, where the body starts): ``yaml``/``toml`` front matter, or none."""
-    for kind, start, end in (("yaml", _YAML_START, _YAML_END), ("toml", _TOML_START, _TOML_END)):
-        m = start.match(text)
-        if not m:
-            continue
-        close = end.search(text, m.end())
-        if close:
-            stop = close.end() + (1 if text[close.end():close.end() + 1] == "\n" else 0)
-            return kind, stop
-    return None, 0
-
-
-def _front_matter_edits(head: str, tr: "Translator") -> list[tuple[int, int, str]]:
-    """Translate the prose keys of a YAML front matter; nothing if the result would not
-    load as the same YAML with only those values changed."""
-    if not head.startswith("---"):
-        return []  # TOML: untouched
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        before = yaml.load(_yaml_body(head))
-    except Exception:  # noqa: BLE001 - not YAML: leave it
-        return []
-    if not isinstance(before, dict):
-        return []
-    lines = head.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    found: list[tuple[int, int, str, str]] = []  # (start, end, key, style)
-    for i, line in enumerate(lines[1:], 1):
-        m = _FM_KEY.match(line)
-        if not m or not isinstance(before.get(m.group(1)), str):
-            continue
-        value = m.group(3)
-        if not value or value[0] in "|>[{&*!%@`" or "#" in value:
-            continue  # block scalars, flow collections, anchors, comments: left as written
-        if i + 1 < len(lines) and lines[i + 1][:1] in (" ", "\t") and lines[i + 1].strip():
-            continue  # a multi-line scalar
-        start = offsets[i] + m.start(3)
-        found.append((start, start + len(value), m.group(1), value[0]))
-    if not found:
-        return []
-    texts = tr.translate_batch([before[k] for _, _, k, _ in found])
-    edits = [(s, e, _yaml_scalar(new, style)) for (s, e, _, style), new in zip(found, texts)]
-    after_text = _apply(head, edits)
-    try:
-        after = yaml.load(_yaml_body(after_text))
-    except Exception:  # noqa: BLE001
-        return []
-    changed = {k for _, _, k, _ in found}
-    if not isinstance(after, dict) or set(after) != set(before) or any(
-            after[k] != before[k] for k in before if k not in changed):
-        return []
-    if any(after[k] != new for (_, _, k, _), new in zip(found, texts)):
-        return []
-    return edits
-
-
-def _front_matter_lang(head: str, tr: "Translator",
-                       options: "Options") -> list[tuple[int, int, str]]:
-    """A top-level ``lang:``/``language:`` naming the source language names the target."""
-    from .common import target_lang
-    from .html import LANG_CODES, _retag
-
-    if not head.startswith("---"):
-        return []
-    codes = LANG_CODES.get(tr.source, (tr.source,))
-    edits = []
-    for m in _FM_LANG.finditer(head):
-        code = m.group(1).lower().replace("_", "-").partition("-")[0]
-        if code in codes:
-            edits.append((m.start(1), m.end(1), _retag(m.group(1), target_lang(tr, options))))
-    return edits
-
-
-def _yaml_body(head: str) -> str:
-    """The YAML between the ``---`` lines."""
-    inner = head.split("\n", 1)[1]
-    end = _YAML_END.search(inner)
-    return inner[:end.start()] if end else inner
-
-
-def _yaml_scalar(value: str, style: str) -> str:
-    """``value`` written the way the original was: plain if it still reads back, quoted else."""
-    if style == "'":
-        return "'" + value.replace("'", "''") + "'"
-    if style == '"' or not _plain_ok(value):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _plain_ok(value: str) -> bool:
-    from ruamel.yaml import YAML
-
-    if not value or value != value.strip() or "\n" in value or ": " in value or " #" in value:
-        return False
-    try:
-        return YAML(typ="safe", pure=True).load(f"k: {value}") == {"k": value}
-    except Exception:  # noqa: BLE001
-        return False
 
 
 # -- HTML blocks ---------------------------------------------------------------------------

@@ -453,6 +453,16 @@ def test_front_matter_translates_prose_keys_only(nb_nn, article_nn):
     assert meta["tags"] == ["helse", "sykehus"]
 
 
+def test_yaml_bomb_in_front_matter_is_left_alone_quickly(nb_nn):
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    head = "---\ntitle: Jeg kommer hjem\n" + "\n".join(levels) + "\n---\n"
+    t = time.monotonic()
+    out = md(nb_nn, head + "\nFlere ble skadet.\n")
+    assert time.monotonic() - t < 30
+    assert out == head + "\n" + nb_nn.translate("Flere ble skadet.") + "\n"
+
+
 def test_front_matter_language_follows_the_direction(nb_nn):
     out = md(nb_nn, "---\nlang: nb\nlocale: \"nb_NO\"\nother: nb\n---\n\nJeg kommer.\n")
     assert out.startswith('---\nlang: nn\nlocale: "nn_NO"\nother: nb\n---\n')
