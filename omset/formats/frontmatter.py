@@ -1,4 +1,4 @@
-"""Front matter of Markdown files: found, and its prose translated, without touching the rest.
+"""Front matter of Markdown files: found, and its prose translated, the rest untouched.
 
 A YAML block between ``---`` lines at the very start keeps its shape byte for byte; only
 the top-level keys in :data:`FRONT_MATTER_KEYS` with one-line string values are
