@@ -7,9 +7,9 @@ wrong word there breaks a site build. A value keeps its quoting; a plain value t
 no longer read back as the same string is double-quoted. The changed block is loaded again
 (ruamel.yaml, safe) and must give the same keys and values apart from the translated ones,
 else nothing is changed; front matter with aliases is not touched at all (comparing an
-aliased "billion laughs" would expand it). A top-level ``lang``/``language``/``locale`` naming the source
-language names the target. A TOML block between ``+++`` lines is found (so it is not read
-as Markdown) but left untouched.
+aliased "billion laughs" would expand it). A top-level ``lang``/``language``/``locale``
+naming the source language names the target. A TOML block between ``+++`` lines is found
+(so it is not read as Markdown) but left untouched.
 """
 
 from __future__ import annotations
