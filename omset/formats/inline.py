@@ -1,0 +1,245 @@
+"""Inline markup inside a segment, for every format that has it (HTML, Markdown, DOCX …).
+
+A format turns a block (a paragraph, a heading, a table cell) into one segment: text
+parts and :class:`Marker` parts, one per opening or closing tag (``<b>``, ``**``, ``[``)
+and one per void or opaque piece (``<br>``, ``<code>…</code>``, an image). Apertium
+moves the markers with the words around them (:meth:`Translator.translate_parts`).
+
+Apertium may occasionally put markers in an order that no longer nests (``<b>`` after
+its own ``</b>``, or ``<b><i>`` closed as ``</b></i>``). :func:`translate_segments`
+checks every answer and, for a segment that does not nest, translates the text between
+its markers piece by piece instead, with every marker where it was: the words of one
+piece lose some context, but the document's structure never breaks.
+
+A format only needs :class:`Builder` (to make segments) and :func:`translate_segments`
+(to translate them); it renders the answer by walking the parts and asking each
+marker's ``key`` what it stood for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Sequence
+
+from ..engine.stream import Markup, Part
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..translator import Translator
+
+__all__ = ["Marker", "Builder", "nests", "tidy", "translate_segments", "split_long",
+           "texts_only"]
+
+Role = Literal["open", "close", "void"]
+_SENTENCE_END = re.compile(r"[.!?…][»”\"')\]]*\s+$")
+
+
+@dataclass(frozen=True)
+class Marker(Markup):
+    """One piece of inline markup. ``key`` is unique within its segment, so two ``<b>``
+    tags are never confused; an ``open`` and its ``close`` share ``pair``."""
+
+    key: int = 0
+    role: Role = "void"
+    pair: int = -1
+
+
+@dataclass
+class Builder:
+    """Collects the parts of one segment; adjacent text is merged."""
+
+    parts: list[Part] = field(default_factory=list)
+    _next: int = 0
+    _open: list[int] = field(default_factory=list)
+
+    def text(self, s: str | None) -> None:
+        if not s:
+            return
+        if self.parts and isinstance(self.parts[-1], str):
+            self.parts[-1] += s
+        else:
+            self.parts.append(s)
+
+    def _marker(self, label: str, role: Role, pair: int) -> Marker:
+        m = Marker(label, self._next, role, pair)
+        self._next += 1
+        self.parts.append(m)
+        return m
+
+    def void(self, label: str = "") -> Marker:
+        """An opaque piece: a void tag, code, an image — it stays, its text is not translated."""
+        return self._marker(label, "void", -1)
+
+    def open(self, label: str = "") -> Marker:
+        m = self._marker(label, "open", self._next)
+        self._open.append(m.key)
+        return m
+
+    def close(self, label: str = "") -> Marker:
+        """Close the innermost open marker."""
+        return self._marker(label, "close", self._open.pop())
+
+    @property
+    def has_text(self) -> bool:
+        return any(isinstance(p, str) and p.strip() for p in self.parts)
+
+
+def markers(parts: Sequence[Part]) -> list[Marker]:
+    return [p for p in parts if isinstance(p, Marker)]
+
+
+def nests(source: Sequence[Part], out: Sequence[Part]) -> bool:
+    """True when ``out`` has every marker of ``source`` exactly once, properly nested."""
+    want = {m.key for m in markers(source)}
+    seen: set[int] = set()
+    stack: list[int] = []
+    for m in markers(out):
+        if m.key in seen or m.key not in want:
+            return False
+        seen.add(m.key)
+        if m.role == "open":
+            stack.append(m.pair)
+        elif m.role == "close":
+            if not stack or stack.pop() != m.pair:
+                return False
+    return not stack and seen == want
+
+
+def tidy(parts: Sequence[Part]) -> list[Part]:
+    """Move spaces out of tags: ``<b> word </b>`` → `` <b>word</b> ``.
+
+    Apertium keeps blanks in order but a marker can end up on the wrong side of a space;
+    for Markdown that matters (``** word**`` is not emphasis), for HTML it is tidier.
+    Adjacent text parts are merged first; a space moved next to another is dropped.
+    """
+    out: list[Part] = []
+    for p in parts:
+        if isinstance(p, str) and out and isinstance(out[-1], str):
+            out[-1] += p
+        elif not (isinstance(p, str) and p == ""):
+            out.append(p)
+    moved = True
+    while moved:
+        moved = False
+        for i, p in enumerate(out):
+            if not isinstance(p, Marker) or p.role == "void":
+                continue
+            j = i + 1 if p.role == "open" else i - 1   # the text inside the pair
+            if not 0 <= j < len(out) or not isinstance(out[j], str):
+                continue
+            inner: str = out[j]  # type: ignore[assignment]
+            core = inner.lstrip(" ") if p.role == "open" else inner.rstrip(" ")
+            if core == inner or not core:
+                continue
+            out[j] = core
+            _put_space(out, i, before=p.role == "open", space=" " * (len(inner) - len(core)))
+            moved = True
+            break
+    return out
+
+
+def _put_space(out: list[Part], i: int, *, before: bool, space: str) -> None:
+    """Put ``space`` just outside the marker at ``i``, merged with the text there."""
+    k = i - 1 if before else i + 1
+    if 0 <= k < len(out) and isinstance(out[k], str):
+        text: str = out[k]  # type: ignore[assignment]
+        if before:
+            out[k] = text if text.endswith(" ") else text + space
+        else:
+            out[k] = text if text.startswith(" ") else space + text
+    else:
+        out.insert(i if before else i + 1, space)
+
+
+def texts_only(parts: Sequence[Part]) -> str:
+    """The text of a segment, markers left out."""
+    return "".join(p for p in parts if isinstance(p, str))
+
+
+def translate_segments(tr: "Translator", segments: Sequence[Sequence[Part]], *,
+                       tidy_spaces: bool = True) -> list[list[Part]]:
+    """Translate segments with markers; every answer has the source's markers, nested.
+
+    Segments whose answer does not nest are translated again run by run (the text
+    between two markers is one request), markers kept where they were.
+    """
+    limit = getattr(tr, "max_segment_chars", 600)
+    pieces = [split_long(seg, limit) for seg in segments]
+    flat = [piece for seg in pieces for piece in seg]
+    done = iter(_translate_pieces(tr, flat, tidy_spaces))
+    return [[p for _ in seg for p in next(done)] for seg in pieces]
+
+
+def split_long(parts: Sequence[Part], limit: int) -> list[list[Part]]:
+    """Cut a long segment after sentence ends where no pair is open, into pieces of about
+    ``limit`` characters: they are translated in parallel, like long plain paragraphs.
+    The pieces joined give ``parts`` back."""
+    from ..text.segment import split_sentences
+
+    if sum(len(p) for p in parts if isinstance(p, str)) <= limit:
+        return [list(parts)]
+    pieces: list[list[Part]] = [[]]
+    size = depth = 0
+    for p in parts:
+        if isinstance(p, Marker):
+            depth += (p.role == "open") - (p.role == "close")
+            pieces[-1].append(p)
+            continue
+        if depth:
+            pieces[-1].append(p)
+            size += len(p)
+            continue
+        chunks = split_sentences(p, 1)  # every sentence end: [sentence, space, sentence …]
+        for k in range(0, len(chunks), 2):
+            text = chunks[k] + (chunks[k + 1] if k + 1 < len(chunks) else "")
+            if text:
+                pieces[-1].append(text)
+            size += len(text)
+            ends = k + 1 < len(chunks) or _SENTENCE_END.search(text) is not None
+            if ends and size >= limit:
+                pieces.append([])
+                size = 0
+    return [piece for piece in pieces if piece]
+
+
+def _translate_pieces(tr: "Translator", segments: Sequence[Sequence[Part]],
+                      tidy_spaces: bool) -> list[list[Part]]:
+    edges = [_edges(seg) for seg in segments]
+    answers = tr.translate_parts([core for _, core, _ in edges]) if segments else []
+    out: list[list[Part]] = []
+    retry: list[int] = []
+    for i, ((lead, core, trail), ans) in enumerate(zip(edges, answers)):
+        if nests(core, ans):
+            ans = [lead, *ans, trail]
+            out.append(tidy(ans) if tidy_spaces else [p for p in ans if p != ""])
+        else:
+            out.append([])
+            retry.append(i)
+    if retry:
+        runs = [[p for p in segments[i] if isinstance(p, str)] for i in retry]
+        flat = [[r] for rs in runs for r in rs]
+        done = iter(tr.translate_parts(flat)) if flat else iter(())
+        for i in retry:
+            out[i] = [_joined(next(done)) if isinstance(p, str) else p for p in segments[i]]
+    return out
+
+
+def _edges(parts: Sequence[Part]) -> tuple[str, list[Part], str]:
+    """(leading whitespace, the segment without it, trailing whitespace).
+
+    The whitespace at a segment's ends (the newline and indentation before ``</li>``)
+    is kept here rather than sent: Apertium may return it before a closing marker,
+    where the translator cannot tell it from the segment's own ending."""
+    core = list(parts)
+    lead = trail = ""
+    if core and isinstance(core[0], str):
+        text = core[0].lstrip()
+        lead, core[0] = core[0][:len(core[0]) - len(text)], text
+    if core and isinstance(core[-1], str):
+        text = core[-1].rstrip()
+        trail, core[-1] = core[-1][len(text):], text
+    return lead, [p for p in core if p != ""], trail
+
+
+def _joined(parts: Sequence[Part]) -> str:
+    return "".join(p if isinstance(p, str) else p.text for p in parts)

@@ -1,0 +1,115 @@
+"""Inline markers: nesting checks, space tidying, and the fallback when an answer breaks them."""
+
+from __future__ import annotations
+
+from omset.formats.inline import Builder, Marker, nests, split_long, tidy, translate_segments
+
+
+def segment() -> tuple[list, Marker, Marker, Marker]:
+    b = Builder()
+    b.text("Jeg ")
+    o = b.open("<b>")
+    b.text("kommer")
+    c = b.close("</b>")
+    b.text(" hjem")
+    v = b.void("<br>")
+    return b.parts, o, c, v
+
+
+def test_builder_pairs_and_merges_text():
+    b = Builder()
+    b.text("a")
+    b.text("b")
+    outer = b.open()
+    inner = b.open()
+    close_inner = b.close()
+    close_outer = b.close()
+    assert b.parts[0] == "ab"
+    assert (close_inner.pair, close_outer.pair) == (inner.key, outer.key)
+    assert Marker("<b>", 1, "open", 1) != Marker("<b>", 2, "open", 2)
+
+
+def test_nests():
+    parts, o, c, v = segment()
+    assert nests(parts, ["Eg ", o, "kjem", c, " heim", v])
+    assert nests(parts, [v, o, "kjem", c])
+    assert not nests(parts, ["Eg ", c, "kjem", o, v])        # closed before opened
+    assert not nests(parts, ["Eg ", o, "kjem", c])           # a marker lost
+    assert not nests(parts, [o, o, c, v])                    # a marker twice
+
+
+def test_crossed_pairs_do_not_nest():
+    b = Builder()
+    o1 = b.open()
+    o2 = b.open()
+    c2 = b.close()
+    c1 = b.close()
+    assert nests(b.parts, [o1, o2, "x", c2, c1])
+    assert not nests(b.parts, [o1, o2, "x", c1, c2])
+
+
+def test_tidy_moves_spaces_out_of_pairs():
+    parts, o, c, v = segment()
+    assert tidy(["Eg", o, " kjem ", c, "heim"]) == ["Eg ", o, "kjem", c, " heim"]
+    assert tidy([o, " kjem", c]) == [" ", o, "kjem", c]
+    assert tidy(["a ", "b", v, ""]) == ["a b", v]
+
+
+class Reverser:
+    """A stand-in translator that upper-cases text and, for segments with markers, returns
+    them in reverse order (what a badly behaved engine could do)."""
+
+    def __init__(self):
+        self.calls: list[list] = []
+
+    def translate_parts(self, segments):
+        self.calls.append([list(s) for s in segments])
+        out = []
+        for seg in segments:
+            up = [p.upper() if isinstance(p, str) else p for p in seg]
+            if any(isinstance(p, Marker) for p in seg):
+                up = list(reversed(up))
+            out.append(up)
+        return out
+
+
+def test_an_answer_that_breaks_nesting_is_translated_run_by_run():
+    parts, o, c, v = segment()
+    fake = Reverser()
+    (out,) = translate_segments(fake, [parts])  # type: ignore[arg-type]
+    assert out == ["JEG ", o, "KOMMER", c, " HJEM", v]
+    assert len(fake.calls) == 2 and fake.calls[1] == [["Jeg "], ["kommer"], [" hjem"]]
+
+
+def test_an_answer_that_nests_is_kept_in_the_engines_order():
+    b = Builder()
+    b.text("a")
+    v1 = b.void()
+    b.text("b")
+    v2 = b.void()
+    fake = Reverser()
+    (out,) = translate_segments(fake, [b.parts])  # type: ignore[arg-type]
+    assert out == [v2, "B", v1, "A"] and len(fake.calls) == 1
+
+
+def test_long_segments_are_cut_after_sentences_outside_pairs():
+    b = Builder()
+    b.text("En to. Tre fire. ")
+    b.open("<b>")
+    b.text("Fem seks. Sju åtte. Ni ti.")
+    b.close("</b>")
+    b.text(" Elleve tolv. Tretten.")
+    pieces = split_long(b.parts, 5)
+    assert [p for piece in pieces for p in piece] == _merged(b.parts, pieces)
+    assert pieces[0] == ["En to. "] and pieces[1] == ["Tre fire. "]
+    assert sum(isinstance(p, Marker) for p in pieces[2]) == 2   # the pair is never cut
+    assert pieces[-1] == ["Tretten."]
+    assert split_long(b.parts, 1000) == [b.parts]
+
+
+def _merged(parts, pieces):
+    """``parts`` with its text cut where ``pieces`` cut it (for comparing)."""
+    joined = "".join(p if isinstance(p, str) else "\0" for p in parts)
+    again = "".join(p if isinstance(p, str) else "\0" for piece in pieces for p in piece)
+    assert joined == again
+    return [p for piece in pieces for p in piece]
