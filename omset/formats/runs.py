@@ -1,0 +1,156 @@
+"""A paragraph's inline structure as one segment with markup, and back (DOCX, ODT).
+
+A word-processor paragraph is a row of *pieces*: text carrying some formatting (a DOCX
+run's properties, an ODT span/link nesting) and opaque things that are not text (a
+footnote reference, a bookmark, a field code, an image). The whole paragraph is one
+segment, so Apertium sees the sentence whole; formatting travels as
+:class:`~omset.engine.stream.Markup`:
+
+* a **switch** marker stands where the formatting changes, meaning "text from here on
+  is written like piece *n*". Apertium puts it back between the right translated words,
+  so ``er <b>veldig</b> glad`` comes out ``er <b>svært</b> glad``; if it moves a
+  marker, text keeps *some* formatting of its sentence and nothing is lost;
+* consecutive opaque pieces travel as **one** marker (a field's begin, code and
+  separator stay together and in order) and are put back exactly once.
+
+Before a paragraph is sent, formatting boundaries *inside* a word (``**Syke**hus``,
+a spell-check bookmark in mid-word) are moved to the end of the word — a marker in a
+word splits it for Apertium, which then translates neither half. The word then carries
+the formatting of its first part.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Hashable, Sequence
+
+from ..engine.stream import Markup, Part
+
+__all__ = ["Piece", "Flat"]
+
+_WORD_END = re.compile(r"\w$")
+_WORD_START = re.compile(r"^\w+")
+
+
+@dataclass
+class Piece:
+    """Text with a formatting (``text`` set) or an opaque object (``text`` is None).
+
+    ``key`` says which text pieces share formatting (equal keys merge); ``style`` is what
+    the format needs to write the piece back (run properties, container path);
+    ``obj`` is the opaque payload (an element to move back in place).
+    """
+
+    text: str | None
+    key: Hashable
+    style: Any = None
+    obj: Any = None
+
+
+def _merge(pieces: list[Piece]) -> list[Piece]:
+    """Drop empty text, join neighbouring text pieces of the same formatting."""
+    out: list[Piece] = []
+    for p in pieces:
+        if p.text is not None:
+            if not p.text:
+                continue
+            if out and out[-1].text is not None and out[-1].key == p.key:
+                out[-1] = Piece(out[-1].text + p.text, out[-1].key, out[-1].style)
+                continue
+        out.append(p)
+    return out
+
+
+def _heal_words(pieces: list[Piece]) -> list[Piece]:
+    """Move boundaries (format switch, opaque pieces) out of words, to the word's end."""
+    out: list[Piece] = []
+    last_text: int | None = None  # index in out of the last text piece
+    for p in pieces:
+        if p.text is None:
+            out.append(p)
+            continue
+        p = Piece(p.text, p.key, p.style)
+        if last_text is not None:
+            prev = out[last_text]
+            boundary = last_text != len(out) - 1 or prev.key != p.key
+            if boundary and _WORD_END.search(prev.text or "") and (m := _WORD_START.match(p.text)):
+                prev.text = (prev.text or "") + m.group()
+                p.text = p.text[m.end():]
+                if not p.text:
+                    continue
+        if last_text == len(out) - 1 and out and out[-1].key == p.key:
+            out[-1].text = (out[-1].text or "") + p.text
+            continue
+        out.append(p)
+        last_text = len(out) - 1
+    return out
+
+
+class Flat:
+    """One paragraph as segment ``parts``; :meth:`restore` maps a translation back."""
+
+    def __init__(self, pieces: Sequence[Piece]):
+        self.pieces = _heal_words(_merge(list(pieces)))
+        self.parts: list[Part] = []
+        self._table: dict[str, tuple[str, list[Piece]]] = {}
+        first = next((p for p in self.pieces if p.text is not None), None)
+        self.initial = first
+        current = first.key if first else None
+        opaque: list[Piece] = []
+
+        def marker(kind: str, items: list[Piece]) -> None:
+            m = Markup(f"\ue010{len(self._table)}")
+            self._table[m.text] = (kind, items)
+            self.parts.append(m)
+
+        for p in self.pieces:
+            if p.text is None:
+                opaque.append(p)
+                continue
+            if opaque:
+                marker("opaque", opaque)
+                opaque = []
+            if p.key != current:
+                marker("switch", [p])
+                current = p.key
+            if self.parts and isinstance(self.parts[-1], str):
+                self.parts[-1] += p.text
+            else:
+                self.parts.append(p.text)
+        if opaque:
+            marker("opaque", opaque)
+
+    @property
+    def has_text(self) -> bool:
+        """Whether there is anything to translate (not just spaces and markup)."""
+        return any(p.text is not None and p.text.strip() for p in self.pieces)
+
+    @property
+    def has_markup(self) -> bool:
+        return any(not isinstance(p, str) for p in self.parts)
+
+    def restore(self, parts: Sequence[Part]) -> list[Piece]:
+        """The translated pieces in output order: text with the formatting in force where
+        Apertium put it, every opaque piece exactly once (lost ones at the end)."""
+        out: list[Piece] = []
+        current = self.initial
+        seen: set[str] = set()
+        for part in parts:
+            if isinstance(part, str):
+                if part and current is not None:
+                    out.append(Piece(part, current.key, current.style))
+                continue
+            entry = self._table.get(part.text)
+            if entry is None or part.text in seen:
+                continue
+            seen.add(part.text)
+            kind, items = entry
+            if kind == "switch":
+                current = items[0]
+            else:
+                out.extend(items)
+        for name, (kind, items) in self._table.items():
+            if kind == "opaque" and name not in seen:
+                out.extend(items)
+        return _merge(out)
