@@ -149,3 +149,75 @@ def _inject_notes(data: bytes) -> bytes:
         z.writestr("word/footnotes.xml", FOOTNOTES_XML.encode())
         z.writestr("word/comments.xml", COMMENTS_XML.encode())
     return out.getvalue()
+
+
+ODT_BOLD = ("Pasientene ", "må", " vente lenger på behandling enn for ett år siden.")
+
+
+def build_odt() -> bytes:
+    """An ODT (odfpy) with a bold span, a link, a table, header, footer, footnote, comment."""
+    from odf import dc, office, table, text
+    from odf.opendocument import OpenDocumentText
+    from odf.style import (Footer, Header, MasterPage, PageLayout, Style, TextProperties)
+
+    doc = OpenDocumentText()
+    default = Style(name="Standard", family="paragraph")
+    default.addElement(TextProperties(language="nb", country="NO"))
+    doc.styles.addElement(default)
+    bold = Style(name="Sterk", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    layout = PageLayout(name="pm1")
+    doc.automaticstyles.addElement(layout)
+    master = MasterPage(name="Standard", pagelayoutname=layout)
+    header, footer = Header(), Footer()
+    header.addElement(text.P(text=HEADER))
+    footer.addElement(text.P(text=FOOTER))
+    master.addElement(header)
+    master.addElement(footer)
+    doc.masterstyles.addElement(master)
+    doc.meta.addElement(dc.Language(text="nb-NO"))
+
+    doc.text.addElement(text.H(outlinelevel=1, text="Ventetiden har økt"))
+    for s in PLAIN:
+        doc.text.addElement(text.P(stylename=default, text=s))
+    p = text.P(stylename=default)
+    p.addText(ODT_BOLD[0])
+    p.addElement(text.Span(stylename=bold, text=ODT_BOLD[1]))
+    p.addText(ODT_BOLD[2])
+    doc.text.addElement(p)
+    p = text.P(stylename=default, text="Les mer på ")
+    p.addElement(text.A(href="https://example.org/rapport", type="simple", text=LINK_TEXT))
+    p.addText(" i dag.")
+    doc.text.addElement(p)
+    p = text.P(stylename=default, text="Rapporten kom i går.")
+    note = text.Note(id="ftn1", noteclass="footnote")
+    note.addElement(text.NoteCitation(text="1"))
+    body = text.NoteBody()
+    body.addElement(text.P(text=FOOTNOTE))
+    note.addElement(body)
+    p.addElement(note)
+    ann = office.Annotation()
+    ann.addElement(dc.Creator(text="Redaktør"))
+    ann.addElement(text.P(text=COMMENT))
+    p.addElement(ann)
+    doc.text.addElement(p)
+    p = text.P(stylename=default, text="Navn:")
+    p.addElement(text.Tab())
+    p.addText("Ola kommer ")
+    p.addElement(text.S())  # a second space, kept only as text:s in ODF
+    p.addText("hjem.")
+    doc.text.addElement(p)
+    tab = table.Table(name="Tabell1")
+    tab.addElement(table.TableColumn(numbercolumnsrepeated=2))
+    for row in CELLS:
+        tr = table.TableRow()
+        for cell in row:
+            tc = table.TableCell()
+            tc.addElement(text.P(text=cell))
+            tr.addElement(tc)
+        tab.addElement(tr)
+    doc.text.addElement(tab)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
