@@ -24,7 +24,7 @@ from lxml import etree
 
 from . import FormatError
 from .common import target_lang
-from .runs import Flat, Piece
+from .runs import Flat, LangTags, Piece
 from .safexml import parse_xml, serialize_xml
 from .safezip import SafeZip
 
@@ -36,7 +36,6 @@ MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -116,32 +115,19 @@ def _content_types(z: SafeZip) -> dict[str, str]:
     return out
 
 
-class _Lang:
-    """Rewrites language tags of the source language (nb-NO, no-NO …) to the target's."""
+class _Lang(LangTags):
+    """w:lang / w:themeFontLang (and dc:language) of the source language → the target's."""
 
     def __init__(self, tr: "Translator", options: "Options"):
-        code = target_lang(tr, options)
-        self.target = code if "-" in code else f"{code}-NO"
-        self.sources = {"nb", "no", "nob"} if tr.source == "nb" else {"nn", "nno"}
-
-    def _matches(self, value: str | None) -> bool:
-        return bool(value) and re.split(r"[-_]", value.lower())[0] in self.sources  # type: ignore[union-attr]
+        super().__init__(tr.source, target_lang(tr, options))
 
     def apply_w(self, root: etree._Element) -> bool:
         changed = False
         for el in root.iter(w("lang"), w("themeFontLang")):
             for attr in LANG_ATTRS:
-                if self._matches(el.get(attr)):
-                    el.set(attr, self.target)
+                if self.matches(el.get(attr)):
+                    el.set(attr, self.tag)
                     changed = True
-        return changed
-
-    def apply_dc(self, root: etree._Element) -> bool:
-        changed = False
-        for el in root.iter(f"{{{DC_NS}}}language"):
-            if self._matches((el.text or "").strip()):
-                el.text = self.target
-                changed = True
         return changed
 
 

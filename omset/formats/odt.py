@@ -19,7 +19,7 @@ from lxml import etree
 
 from . import FormatError
 from .common import target_lang
-from .runs import Flat, Piece
+from .runs import Flat, LangTags, Piece
 from .safexml import parse_xml, serialize_xml
 from .safezip import SafeZip
 
@@ -32,7 +32,6 @@ MEDIA_TYPE = "application/vnd.oasis.opendocument.text"
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 FO_NS = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 STYLE_NS = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
-DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
 def t(name: str) -> str:
@@ -76,31 +75,17 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
         return z.rewrite(changed)
 
 
-class _Lang:
-    """fo:language/fo:country and dc:language of the source language → the target's."""
+class _Lang(LangTags):
+    """fo:language/fo:country (and dc:language) of the source language → the target's."""
 
     def __init__(self, tr: "Translator", options: "Options"):
-        code = target_lang(tr, options)
-        self.language, _, country = code.partition("-")
-        self.country = country.upper() or "NO"
-        self.sources = {"nb", "no", "nob"} if tr.source == "nb" else {"nn", "nno"}
-
-    def _matches(self, value: str | None) -> bool:
-        return bool(value) and re.split(r"[-_]", value.lower())[0] in self.sources  # type: ignore[union-attr]
+        super().__init__(tr.source, target_lang(tr, options))
 
     def apply_fo(self, root: etree._Element) -> None:
         for el in root.iter(f"{{{STYLE_NS}}}text-properties"):
-            if self._matches(el.get(FO_LANGUAGE)):
+            if self.matches(el.get(FO_LANGUAGE)):
                 el.set(FO_LANGUAGE, self.language)
                 el.set(FO_COUNTRY, self.country)
-
-    def apply_dc(self, root: etree._Element) -> bool:
-        changed = False
-        for el in root.iter(f"{{{DC_NS}}}language"):
-            if self._matches((el.text or "").strip()):
-                el.text = f"{self.language}-{self.country}"
-                changed = True
-        return changed
 
 
 # -- paragraph → pieces ------------------------------------------------------------------

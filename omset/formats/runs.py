@@ -154,3 +154,33 @@ class Flat:
             if kind == "opaque" and name not in seen:
                 out.extend(items)
         return _merge(out)
+
+
+class LangTags:
+    """The office formats' language tags: which ones name the source language (``nb-NO``,
+    ``no-NO``, ``nb``…), and what to write instead (``nn`` + ``NO`` by default).
+
+    Only tags of the source language are rewritten: an English quotation marked ``en-GB``
+    stays English, and a document without language tags gets none added.
+    """
+
+    def __init__(self, source: str, target: str):
+        self.sources = {"nb", "no", "nob"} if source == "nb" else {"nn", "nno"}
+        self.language, _, country = target.partition("-")
+        self.country = country.upper() or "NO"
+
+    @property
+    def tag(self) -> str:
+        return f"{self.language}-{self.country}"
+
+    def matches(self, value: str | None) -> bool:
+        return bool(value) and re.split(r"[-_]", value.lower())[0] in self.sources  # type: ignore[union-attr]
+
+    def apply_dc(self, root: Any) -> bool:
+        """``dc:language`` in document metadata; whether anything changed."""
+        changed = False
+        for el in root.iter("{http://purl.org/dc/elements/1.1/}language"):
+            if self.matches((el.text or "").strip()):
+                el.text = self.tag
+                changed = True
+        return changed
