@@ -305,3 +305,118 @@ def test_libreoffice_opens_both_outputs(docx_pair, odt_pair, tmp_path):
         pdf = tmp_path / f"{stem}.pdf"
         assert pdf.is_file(), (stem, r.stdout, r.stderr)
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+
+
+# -- bad and hostile input --------------------------------------------------------------
+
+def zip_of(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    return buf.getvalue()
+
+
+BILLION_LAUGHS = ('<!DOCTYPE w:document [<!ENTITY a "hahahahahahahahahaha">'
+                  + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                            for i in range(8)) + "]>")
+EXTERNAL = '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+@pytest.mark.parametrize("case", ["text", "truncated", "empty", "other-zip"])
+def test_not_a_document_is_refused(fmt, case, nb_nn):
+    good = docs.build_docx() if fmt == "docx" else docs.build_odt()
+    data = {"text": "Dette er ikke et dokument.\n".encode(),
+            "truncated": good[: len(good) // 2],
+            "empty": b"",
+            "other-zip": zip_of({"hei.txt": b"hei"})}[case]
+    with pytest.raises(FormatError) as exc:
+        translate_document(data, fmt, nb_nn)
+    assert fmt.upper() in str(exc.value)
+
+
+def test_docx_and_odt_are_not_mistaken_for_each_other(nb_nn):
+    with pytest.raises(FormatError, match="not an ODT"):
+        translate_document(docs.build_docx(), "odt", nb_nn)
+    with pytest.raises(FormatError, match="not a DOCX"):
+        translate_document(docs.build_odt(), "docx", nb_nn)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_zip_bomb_is_refused_before_inflating(fmt, nb_nn, monkeypatch):
+    name = "word/document.xml" if fmt == "docx" else "content.xml"
+    bomb = zip_of({"[Content_Types].xml": b"<Types/>", name: b"\0" * (64 * 1024 * 1024)})
+    assert len(bomb) < 200_000
+    inflated = []
+    real_read = zipfile.ZipExtFile.read
+    monkeypatch.setattr(zipfile.ZipExtFile, "read",
+                        lambda self, n=-1: inflated.append(n) or real_read(self, n))
+    with pytest.raises(FormatError, match="zip bomb"):
+        translate_document(bomb, fmt, nb_nn)
+    assert inflated == []  # refused on the declared sizes, nothing inflated
+
+
+def test_zip_that_lies_about_its_size_is_refused(nb_nn):
+    """A member declaring 100 bytes that inflates to megabytes: reading stops, no crash."""
+    body = b"<w:document/>" + b" " * (8 * 1024 * 1024)
+    data = bytearray(zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": body}))
+    for sig, offset in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):
+        pos = 0
+        while (pos := data.find(sig, pos)) >= 0:
+            if data[pos:pos + 200].find(b"word/document.xml") > 0:
+                data[pos + offset:pos + offset + 4] = (100).to_bytes(4, "little")
+            pos += 4
+    with pytest.raises(FormatError):
+        translate_document(bytes(data), "docx", nb_nn)
+
+
+def test_zip_limits_entries_and_total(nb_nn):
+    good = docs.build_docx()
+    with pytest.raises(FormatError, match="entries"):
+        translate_document(good, "docx", nb_nn, options=Options(limits=Limits(max_zip_entries=5)))
+    with pytest.raises(FormatError, match="inflate"):
+        translate_document(good, "docx", nb_nn,
+                           options=Options(limits=Limits(max_uncompressed_bytes=100_000)))
+
+
+def test_unsafe_member_names_are_refused(nb_nn):
+    good = zipfile.ZipFile(io.BytesIO(docs.build_odt()))
+    members = {i.filename: good.read(i) for i in good.infolist()}
+    members["../../etc/evil"] = b"x"
+    with pytest.raises(FormatError, match="unsafe member name"):
+        translate_document(zip_of(members), "odt", nb_nn)
+
+
+@pytest.mark.parametrize("doctype", [BILLION_LAUGHS, EXTERNAL], ids=["entities", "external"])
+def test_docx_with_a_dtd_is_refused(doctype, nb_nn):
+    data = minimal_docx("<w:p><w:r><w:t>&x;&h;</w:t></w:r></w:p>", doctype)
+    with pytest.raises(FormatError, match="DTD"):
+        translate_document(data, "docx", nb_nn)
+
+
+def test_odt_with_entities_is_refused(nb_nn):
+    good = zipfile.ZipFile(io.BytesIO(docs.build_odt()))
+    members = {i.filename: good.read(i) for i in good.infolist()}
+    content = members["content.xml"].decode()
+    decl_end = content.index("?>") + 2
+    members["content.xml"] = (content[:decl_end] + BILLION_LAUGHS.replace("w:document", "x")
+                              + content[decl_end:]).encode()
+    with pytest.raises(FormatError, match="DTD"):
+        translate_document(zip_of(members), "odt", nb_nn)
+
+
+def test_docx_with_broken_xml_is_refused(nb_nn):
+    with pytest.raises(FormatError, match="well-formed"):
+        translate_document(minimal_docx("<w:p><w:r><w:t>Hei</w:r></w:p>"), "docx", nb_nn)
+
+
+def test_cli_refuses_a_bad_docx_and_writes_nothing(tmp_path, apertium_installed):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(docs.build_docx()[:3000])
+    out = tmp_path / "out.docx"
+    r = subprocess.run([sys.executable, "-m", "omset", "translate", str(bad), "-o", str(out)],
+                       capture_output=True, timeout=120)
+    assert r.returncode == 2, r.stderr
+    assert b"corrupt or truncated" in r.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == [bad]

@@ -1,0 +1,50 @@
+"""The paragraph ↔ segment mapping of the office formats (omset/formats/runs.py)."""
+
+from __future__ import annotations
+
+from omset.engine.stream import Markup
+from omset.formats.runs import Flat, LangTags, Piece
+
+
+def texts(pieces):
+    return [(p.text, p.key) if p.text is not None else ("<obj>", p.obj) for p in pieces]
+
+
+def test_format_switches_become_markup_between_words():
+    flat = Flat([Piece("Han er ", "n"), Piece("veldig", "b"), Piece(" glad.", "n")])
+    assert [p if isinstance(p, str) else "M" for p in flat.parts] == ["Han er ", "M", "veldig", "M", " glad."]
+    assert flat.has_markup and flat.has_text
+
+
+def test_restore_follows_the_markup_where_apertium_put_it():
+    flat = Flat([Piece("Han er ", "n"), Piece("veldig", "b"), Piece(" glad.", "n")])
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    # a translation that moved the bold switch one word to the left
+    out = flat.restore(["Han ", m1, "er svært", m2, " glad."])
+    assert texts(out) == [("Han ", "n"), ("er svært", "b"), (" glad.", "n")]
+
+
+def test_same_formatting_merges_and_boundaries_leave_words():
+    flat = Flat([Piece("Syke", "b"), Piece("hus", "b2"), Piece(None, "o", obj="bm"),
+                 Piece("et er ", "b2"), Piece("stort", "b2")])
+    assert flat.parts[0] == "Sykehuset"
+    assert texts(flat.pieces) == [("Sykehuset", "b"), ("<obj>", "bm"), (" er stort", "b2")]
+
+
+def test_lost_opaque_markup_is_put_back_at_the_end_and_duplicates_once():
+    flat = Flat([Piece("Hei ", "n"), Piece(None, "o", obj="fn"), Piece(" du.", "n")])
+    (m,) = [p for p in flat.parts if isinstance(p, Markup)]
+    assert texts(flat.restore(["Hei du."])) == [("Hei du.", "n"), ("<obj>", "fn")]
+    assert texts(flat.restore([m, "Hei", m, " du."])) == [("<obj>", "fn"), ("Hei du.", "n")]
+
+
+def test_paragraph_of_only_markup_has_no_text():
+    assert not Flat([Piece(None, "o", obj=1), Piece("  ", "n")]).has_text
+
+
+def test_language_tags():
+    tags = LangTags("nb", "nn")
+    assert tags.tag == "nn-NO"
+    assert tags.matches("nb-NO") and tags.matches("no_NO") and tags.matches("NB")
+    assert not tags.matches("en-GB") and not tags.matches(None) and not tags.matches("nn-NO")
+    assert LangTags("nn", "nb").matches("nn-NO")
