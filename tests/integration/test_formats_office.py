@@ -182,6 +182,35 @@ def test_docx_field_codes_and_references_are_untouched(nb_nn):
     assert seq[sep + 1][0] == W + "t" and seq[sep + 2] == (W + "fldChar", "end")
 
 
+TRICKY_BODY = """<w:p><w:r><w:t xml:space="preserve">Han kom hjem. </w:t></w:r><w:r><w:pict><v:shape
+ xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r><w:t>Flere ble skadet.</w:t>
+</w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r><w:r><w:t>Hun kom også.</w:t></w:r></w:p>
+<w:p><w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent><w:r><w:t>Jeg kommer</w:t></w:r>
+</w:sdtContent></w:sdt><w:r><w:t xml:space="preserve"> hjem</w:t></w:r><w:ins w:id="3" w:author="a"><w:r>
+<w:t xml:space="preserve"> i morgen</w:t></w:r></w:ins><w:del w:id="4" w:author="a"><w:r><w:delText> i dag</w:delText>
+</w:r></w:del><w:r><w:t>.</w:t></w:r></w:p>
+<w:p><w:smartTag w:uri="x" w:element="place"><w:smartTagPr><w:attr w:name="a" w:val="b"/></w:smartTagPr>
+<w:r><w:t>Bergen</w:t></w:r></w:smartTag><w:r><w:t xml:space="preserve"> er en by</w:t></w:r>
+<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/><w:r><w:t>.</w:t></w:r></w:p>"""
+
+
+def test_docx_text_boxes_content_controls_tracked_changes(nb_nn):
+    src = minimal_docx(TRICKY_BODY)
+    out = translate_document(src, "docx", nb_nn)
+    before, after = xml(src, "word/document.xml"), xml(out, "word/document.xml")
+    assert docx_signature(after) == docx_signature(before)
+    for p, q in zip(before.iter(W + "p"), after.iter(W + "p")):
+        if p.find(f".//{W}txbxContent") is not None:
+            continue  # the outer paragraph: its own text and the box's are checked apart
+        assert w_text(q) == nb_nn.translate(w_text(p)), w_text(p)
+    outer = next(after.iter(W + "p"))
+    own_text = "".join(t.text for t in outer.findall(f"{W}r/{W}t"))
+    assert own_text == nb_nn.translate("Han kom hjem. Hun kom også.")
+    assert [e.text for e in after.iter(W + "delText")] == [" i dag"]
+    assert after.find(f".//{W}sdtPr/{W}alias").get(W + "val") == "x"
+    assert after.find(f".//{W}smartTagPr") is not None
+
+
 def minimal_docx(body_xml: str, doctype: str = "") -> bytes:
     """A DOCX of three members with ``body_xml`` as the body (for edge and hostile cases)."""
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
