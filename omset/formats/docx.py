@@ -8,7 +8,8 @@ segment; its runs, hyperlinks, smart tags, insertions and content controls becom
 references, bookmarks, comment anchors, images, deleted text, math) travels as opaque
 markup and is put back untouched. The paragraph is then rewritten from the translated
 pieces: runs may be regrouped, but every word keeps the run properties its source word
-had. Tabs and plain line breaks ride as whitespace; soft hyphens, ``w:proofErr`` and
+had. Tabs and plain line breaks ride as whitespace, non-breaking
+hyphens as U+2011; soft hyphens, ``w:proofErr`` and
 ``w:lastRenderedPageBreak`` (spell-check and layout caches, meaningless once the words
 change) are dropped. Members we do not change are copied as they were
 (:class:`~omset.formats.safezip.SafeZip`).
@@ -64,6 +65,7 @@ CONTAINER_PROPS = {w(n) for n in ("smartTagPr", "customXmlPr", "sdtPr", "sdtEndP
 #: dropped from translated paragraphs: spell-check marks and layout caches
 DROP = {w("proofErr"), w("lastRenderedPageBreak"), w("softHyphen")}
 LANG_ATTRS = (w("val"), w("eastAsia"), w("bidi"))
+NB_HYPHEN = "\u2011"  # w:noBreakHyphen travels as U+2011 NON-BREAKING HYPHEN
 
 
 def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
@@ -171,6 +173,8 @@ def _run(r: etree._Element, path: tuple, pieces: list[Piece]) -> None:
             pieces.append(Piece((child.text or "").replace("\u00ad", ""), key, style))
         elif tag == w("tab"):
             pieces.append(Piece("\t", key, style))
+        elif tag == w("noBreakHyphen"):  # inside words (e-post): text, or it splits them
+            pieces.append(Piece(NB_HYPHEN, key, style))
         elif tag == w("cr") or (tag == w("br") and child.get(w("type"), "textWrapping")
                                  == "textWrapping" and child.get(w("clear")) is None):
             pieces.append(Piece("\n", key, style))
@@ -235,9 +239,11 @@ def _container_copy(src: etree._Element) -> tuple[etree._Element, etree._Element
 
 
 def _put_text(run: etree._Element, text: str) -> None:
-    for token in re.split(r"(\t|\n)", text):
+    for token in re.split(f"(\t|\n|{NB_HYPHEN})", text):
         if token == "\t":
             etree.SubElement(run, w("tab"))
+        elif token == NB_HYPHEN:
+            etree.SubElement(run, w("noBreakHyphen"))
         elif token == "\n":
             etree.SubElement(run, w("br"))
         elif token:

@@ -64,8 +64,9 @@ def docx_signature(root: etree._Element) -> list[str]:
 
 def w_text(el: etree._Element) -> str:
     out = []
-    for node in el.iter(W + "t", W + "tab", W + "br"):
-        out.append(node.text or "" if node.tag == W + "t" else "\t" if node.tag == W + "tab" else "\n")
+    for node in el.iter(W + "t", W + "tab", W + "br", W + "noBreakHyphen"):
+        out.append(node.text or "" if node.tag == W + "t" else "\t" if node.tag == W + "tab"
+                   else "\u2011" if node.tag == W + "noBreakHyphen" else "\n")
     return "".join(out)
 
 
@@ -191,7 +192,8 @@ TRICKY_BODY = """<w:p><w:r><w:t xml:space="preserve">Han kom hjem. </w:t></w:r><
 </w:r></w:del><w:r><w:t>.</w:t></w:r></w:p>
 <w:p><w:smartTag w:uri="x" w:element="place"><w:smartTagPr><w:attr w:name="a" w:val="b"/></w:smartTagPr>
 <w:r><w:t>Bergen</w:t></w:r></w:smartTag><w:r><w:t xml:space="preserve"> er en by</w:t></w:r>
-<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/><w:r><w:t>.</w:t></w:r></w:p>"""
+<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/><w:r><w:t>.</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">Send en e</w:t><w:noBreakHyphen/><w:t>post til oss.</w:t></w:r></w:p>"""
 
 
 def test_docx_text_boxes_content_controls_tracked_changes(nb_nn):
@@ -209,6 +211,7 @@ def test_docx_text_boxes_content_controls_tracked_changes(nb_nn):
     assert [e.text for e in after.iter(W + "delText")] == [" i dag"]
     assert after.find(f".//{W}sdtPr/{W}alias").get(W + "val") == "x"
     assert after.find(f".//{W}smartTagPr") is not None
+    assert len(list(after.iter(W + "noBreakHyphen"))) == 1
 
 
 def minimal_docx(body_xml: str, doctype: str = "") -> bytes:
