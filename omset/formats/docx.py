@@ -81,19 +81,20 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
             if types[name] in MAIN_TYPES and tree.getroot().tag != w("document"):
                 raise FormatError(f"{name}: not a WordprocessingML document "
                                   "(Strict OOXML is not supported)")
-        changed: dict[str, bytes] = {}
+        touched: set[str] = set()  # parts with a paragraph or language tag to change
         jobs: list[tuple[etree._Element, Flat]] = []
         for name, tree in trees.items():
-            lang.apply_w(tree.getroot())
+            if lang.apply_w(tree.getroot()):
+                touched.add(name)
             for p in tree.getroot().iter(P):
                 flat = Flat(_pieces(p))
                 if flat.has_text:
                     jobs.append((p, flat))
+                    touched.add(name)
         translated = tr.translate_parts([flat.parts for _, flat in jobs])
         for (p, flat), parts in zip(jobs, translated):
             _rebuild(p, flat.restore(parts))
-        for name, tree in trees.items():
-            changed[name] = serialize_xml(tree)
+        changed = {name: serialize_xml(trees[name]) for name in touched}
         for name, ctype in types.items():
             if ctype in LANG_TYPES or ctype == CORE_TYPE:
                 tree = parse_xml(z.read(name), name)

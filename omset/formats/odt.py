@@ -57,17 +57,20 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
             raise FormatError("not an ODT: the zip has no content.xml")
         lang = _Lang(tr, options)
         trees = {n: parse_xml(z.read(n), n) for n in ("content.xml", "styles.xml") if n in z}
+        touched: set[str] = set()  # parts with a paragraph or language tag to change
         jobs: list[tuple[etree._Element, Flat]] = []
-        for tree in trees.values():
-            lang.apply_fo(tree.getroot())
+        for name, tree in trees.items():
+            if lang.apply_fo(tree.getroot()):
+                touched.add(name)
             for p in tree.getroot().iter(*PARAGRAPHS):
                 flat = Flat(_pieces(p))
                 if flat.has_text:
                     jobs.append((p, flat))
+                    touched.add(name)
         translated = tr.translate_parts([flat.parts for _, flat in jobs])
         for (p, flat), parts in zip(jobs, translated):
             _rebuild(p, flat.restore(parts))
-        changed = {name: serialize_xml(tree) for name, tree in trees.items()}
+        changed = {name: serialize_xml(trees[name]) for name in touched}
         if "meta.xml" in z:
             meta = parse_xml(z.read("meta.xml"), "meta.xml")
             if lang.apply_dc(meta.getroot()):
@@ -81,11 +84,14 @@ class _Lang(LangTags):
     def __init__(self, tr: "Translator", options: "Options"):
         super().__init__(tr.source, target_lang(tr, options))
 
-    def apply_fo(self, root: etree._Element) -> None:
+    def apply_fo(self, root: etree._Element) -> bool:
+        changed = False
         for el in root.iter(f"{{{STYLE_NS}}}text-properties"):
             if self.matches(el.get(FO_LANGUAGE)):
                 el.set(FO_LANGUAGE, self.language)
                 el.set(FO_COUNTRY, self.country)
+                changed = True
+        return changed
 
 
 # -- paragraph → pieces ------------------------------------------------------------------
