@@ -113,6 +113,19 @@ def test_docx_plain_paragraphs_equal_the_text_engine(docx_pair, nb_nn):
     assert checked >= 8  # headings, body, table cells, header, footer, note, comment
 
 
+def test_docx_with_the_default_style_equals_its_text_engine(news):
+    """The product's own style (profile, names, post-edit rules) goes through too."""
+    src = docs.build_docx()
+    out = translate_document(src, "docx", news)
+    before = list(xml(src, "word/document.xml").iter(W + "p"))
+    after = list(xml(out, "word/document.xml").iter(W + "p"))
+    plain = [(p, q) for p, q in zip(before, after) if len(runs(p)) == 1
+             and p.find(f".//{W}hyperlink") is None and "\u00ad" not in w_text(p)]
+    assert len(plain) >= 5
+    for p, q in plain:
+        assert w_text(q) == news.translate(w_text(p))
+
+
 def test_docx_formatted_words_keep_their_formatting(docx_pair, nb_nn):
     src, out = docx_pair
     before = list(xml(src, "word/document.xml").iter(W + "p"))
