@@ -136,10 +136,19 @@ class Flat:
         out: list[Piece] = []
         current = self.initial
         seen: set[str] = set()
+        # a word Apertium drops ("i forrige uke" → "førre veke") leaves its format
+        # switches side by side and a space on each side: keep one, unless the source
+        # itself had double spaces
+        single = not any(isinstance(p, str) and "  " in p for p in self.parts)
+        last: Piece | None = None  # the last text piece, if nothing opaque came since
         for part in parts:
             if isinstance(part, str):
+                if single and last is not None and last.text.endswith(" ") \
+                        and part.startswith(" "):  # type: ignore[union-attr]
+                    part = part[1:]
                 if part and current is not None:
-                    out.append(Piece(part, current.key, current.style))
+                    last = Piece(part, current.key, current.style)
+                    out.append(last)
                 continue
             entry = self._table.get(part.text)
             if entry is None or part.text in seen:
@@ -150,6 +159,7 @@ class Flat:
                 current = items[0]
             else:
                 out.extend(items)
+                last = None
         for name, (kind, items) in self._table.items():
             if kind == "opaque" and name not in seen:
                 out.extend(items)

@@ -48,3 +48,13 @@ def test_language_tags():
     assert tags.matches("nb-NO") and tags.matches("no_NO") and tags.matches("NB")
     assert not tags.matches("en-GB") and not tags.matches(None) and not tags.matches("nn-NO")
     assert LangTags("nn", "nb").matches("nn-NO")
+
+
+def test_a_dropped_formatted_word_leaves_one_space():
+    flat = Flat([Piece("i Stortinget ", "n"), Piece("i", "b"), Piece(" forrige uke.", "n")])
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    assert texts(flat.restore(["i Stortinget ", m1, m2, " førre veke."])) == \
+        [("i Stortinget førre veke.", "n")]
+    spaced = Flat([Piece("a  b ", "n"), Piece("c", "b"), Piece(" d", "n")])
+    m1, m2 = [p for p in spaced.parts if isinstance(p, Markup)]
+    assert texts(spaced.restore(["a  b ", m1, m2, " d"])) == [("a  b  d", "n")]
