@@ -39,7 +39,8 @@ class SafeZip:
         self.what = what
         self.limits = limits
         if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            raise FormatError(f"not a {what} file: it is not a zip container")
+            article = "an" if what[:1] in "AEIOU" else "a"
+            raise FormatError(f"not {article} {what} file: it is not a zip container")
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
