@@ -7,7 +7,7 @@ formatting that travels as :mod:`~omset.formats.runs` markup; notes, comments, f
 bookmarks and frames are opaque markup put back untouched (the paragraphs inside them
 are segments of their own). ODF collapses runs of spaces in text, so spaces are read the
 way an ODF reader does and written back with ``text:s``; tabs and line breaks ride as
-whitespace, ``text:soft-page-break`` (a layout cache) is dropped.
+whitespace, ``text:soft-page-break`` (a layout cache) and soft hyphens are dropped.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class _Reader:
     def text(self, s: str | None, path: tuple) -> None:
         if not s:
             return
-        s = _WS.sub(" ", s)
+        s = _WS.sub(" ", s).replace("\u00ad", "")  # soft hyphens: placed for the old words
         if self.after_space and s.startswith(" "):
             s = s[1:]
         if s:

@@ -334,10 +334,15 @@ def test_odt_reopens_in_odfpy(odt_pair, nb_nn):
 
 # -- LibreOffice ------------------------------------------------------------------------
 
-def test_libreoffice_opens_both_outputs(docx_pair, odt_pair, tmp_path):
+def libreoffice() -> str:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
         pytest.fail("LibreOffice is not installed: run `make test`, which installs it")
+    return office
+
+
+def test_libreoffice_opens_both_outputs(docx_pair, odt_pair, tmp_path):
+    office = libreoffice()
     files = []
     for name, (_, out) in (("ut-docx.docx", docx_pair), ("ut-odt.odt", odt_pair)):
         (tmp_path / name).write_bytes(out)
@@ -350,6 +355,29 @@ def test_libreoffice_opens_both_outputs(docx_pair, odt_pair, tmp_path):
         pdf = tmp_path / f"{stem}.pdf"
         assert pdf.is_file(), (stem, r.stdout, r.stderr)
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+
+
+def test_odt_written_by_libreoffice(nb_nn, tmp_path):
+    """A real office suite's ODT (from our DOCX): styles, bookmarks, notes as it writes them."""
+    (tmp_path / "lo.docx").write_bytes(docs.build_docx())
+    r = subprocess.run([libreoffice(), f"-env:UserInstallation=file://{tmp_path}/profile",
+                        "--headless", "--convert-to", "odt", "--outdir", str(tmp_path),
+                        str(tmp_path / "lo.docx")], capture_output=True, timeout=240)
+    assert r.returncode == 0 and (tmp_path / "lo.odt").is_file(), r.stderr
+    src = (tmp_path / "lo.odt").read_bytes()
+    out = translate_document(src, "odt", nb_nn)
+    content_in, content_out = xml(src, "content.xml"), xml(out, "content.xml")
+    assert odt_signature(content_out) == odt_signature(content_in)
+    spans = [odt_text(s) for s in content_in.iter(TEXT + "span")]
+    assert {"må", "mange", "flere"} <= set(spans)
+    checked = 0
+    for p, q in zip(content_in.iter(TEXT + "p", TEXT + "h"), content_out.iter(TEXT + "p", TEXT + "h")):
+        source = odt_text(p).replace("\u00ad", "")
+        if source.strip() and p.find(f".//{OFFICE}annotation") is None \
+                and p.find(f".//{TEXT}note") is None:
+            assert odt_text(q) == nb_nn.translate(source), source
+            checked += 1
+    assert checked >= 10
 
 
 # -- bad and hostile input --------------------------------------------------------------
