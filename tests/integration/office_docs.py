@@ -52,6 +52,7 @@ def build_docx() -> bytes:
     if lang is None:
         lang = etree.SubElement(rpr_default, W + "lang")
     lang.set(W + "val", "nb-NO")
+    d.core_properties.language = "nb-NO"
     d.add_heading("Ventetiden har økt", level=1)
     for text in PLAIN:
         d.add_paragraph(text)

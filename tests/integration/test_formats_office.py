@@ -166,7 +166,8 @@ def test_docx_language_and_untouched_members(docx_pair):
         assert i.compress_type == j.compress_type and i.date_time == j.date_time
         if a.read(i) != b.read(j):
             changed.add(i.filename)
-    assert changed == set(DOCX_TEXT_PARTS) | {"word/styles.xml"}
+    assert changed == set(DOCX_TEXT_PARTS) | {"word/styles.xml", "docProps/core.xml"}
+    assert b"<dc:language>nn-NO</dc:language>" in member(out, "docProps/core.xml")
 
 
 def test_docx_reopens_in_python_docx(docx_pair, nb_nn):
