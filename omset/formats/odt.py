@@ -19,7 +19,7 @@ from lxml import etree
 
 from . import FormatError
 from .common import target_lang
-from .runs import Flat, LangTags, Piece
+from .runs import Flat, LangTags, Piece, translate_flats
 from .safexml import parse_xml, serialize_xml
 from .safezip import SafeZip
 
@@ -67,7 +67,7 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
                 if flat.has_text:
                     jobs.append((p, flat))
                     touched.add(name)
-        translated = tr.translate_parts([flat.parts for _, flat in jobs])
+        translated = translate_flats(tr, [flat for _, flat in jobs])
         for (p, flat), parts in zip(jobs, translated):
             _rebuild(p, flat.restore(parts))
         changed = {name: serialize_xml(trees[name]) for name in touched}

@@ -228,6 +228,23 @@ def test_docx_text_boxes_content_controls_tracked_changes(nb_nn):
     assert len(list(after.iter(W + "noBreakHyphen"))) == 1
 
 
+def test_docx_long_paragraphs_are_translated_like_plain_text(nb_nn):
+    """Paragraphs longer than a segment (cut at sentence ends, as the text engine cuts
+    them: tests/unit/test_office_runs.py) come out as the text engine gives them."""
+    long = " ".join(docs.PLAIN + [docs.FOOTNOTE, docs.COMMENT] + list(docs.CELLS[1])) + "."
+    long = " ".join([long] * 7)
+    assert len(long) > 2 * nb_nn.max_segment_chars
+    body = (f'<w:p><w:r><w:t>{long}</w:t></w:r></w:p>'
+            f'<w:p><w:r><w:t xml:space="preserve">{long} Det var </w:t></w:r><w:r><w:rPr><w:b/>'
+            f'</w:rPr><w:t>mange</w:t></w:r><w:r><w:t xml:space="preserve"> som kom. {long}</w:t>'
+            '</w:r></w:p>')
+    out = xml(translate_document(minimal_docx(body), "docx", nb_nn), "word/document.xml")
+    plain, formatted = out.iter(W + "p")
+    assert w_text(plain) == nb_nn.translate(long)
+    assert w_text(formatted) == nb_nn.translate(f"{long} Det var mange som kom. {long}")
+    assert [t for t, k in runs(formatted) if b"<w:b/>" in k] == [nb_nn.translate("mange")]
+
+
 def minimal_docx(body_xml: str, doctype: str = "") -> bytes:
     """A DOCX of three members with ``body_xml`` as the body (for edge and hostile cases)."""
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'

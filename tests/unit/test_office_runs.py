@@ -58,3 +58,20 @@ def test_a_dropped_formatted_word_leaves_one_space():
     spaced = Flat([Piece("a  b ", "n"), Piece("c", "b"), Piece(" d", "n")])
     m1, m2 = [p for p in spaced.parts if isinstance(p, Markup)]
     assert texts(spaced.restore(["a  b ", m1, m2, " d"])) == [("a  b  d", "n")]
+
+
+def test_long_paragraphs_are_cut_at_sentence_ends_like_plain_text():
+    from omset.text.segment import split_sentences
+
+    first = "Han kom hjem i går etter en lang dag på jobben i byen. " * 3
+    flat = Flat([Piece(first, "n"), Piece("Vi", "b"), Piece(" kom også. " + "Alle kom. " * 20, "n")])
+    chunks = flat.chunks(120)
+    assert len(chunks) > 2
+    joined = "".join(p for c in chunks for p in c if isinstance(p, str))
+    assert joined == "".join(p for p in flat.parts if isinstance(p, str))
+    text_chunks = ["".join(p for p in c if isinstance(p, str)) for c in chunks]
+    expected = split_sentences(joined, 120)
+    assert text_chunks == [expected[i] + (expected[i + 1] if i + 1 < len(expected) else "")
+                           for i in range(0, len(expected), 2)]
+    assert sum(1 for c in chunks for p in c if isinstance(p, Markup)) == 2
+    assert flat.chunks(10_000) == [flat.parts]
