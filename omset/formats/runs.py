@@ -1,0 +1,244 @@
+"""A paragraph's inline structure as one segment with markup, and back (DOCX, ODT).
+
+A word-processor paragraph is a row of *pieces*: text carrying some formatting (a DOCX
+run's properties, an ODT span/link nesting) and opaque things that are not text (a
+footnote reference, a bookmark, a field code, an image). The whole paragraph is one
+segment, so Apertium sees the sentence whole; formatting travels as
+:class:`~omset.engine.stream.Markup`:
+
+* a **switch** marker stands where the formatting changes, meaning "text from here on
+  is written like piece *n*". Apertium puts it back between the right translated words,
+  so ``er <b>veldig</b> glad`` comes out ``er <b>svært</b> glad``; if it moves a
+  marker, text keeps *some* formatting of its sentence and nothing is lost;
+* consecutive opaque pieces travel as **one** marker (a field's begin, code and
+  separator stay together and in order) and are put back exactly once.
+
+Before a paragraph is sent, formatting boundaries *inside* a word (``**Syke**hus``,
+a spell-check bookmark in mid-word) are moved to the end of the word — a marker in a
+word splits it for Apertium, which then translates neither half. The word then carries
+the formatting of its first part.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Hashable, Sequence
+
+from ..engine.stream import Markup, Part
+from ..text.segment import split_sentences
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..translator import Translator
+
+__all__ = ["Piece", "Flat", "LangTags", "translate_flats"]
+
+_WORD_END = re.compile(r"\w$")
+_WORD_START = re.compile(r"^\w+")
+
+
+@dataclass
+class Piece:
+    """Text with a formatting (``text`` set) or an opaque object (``text`` is None).
+
+    ``key`` says which text pieces share formatting (equal keys merge); ``style`` is what
+    the format needs to write the piece back (run properties, container path);
+    ``obj`` is the opaque payload (an element to move back in place).
+    """
+
+    text: str | None
+    key: Hashable
+    style: Any = None
+    obj: Any = None
+
+
+def _merge(pieces: list[Piece]) -> list[Piece]:
+    """Drop empty text, join neighbouring text pieces of the same formatting."""
+    out: list[Piece] = []
+    for p in pieces:
+        if p.text is not None:
+            if not p.text:
+                continue
+            if out and out[-1].text is not None and out[-1].key == p.key:
+                out[-1] = Piece(out[-1].text + p.text, out[-1].key, out[-1].style)
+                continue
+        out.append(p)
+    return out
+
+
+def _heal_words(pieces: list[Piece]) -> list[Piece]:
+    """Move boundaries (format switch, opaque pieces) out of words, to the word's end."""
+    out: list[Piece] = []
+    last_text: int | None = None  # index in out of the last text piece
+    for p in pieces:
+        if p.text is None:
+            out.append(p)
+            continue
+        p = Piece(p.text, p.key, p.style)
+        if last_text is not None:
+            prev = out[last_text]
+            boundary = last_text != len(out) - 1 or prev.key != p.key
+            if boundary and _WORD_END.search(prev.text or "") and (m := _WORD_START.match(p.text)):
+                prev.text = (prev.text or "") + m.group()
+                p.text = p.text[m.end():]
+                if not p.text:
+                    continue
+        if last_text == len(out) - 1 and out and out[-1].key == p.key:
+            out[-1].text = (out[-1].text or "") + p.text
+            continue
+        out.append(p)
+        last_text = len(out) - 1
+    return out
+
+
+class Flat:
+    """One paragraph as segment ``parts``; :meth:`restore` maps a translation back."""
+
+    def __init__(self, pieces: Sequence[Piece]):
+        self.pieces = _heal_words(_merge(list(pieces)))
+        self.parts: list[Part] = []
+        self._table: dict[str, tuple[str, list[Piece]]] = {}
+        first = next((p for p in self.pieces if p.text is not None), None)
+        self.initial = first
+        current = first.key if first else None
+        opaque: list[Piece] = []
+
+        def marker(kind: str, items: list[Piece]) -> None:
+            m = Markup(f"\ue010{len(self._table)}")
+            self._table[m.text] = (kind, items)
+            self.parts.append(m)
+
+        for p in self.pieces:
+            if p.text is None:
+                opaque.append(p)
+                continue
+            if opaque:
+                marker("opaque", opaque)
+                opaque = []
+            if p.key != current:
+                marker("switch", [p])
+                current = p.key
+            if self.parts and isinstance(self.parts[-1], str):
+                self.parts[-1] += p.text
+            else:
+                self.parts.append(p.text)
+        if opaque:
+            marker("opaque", opaque)
+
+    def chunks(self, max_chars: int) -> list[list[Part]]:
+        """``parts`` cut at sentence ends into segments of about ``max_chars`` characters.
+
+        The text engine cuts long paragraphs the same way (so both give the same
+        translation, and one long paragraph uses every pipeline); the spacing after a
+        cut stays at the end of the earlier chunk, markup in the chunk it was in.
+        Translated chunks joined in order are the paragraph's translation.
+        """
+        text = "".join(p for p in self.parts if isinstance(p, str))
+        pieces = split_sentences(text, max_chars)
+        if len(pieces) == 1:
+            return [self.parts]
+        cuts, pos = [], 0
+        for i, piece in enumerate(pieces[:-1]):
+            pos += len(piece)
+            if i % 2 == 1:  # after the spacing that follows a chunk
+                cuts.append(pos)
+        out: list[list[Part]] = [[]]
+        seen = 0
+        for part in self.parts:
+            if not isinstance(part, str):
+                out[-1].append(part)
+                continue
+            while cuts and cuts[0] <= seen:  # defensive: a cut already passed
+                cuts.pop(0)
+            while cuts and seen + len(part) >= cuts[0] and cuts[0] > seen:
+                head, part = part[:cuts[0] - seen], part[cuts[0] - seen:]
+                seen += len(head)
+                out[-1].append(head)
+                out.append([])
+                cuts.pop(0)
+            if part:
+                out[-1].append(part)
+                seen += len(part)
+        return [c for c in out if c]
+
+    @property
+    def has_text(self) -> bool:
+        """Whether there is anything to translate (not just spaces and markup)."""
+        return any(p.text is not None and p.text.strip() for p in self.pieces)
+
+    @property
+    def has_markup(self) -> bool:
+        return any(not isinstance(p, str) for p in self.parts)
+
+    def restore(self, parts: Sequence[Part]) -> list[Piece]:
+        """The translated pieces in output order: text with the formatting in force where
+        Apertium put it, every opaque piece exactly once (lost ones at the end)."""
+        out: list[Piece] = []
+        current = self.initial
+        seen: set[str] = set()
+        # a word Apertium drops ("i forrige uke" → "førre veke") leaves its format
+        # switches side by side and a space on each side: keep one, unless the source
+        # itself had double spaces
+        single = not any(isinstance(p, str) and "  " in p for p in self.parts)
+        last: Piece | None = None  # the last text piece, if nothing opaque came since
+        for part in parts:
+            if isinstance(part, str):
+                if single and last is not None and last.text.endswith(" ") \
+                        and part.startswith(" "):  # type: ignore[union-attr]
+                    part = part[1:]
+                if part and current is not None:
+                    last = Piece(part, current.key, current.style)
+                    out.append(last)
+                continue
+            entry = self._table.get(part.text)
+            if entry is None or part.text in seen:
+                continue
+            seen.add(part.text)
+            kind, items = entry
+            if kind == "switch":
+                current = items[0]
+            else:
+                out.extend(items)
+                last = None
+        for name, (kind, items) in self._table.items():
+            if kind == "opaque" and name not in seen:
+                out.extend(items)
+        return _merge(out)
+
+
+class LangTags:
+    """The office formats' language tags: which ones name the source language (``nb-NO``,
+    ``no-NO``, ``nb``…), and what to write instead (``nn`` + ``NO`` by default).
+
+    Only tags of the source language are rewritten: an English quotation marked ``en-GB``
+    stays English, and a document without language tags gets none added.
+    """
+
+    def __init__(self, source: str, target: str):
+        self.sources = {"nb", "no", "nob"} if source == "nb" else {"nn", "nno"}
+        self.language, _, country = target.partition("-")
+        self.country = country.upper() or "NO"
+
+    @property
+    def tag(self) -> str:
+        return f"{self.language}-{self.country}"
+
+    def matches(self, value: str | None) -> bool:
+        return bool(value) and re.split(r"[-_]", value.lower())[0] in self.sources  # type: ignore[union-attr]
+
+    def apply_dc(self, root: Any) -> bool:
+        """``dc:language`` in document metadata; whether anything changed."""
+        changed = False
+        for el in root.iter("{http://purl.org/dc/elements/1.1/}language"):
+            if self.matches((el.text or "").strip()):
+                el.text = self.tag
+                changed = True
+        return changed
+
+
+def translate_flats(tr: "Translator", flats: Sequence[Flat]) -> list[list[Part]]:
+    """Translate paragraphs, long ones in sentence chunks, all in flight at once."""
+    max_chars = getattr(tr, "max_segment_chars", 600)
+    chunked = [flat.chunks(max_chars) for flat in flats]
+    done = iter(tr.translate_parts([c for chunks in chunked for c in chunks]))
+    return [[part for _ in chunks for part in next(done)] for chunks in chunked]

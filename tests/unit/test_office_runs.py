@@ -1,0 +1,77 @@
+"""The paragraph ↔ segment mapping of the office formats (omset/formats/runs.py)."""
+
+from __future__ import annotations
+
+from omset.engine.stream import Markup
+from omset.formats.runs import Flat, LangTags, Piece
+
+
+def texts(pieces):
+    return [(p.text, p.key) if p.text is not None else ("<obj>", p.obj) for p in pieces]
+
+
+def test_format_switches_become_markup_between_words():
+    flat = Flat([Piece("Han er ", "n"), Piece("veldig", "b"), Piece(" glad.", "n")])
+    assert [p if isinstance(p, str) else "M" for p in flat.parts] == ["Han er ", "M", "veldig", "M", " glad."]
+    assert flat.has_markup and flat.has_text
+
+
+def test_restore_follows_the_markup_where_apertium_put_it():
+    flat = Flat([Piece("Han er ", "n"), Piece("veldig", "b"), Piece(" glad.", "n")])
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    # a translation that moved the bold switch one word to the left
+    out = flat.restore(["Han ", m1, "er svært", m2, " glad."])
+    assert texts(out) == [("Han ", "n"), ("er svært", "b"), (" glad.", "n")]
+
+
+def test_same_formatting_merges_and_boundaries_leave_words():
+    flat = Flat([Piece("Syke", "b"), Piece("hus", "b2"), Piece(None, "o", obj="bm"),
+                 Piece("et er ", "b2"), Piece("stort", "b2")])
+    assert flat.parts[0] == "Sykehuset"
+    assert texts(flat.pieces) == [("Sykehuset", "b"), ("<obj>", "bm"), (" er stort", "b2")]
+
+
+def test_lost_opaque_markup_is_put_back_at_the_end_and_duplicates_once():
+    flat = Flat([Piece("Hei ", "n"), Piece(None, "o", obj="fn"), Piece(" du.", "n")])
+    (m,) = [p for p in flat.parts if isinstance(p, Markup)]
+    assert texts(flat.restore(["Hei du."])) == [("Hei du.", "n"), ("<obj>", "fn")]
+    assert texts(flat.restore([m, "Hei", m, " du."])) == [("<obj>", "fn"), ("Hei du.", "n")]
+
+
+def test_paragraph_of_only_markup_has_no_text():
+    assert not Flat([Piece(None, "o", obj=1), Piece("  ", "n")]).has_text
+
+
+def test_language_tags():
+    tags = LangTags("nb", "nn")
+    assert tags.tag == "nn-NO"
+    assert tags.matches("nb-NO") and tags.matches("no_NO") and tags.matches("NB")
+    assert not tags.matches("en-GB") and not tags.matches(None) and not tags.matches("nn-NO")
+    assert LangTags("nn", "nb").matches("nn-NO")
+
+
+def test_a_dropped_formatted_word_leaves_one_space():
+    flat = Flat([Piece("i Stortinget ", "n"), Piece("i", "b"), Piece(" forrige uke.", "n")])
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    assert texts(flat.restore(["i Stortinget ", m1, m2, " førre veke."])) == \
+        [("i Stortinget førre veke.", "n")]
+    spaced = Flat([Piece("a  b ", "n"), Piece("c", "b"), Piece(" d", "n")])
+    m1, m2 = [p for p in spaced.parts if isinstance(p, Markup)]
+    assert texts(spaced.restore(["a  b ", m1, m2, " d"])) == [("a  b  d", "n")]
+
+
+def test_long_paragraphs_are_cut_at_sentence_ends_like_plain_text():
+    from omset.text.segment import split_sentences
+
+    first = "Han kom hjem i går etter en lang dag på jobben i byen. " * 3
+    flat = Flat([Piece(first, "n"), Piece("Vi", "b"), Piece(" kom også. " + "Alle kom. " * 20, "n")])
+    chunks = flat.chunks(120)
+    assert len(chunks) > 2
+    joined = "".join(p for c in chunks for p in c if isinstance(p, str))
+    assert joined == "".join(p for p in flat.parts if isinstance(p, str))
+    text_chunks = ["".join(p for p in c if isinstance(p, str)) for c in chunks]
+    expected = split_sentences(joined, 120)
+    assert text_chunks == [expected[i] + (expected[i + 1] if i + 1 < len(expected) else "")
+                           for i in range(0, len(expected), 2)]
+    assert sum(1 for c in chunks for p in c if isinstance(p, Markup)) == 2
+    assert flat.chunks(10_000) == [flat.parts]
