@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, 
 from rich.table import Table
 
 from .errors import EngineNotInstalled, InputError, OmsetError
+from .formats import output_mode
 from .text.clean import decode_utf8, strip_controls
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -144,6 +145,7 @@ def translate(
             task = progress.add_task("translate", total=total)
             if output:
                 fd, name = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}.")
+                os.fchmod(fd, output_mode(output))
                 tmp = Path(name)
                 sink = os.fdopen(fd, "w", encoding="utf-8", newline="")
             else:

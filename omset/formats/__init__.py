@@ -159,6 +159,21 @@ def translate_file(src: Path, dst: Path, translator: "Translator", *, fmt: str |
     write_atomic(dst, out)
 
 
+def output_mode(dst: Path) -> int:
+    """The permission bits a file written at ``dst`` should get.
+
+    ``mkstemp`` makes its file 0600; a new output file should follow the umask as any
+    other program's would, and a file we replace keeps its mode.
+    """
+    import os
+
+    if dst.exists():
+        return dst.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(dst: Path, data: bytes) -> None:
     """Write ``data`` to ``dst`` through a temporary file beside it: ``dst`` is either the
     old file or the complete new one, never half-written."""
@@ -167,6 +182,7 @@ def write_atomic(dst: Path, data: bytes) -> None:
 
     fd, name = tempfile.mkstemp(dir=dst.parent if str(dst.parent) else ".", prefix=f".{dst.name}.")
     try:
+        os.fchmod(fd, output_mode(dst))
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(name, dst)

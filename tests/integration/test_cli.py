@@ -104,3 +104,22 @@ def test_input_is_streamed_not_read_whole(nb_nn):
     out = nb_nn.translate_lines(endless(), by_line=True, window=64)
     got = [next(out) for _ in range(400)]
     assert got[0] == "Eg kjem 1." and got[398] == "Eg kjem 200."
+
+
+def test_output_file_follows_the_umask(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("Jeg kommer.\n", encoding="utf-8")
+    (tmp_path / "a.html").write_text("<p>Jeg kommer.</p>\n", encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        for name in ("a.txt", "a.html"):
+            src, out = tmp_path / name, tmp_path / ("out-" + name)
+            extra: list[str] = []
+            subprocess.run([sys.executable, "-m", "omset", "translate", str(src), "-o", str(out),
+                            *extra, "--workers", "1"], check=True, capture_output=True)
+            assert out.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)
