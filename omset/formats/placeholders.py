@@ -12,7 +12,7 @@ Recognised (in this order, so the longer forms win):
   ``str.format``, ICU/i18next ``{0}`` ``{count}`` ``{count, number}``, Fluent ``{ $x }``);
   an ICU ``{n, plural|select|selectordinal, …}`` is *not* a placeholder: its skeleton is
   kept and the text of every branch is translated as a message of its own (``#`` in a
-  plural branch is a placeholder);
+  plural branch is a placeholder); a Fluent select ``{ $n -> [one] … *[other] … }`` alike;
 * ``$t(key)`` (i18next nesting), ``%{name}`` and ``%<name>s`` (Ruby/Rails), ``${name}``,
   LibreOffice's ``$(ARG1)``, ``$name$``, ``$1``, ``%PRODUCTNAME``, ``%1``;
 * printf: ``%s %d %.2f %1$s %(name)s %S %@`` and ``%%`` (no space flag, so the
@@ -86,6 +86,43 @@ class IcuBlock(Markup):
 _ICU_HEAD = re.compile(r"\s*[\w.]+\s*,\s*(plural|select|selectordinal)\s*,")
 _ICU_KEY = re.compile(r"\s*(?:offset:\s*\d+\s*)?(=?[\w-]+)\s*(?=\{)")
 _ICU_TAIL = re.compile(r"\s*")
+_FLUENT_HEAD = re.compile(r"\s*\$?[\w.-]+(?:\([^(){}]*\))?\s*->")
+_FLUENT_KEY = re.compile(r"(?<=\s)\*?\[[\w.-]+\][ \t]*")
+
+
+def _fluent_block(s: str, i: int, end: int) -> IcuBlock | None:
+    """Parse ``s[i:end]`` as a Fluent select ``{ $n -> [one] … *[other] … }``."""
+    body = s[i + 1:end - 1]
+    head = _FLUENT_HEAD.match(body)
+    if not head:
+        return None
+    keys, depth, pos = [], 0, head.end()
+    while pos < len(body):           # variant keys at brace depth 0 only
+        c = body[pos]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c in "*[" and depth == 0:
+            m = _FLUENT_KEY.match(body, pos)
+            if m:
+                keys.append(m)
+                pos = m.end()
+                continue
+        pos += 1
+    if not keys or body[head.end():keys[0].start()].strip():
+        return None
+    skeleton: list = []
+    fixed = "{" + body[:keys[0].start()]
+    for k, m in enumerate(keys):
+        stop = keys[k + 1].start() if k + 1 < len(keys) else len(body)
+        text = body[m.end():stop]
+        core = text.rstrip()
+        skeleton.append(fixed + m.group())
+        skeleton.append(_split_text(core))
+        fixed = text[len(core):]
+    skeleton.append(fixed + "}")
+    return IcuBlock(s[i:end], skeleton=tuple(skeleton))
 
 _SIMPLE = re.compile("|".join([
     r"\{\{[^{}\n]*\}\}",                                   # {{name}}
@@ -166,7 +203,7 @@ def _split_text(text: str, *, plural: bool = False) -> list[Part]:
             end = _match_brace(text, pos)
             if end > 0:
                 flush()
-                block = _icu_block(text, pos, end)
+                block = _icu_block(text, pos, end) or _fluent_block(text, pos, end)
                 parts.append(block if block is not None else Placeholder(text[pos:end], "brace"))
                 pos = end
                 continue
