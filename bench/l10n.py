@@ -68,6 +68,7 @@ SYSTEMS: dict[str, Callable[[], object]] = {
                                                             rules=False),
     "nynorsk-news+placeholders": lambda: messages_system(style="nynorsk-news"),
     "tradisjonell+placeholders": lambda: messages_system(style="tradisjonell"),
+    "skule+placeholders": lambda: messages_system(style="skule"),
     "programvare": lambda: messages_system(style="programvare"),
     "programvare, a-inf": lambda: messages_system(style="programvare", variant="a"),
 }

@@ -13,7 +13,7 @@ Recognised (in this order, so the longer forms win):
   an ICU ``{n, plural|select|selectordinal, …}`` is *not* a placeholder: its skeleton is
   kept and the text of every branch is translated as a message of its own (``#`` in a
   plural branch is a placeholder); a Fluent select ``{ $n -> [one] … *[other] … }`` alike;
-* ``$t(key)`` (i18next nesting), ``%{name}`` and ``%<name>s`` (Ruby/Rails), ``${name}``,
+* ``$t(key)`` (i18next nesting), ``@:key`` ``@.lower:key`` (vue-i18n links), ``%{name}`` and ``%<name>s`` (Ruby/Rails), ``${name}``,
   LibreOffice's ``$(ARG1)``, ``$name$``, ``$1``, ``%PRODUCTNAME``, ``%1``;
 * printf: ``%s %d %.2f %1$s %(name)s %S %@`` and ``%%`` (no space flag, so the
   Norwegian ``5 % av`` is text);
@@ -31,7 +31,7 @@ without it, and the marker put back:
    source and target words (same position when the counts around it agree, else the
    most similar word of the replaced run);
 2. on the same letter position in that word when that letter is the same
-   (case-insensitively): ``_Lagre`` → ``_Lagra``, ``Ta med _verdier`` → ``Ta med _verdiar``;
+   (case-insensitively): ``Ta med _verdier`` → ``Ta med _verdiar``;
 3. else on the first occurrence of that letter in the word (``Lag~re`` → ``Lage~r``);
 4. else at the start of that word (``&Åpne`` → ``&Opne``); when no word corresponds
    (Apertium dropped it), before the first word of the message.
@@ -127,6 +127,7 @@ def _fluent_block(s: str, i: int, end: int) -> IcuBlock | None:
 _SIMPLE = re.compile("|".join([
     r"\{\{[^{}\n]*\}\}",                                   # {{name}}
     r"\$t\([^()\n]*\)",                                    # i18next $t(key)
+    r"@(?:\.\w+)?:(?:[\w.-]*\w|\([\w.-]+\))",                # vue-i18n linked @:key
     r"%\{\w+\}", r"%<\w+>[a-zA-Z]",                        # Rails %{name}, Ruby %<name>s
     r"\$\{[^{}\n]*\}", r"\$\(\w+\)", r"\$\w+\$", r"\$\d+", # ${x} $(ARG1) $name$ $1
     r"%(?:\(\w+\))?\d+\$[-+0#]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspnS@]",
