@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import Options
 
 MEDIA_TYPE = "application/json; charset=utf-8"
-YAML_MEDIA_TYPE = "application/yaml; charset=utf-8"
+MEDIA_TYPE_YAML = "application/yaml; charset=utf-8"
 
 #: a file has at most this many nodes (mappings, sequences, strings) to walk
 MAX_NODES = 1_000_000

@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import Options
 
 MEDIA_TYPE = "application/x-subrip; charset=utf-8"
-VTT_MEDIA_TYPE = "text/vtt; charset=utf-8"
+MEDIA_TYPE_VTT = "text/vtt; charset=utf-8"
 
 #: most cues joined into one segment for context
 MAX_JOIN = 4

@@ -479,6 +479,17 @@ def test_broken_subtitles_are_refused(nb_nn, fmt, doc):
         translate_document(doc.encode(), fmt, nb_nn)
 
 
+def test_media_types_of_the_two_format_modules():
+    from omset.formats import media_type
+
+    assert media_type("json").startswith("application/json")
+    assert media_type("yaml").startswith("application/yaml")
+    assert media_type("srt").startswith("application/x-subrip")
+    assert media_type("vtt").startswith("text/vtt")
+    assert media_type("po").startswith("text/x-gettext-translation")
+    assert media_type("xliff").startswith("application/xliff+xml")
+
+
 # -- command line -------------------------------------------------------------------------
 
 CLI_CASES = {
