@@ -86,10 +86,10 @@ def _locale_key(mapping: dict, tr: "Translator", options: "Options") -> Any | No
 
 
 def _fill(slots: list[Slot], tr: "Translator", make: Callable[[Any, str], Any]) -> None:
+    """Translate every slot in one batch and write it back in the container's style."""
     done: dict[int, Any] = {}   # id(old value) → new value: an aliased scalar stays shared
-    todo = [s for s in slots]
-    translated = translate_messages(tr, [text for _, _, text in todo])
-    for (container, key, text), new in zip(todo, translated):
+    translated = translate_messages(tr, [text for _, _, text in slots])
+    for (container, key, _), new in zip(slots, translated):
         old = container[key]
         if id(old) not in done:
             done[id(old)] = make(old, new)

@@ -158,10 +158,13 @@ def _fill(target: Any, parts: Sequence[Part]) -> None:
 def _units(root: Any, version: str) -> list[tuple[Any, Any]]:
     """(container, source) pairs: 1.2 trans-units, 2.0 segments."""
     if version == "1.2":
-        units = root.iter(f"{{{NS12}}}trans-unit", "trans-unit")
-        return [(u, s) for u in units if u.get("translate") != "no"
-                for s in [u.find(f"{{{NS12}}}source") if u.find(f"{{{NS12}}}source") is not None
-                          else u.find("source")] if s is not None]
+        pairs = []
+        for unit in root.iter(f"{{{NS12}}}trans-unit", "trans-unit"):
+            src = unit.find(f"{{{NS12}}}source")
+            src = unit.find("source") if src is None else src
+            if unit.get("translate") != "no" and src is not None:
+                pairs.append((unit, src))
+        return pairs
     out = []
     for unit in root.iter(f"{{{NS20}}}unit"):
         if unit.get("translate") == "no":
