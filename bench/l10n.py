@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -116,6 +116,9 @@ SWEEP_PREFS = ["komme_kome", "derfor_difor", "medan_mens", "tek_tar", "vart_blei
                "samtidig_samstundes", "forskjell_skilnad", "verken_korkje", "oversikt_oversyn",
                "mengd_mengde", "skule_skole", "nærast_nærmast", "eigentleg_eigenleg"]
 _WORDS = re.compile(r"\w+")
+#: messages the preference sweep looks at (an even spread); the report's ``unseen``
+#: subset is the rest, so a profile chosen on the sweep is also judged on unseen text
+SWEEP_SAMPLE = 4000
 
 
 def _distance(a: list[str], b: list[str]) -> int:
@@ -154,6 +157,49 @@ def sweep(src: list[str], ref: list[str], origin: list[str]) -> None:
               f"+{c['mozilla', '+']}/−{c['mozilla', '-']} |", flush=True)
 
 
+def report(src: list[str], ref: list[str], origin: list[str],
+           outputs: dict[str, tuple[list[str], float]], full: bool = True) -> None:
+    """The Markdown table: every system on all messages, per product, and on the
+    messages the preference sweep never saw (``unseen``: outside its 4,000 sample)."""
+    swept = {round(i * len(src) / SWEEP_SAMPLE) for i in range(SWEEP_SAMPLE)} \
+        if len(src) > SWEEP_SAMPLE else set(range(len(src)))
+    subsets: dict[str, Sequence[int]] = {"all": range(len(src))}
+    for o in ("libreoffice", "mozilla"):
+        subsets[o] = [i for i, x in enumerate(origin) if x == o]
+    if full:  # the sweep's sample is defined on the whole file
+        subsets["unseen"] = [i for i in range(len(src)) if i not in swept]
+    words = sum(len(s.split()) for s in src)
+    print(f"{len(src)} messages ({words} words) of {DATA}: "
+          + ", ".join(f"{k} {len(v)}" for k, v in subsets.items() if k != "all") + ".\n")
+    print("| system | subset | BLEU | chrF | TER | exact | placeholders kept | accelerators kept | wall time |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, (hyp, elapsed) in outputs.items():
+        for sub, idx in subsets.items():
+            if not idx:
+                continue
+            s = score([hyp[i] for i in idx], [ref[i] for i in idx])
+            ph, ph_ok, acc, acc_ok = kept([src[i] for i in idx], [hyp[i] for i in idx])
+            t = (f"{elapsed:.1f} s" if elapsed else "–") if sub == "all" else ""
+            print(f"| {name} | {sub} | {s.bleu:.2f} | {s.chrf:.2f} | {s.ter:.2f} | "
+                  f"{s.exact:.2f} % | {ph_ok}/{ph} | {acc_ok}/{acc} | {t} |")
+
+
+def rescore(shared: Path, dirs: list[Path]) -> int:
+    """Score saved outputs (``--out`` of earlier runs) against the references."""
+    src, ref, origin = load(shared, None)
+    outputs: dict[str, tuple[list[str], float]] = {}
+    for d in dirs:
+        for f in sorted(d.glob("*.nn.txt")):
+            hyp = f.read_text(encoding="utf-8").split("\n")[:-1]
+            if len(hyp) != len(src):
+                print(f"error: {f} has {len(hyp)} lines for {len(src)} messages", file=sys.stderr)
+                return 2
+            outputs.setdefault(f.name[:-len(".nn.txt")], (hyp, 0.0))
+    print(f"Rescored from {', '.join(str(d) for d in dirs)} (wall times: see the run).")
+    report(src, ref, origin, outputs)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
@@ -165,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="write every system's outputs here")
     ap.add_argument("--sweep", action="store_true",
                     help="instead: try each Apertium preference on top of the apertium profile")
+    ap.add_argument("--rescore", type=Path, action="append", default=[],
+                    help="score the outputs a previous run wrote with --out DIR instead of "
+                         "translating again (repeatable; every <system>.nn.txt in DIR)")
     args = ap.parse_args(argv)
     for rel in (DATA, META):
         if not (args.shared / rel).is_file():
@@ -173,8 +222,10 @@ def main(argv: list[str] | None = None) -> int:
                   "--shared DIR); it is not part of the repository.", file=sys.stderr)
             return 2
     if args.sweep:
-        sweep(*load(args.shared, args.limit))
+        sweep(*load(args.shared, args.limit or SWEEP_SAMPLE))
         return 0
+    if args.rescore:
+        return rescore(args.shared, args.rescore)
     names = args.system or DEFAULT
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown:
@@ -197,24 +248,8 @@ def main(argv: list[str] | None = None) -> int:
             safe = re.sub(r"[^\w.+-]+", "_", name)
             (args.out / f"{safe}.nn.txt").write_text("".join(h + "\n" for h in hyp),
                                                      encoding="utf-8")
-    subsets = {"all": range(len(src))}
-    for o in ("libreoffice", "mozilla"):
-        subsets[o] = [i for i, x in enumerate(origin) if x == o]
-    words = sum(len(s.split()) for s in src)
-    print(f"{len(src)} messages ({words} words) of {DATA}: "
-          + ", ".join(f"{k} {len(v)}" for k, v in subsets.items() if k != "all") + ".")
     print(f"Apertium ({versions}), `apertium -u nob-nno_e`: {how}.\n")
-    print("| system | subset | BLEU | chrF | TER | exact | placeholders kept | accelerators kept | wall time |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, (hyp, elapsed) in outputs.items():
-        for sub, idx in subsets.items():
-            if not idx:
-                continue
-            s = score([hyp[i] for i in idx], [ref[i] for i in idx])
-            ph, ph_ok, acc, acc_ok = kept([src[i] for i in idx], [hyp[i] for i in idx])
-            t = (f"{elapsed:.1f} s" if elapsed else "(cached)") if sub == "all" else ""
-            print(f"| {name} | {sub} | {s.bleu:.2f} | {s.chrf:.2f} | {s.ter:.2f} | "
-                  f"{s.exact:.2f} % | {ph_ok}/{ph} | {acc_ok}/{acc} | {t} |")
+    report(src, ref, origin, outputs, full=args.limit is None)
     return 0
 
 

@@ -160,6 +160,14 @@ def test_po_round_trip(nb_nn):
     assert out.metadata["Project-Id-Version"] == "demo 1.0"
 
 
+def test_po_nynorsk_to_bokmal(nn_nb):
+    nn_po = NB_PO.replace("Language: nb", "Language: nn").replace("Filen ble lagret.", "Fila vart lagra.")
+    out = _po(translate_document(nn_po.encode(), "po", nn_nb))
+    assert out.metadata["Language"] == "nb"
+    assert out.metadata["Language-Team"] == "Norwegian Bokmål"
+    assert out[0].msgstr == nn_nb.translate("Fila vart lagra.")
+
+
 def test_po_no_fuzzy(nb_nn):
     out = _po(translate_document(NB_PO.encode(), "po", nb_nn, options=Options(fuzzy=False)))
     assert not any("fuzzy" in e.flags for e in out)
