@@ -366,6 +366,39 @@ def _restore_accelerator(parts: list[Part], accel: _Accel | None,
     return out
 
 
+def _once(parts: Sequence[Part], sent: Sequence[Part]) -> list[Part]:
+    """Every markup object exactly once, as it was sent.
+
+    Apertium's transfer can copy a superblank (measured: ``av totalt {X} filer`` comes
+    back as ``av {X} totalt {X} filer``); a placeholder must not multiply, and an XLIFF
+    element must not appear twice. The last copy is kept — in every case seen it is the
+    one by the right word — and the spaces around a dropped copy become one. Markup that
+    went missing (never seen) is appended rather than lost.
+    """
+    last = {id(p): i for i, p in enumerate(parts) if isinstance(p, Markup)}
+    out: list[Part] = []
+    squeeze = False
+    for i, p in enumerate(parts):
+        if isinstance(p, Markup) and last[id(p)] != i:
+            if out and isinstance(out[-1], str) and out[-1].endswith(" "):
+                out[-1] = out[-1].rstrip(" ") + " "
+                squeeze = True
+            continue
+        if isinstance(p, str):
+            if squeeze:
+                p = p.lstrip(" ")
+            if out and isinstance(out[-1], str):
+                out[-1] += p
+                squeeze = False
+                continue
+        out.append(p)
+        squeeze = False
+    for p in sent:
+        if isinstance(p, Markup) and id(p) not in last:
+            out.append(p)
+    return out
+
+
 def _render(parts: list[Part], done: dict[int, list[Part]], accel: _Accel | None = None,
             source: Sequence[Part] = ()) -> list[Part]:
     """A translated segment with placeholders and ICU blocks back as text; markup of the
@@ -406,7 +439,7 @@ def translate_segments(tr: "Translator", segments: Sequence[Sequence[Part]], *,
     for seg, _ in prepared:
         _collect(seg, flat)
     translated = tr.translate_parts(flat)
-    done = {id(src): out for src, out in zip(flat, translated)}
+    done = {id(src): _once(out, src) for src, out in zip(flat, translated)}
     return [_render(done[id(seg)], done, accel, seg) for seg, accel in prepared]
 
 

@@ -49,6 +49,13 @@ def test_placeholder_stays_by_its_words(nb_nn):
     assert out[1].startswith(nb_nn.translate("Du har").rstrip(".") + " {count} ")
 
 
+def test_a_placeholder_apertium_copies_comes_back_once(nb_nn):
+    # Apertium's transfer emits the superblank after «av totalt» twice
+    out = translate_messages(nb_nn, ["(av totalt {X} oppføringer funnet)", "av totalt %d filer"])
+    assert out[0] == nb_nn.translate("(av totalt 5 oppføringer funnet)").replace("5", "{X}")
+    assert out[1] == nb_nn.translate("av totalt 5 filer").replace("5", "%d")
+
+
 def test_icu_plural_keeps_skeleton_and_translates_branches(nb_nn):
     msg = "Du har {count, plural, one {# ny melding} other {# nye meldinger}}."
     out = translate_messages(nb_nn, [msg])[0]
