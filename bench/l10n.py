@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from quality import apertium_versions, baseline, score  # noqa: E402
 
 from omset import Translator  # noqa: E402
-from omset.formats.placeholders import placeholders_of, translate_messages  # noqa: E402
+from omset.formats.placeholders import placeholders_of, split, translate_messages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = ROOT.parent / "shared"
@@ -96,6 +96,11 @@ def load(shared: Path, limit: int | None) -> tuple[list[str], list[str], list[st
     return src, ref, origin
 
 
+def _text(message: str) -> str:
+    """A message without its placeholders (``%AVERAGE_VALUE`` has no accelerator)."""
+    return "".join(p for p in split(message, accelerators=False) if isinstance(p, str))
+
+
 def kept(src: list[str], hyp: list[str]) -> tuple[int, int, int, int]:
     """(messages with placeholders, … all kept; with an accelerator, … kept)."""
     ph = ph_ok = acc = acc_ok = 0
@@ -104,10 +109,10 @@ def kept(src: list[str], hyp: list[str]) -> tuple[int, int, int, int]:
         if want:
             ph += 1
             ph_ok += Counter(placeholders_of(h)) == Counter(want)
-        a = _ACCEL.findall(s)
+        a = _ACCEL.findall(_text(s))
         if len(a) == 1:
             acc += 1
-            acc_ok += _ACCEL.findall(h) == a
+            acc_ok += _ACCEL.findall(_text(h)) == a
     return ph, ph_ok, acc, acc_ok
 
 
