@@ -127,8 +127,12 @@ def _module(fmt: str) -> Format:
 
 
 def media_type(fmt: str) -> str:
-    """The MIME type a translated document of this format is served as."""
-    return _module(fmt).MEDIA_TYPE
+    """The MIME type a translated document of this format is served as.
+
+    A module serving two formats (json/yaml, srt/vtt) names the second one's type
+    ``MEDIA_TYPE_<FORMAT>``."""
+    module = _module(fmt)
+    return getattr(module, f"MEDIA_TYPE_{fmt.upper()}", module.MEDIA_TYPE)
 
 
 def translate_document(data: bytes, fmt: str, translator: "Translator", *,

@@ -1,0 +1,216 @@
+"""JSON and YAML message files (i18next, vue-i18n, Rails): values translated, keys never.
+
+One module serves both formats because they hold the same thing — a tree of keys with
+message strings at the leaves. The registry does not say which of the two it was
+asked for, so the content decides: a file whose first character (after a byte-order
+mark and whitespace) is ``{`` or ``[`` is JSON, and must then be valid JSON — a broken
+``.json`` is reported as broken JSON, not silently read as YAML; anything else is YAML.
+
+* Only string *values* change, every one through :mod:`.placeholders` (so ``{{count}}``,
+  ``%{name}``, ``$t(key)``, ICU plurals and tags survive), all in one batch.
+* Rails-style files, whose only top-level key is the source locale (``nb:``, ``nb-NO:``),
+  get the target locale as that key (``nn:``) — Rails finds the file's messages by it.
+* JSON: key order kept, indentation (spaces or tab, width) detected and reused,
+  non-ASCII written as is (``ensure_ascii=False``), final newline as the input had it.
+* YAML: ruamel.yaml round-trip mode keeps comments, quoting style, block scalars, key
+  order and anchors. Aliases are never expanded: a shared node is translated once, in
+  place, so a YAML "billion laughs" costs what its text costs and comes back as the same
+  small file. Merged keys (``<<: *base``) are left to the map they belong to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any, Callable
+
+from .common import decode_text, encode_text, target_lang
+from .placeholders import translate_messages
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..translator import Translator
+    from . import Options
+
+MEDIA_TYPE = "application/json; charset=utf-8"
+MEDIA_TYPE_YAML = "application/yaml; charset=utf-8"
+
+#: a file has at most this many nodes (mappings, sequences, strings) to walk
+MAX_NODES = 1_000_000
+
+Slot = tuple[Any, Any, str]    # (container, key or index, source text)
+_LOCALE = re.compile(r"^(nb|nob|nn|nno|no)([-_][A-Za-z]{2})?$", re.IGNORECASE)
+
+
+def is_json(text: str) -> bool:
+    """Whether the content is JSON (by its first character) rather than YAML."""
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def _slots(root: Any, own_keys: Callable[[Any], list]) -> list[Slot]:
+    """Every string value under ``root`` (iteratively; shared nodes visited once)."""
+    from . import FormatError
+
+    out: list[Slot] = []
+    seen: set[int] = set()
+    stack = [root]
+    nodes = 0
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise FormatError(f"message file has more than {MAX_NODES} nodes")
+        items = [(k, node[k]) for k in own_keys(node)] if isinstance(node, dict) \
+            else list(enumerate(node)) if isinstance(node, list) else []
+        for key, value in items:
+            if isinstance(value, str):
+                if value.strip():
+                    out.append((node, key, value))
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+    out.reverse()
+    return out
+
+
+def _locale_key(mapping: dict, tr: "Translator", options: "Options") -> Any | None:
+    """The Rails locale key to rename (``nb`` → ``nn``), if the file has one."""
+    if len(mapping) != 1:
+        return None
+    key = next(iter(mapping))
+    m = _LOCALE.match(key) if isinstance(key, str) else None
+    if not m or m.group(1).lower() not in {"nb": ("nb", "nob", "no"), "nn": ("nn", "nno")}[tr.source]:
+        return None
+    return target_lang(tr, options) + (m.group(2) or "")
+
+
+def _fill(slots: list[Slot], tr: "Translator", make: Callable[[Any, str], Any]) -> None:
+    """Translate every slot in one batch and write it back in the container's style."""
+    done: dict[int, Any] = {}   # id(old value) → new value: an aliased scalar stays shared
+    translated = translate_messages(tr, [text for _, _, text in slots])
+    for (container, key, _), new in zip(slots, translated):
+        old = container[key]
+        if id(old) not in done:
+            done[id(old)] = make(old, new)
+        container[key] = done[id(old)]
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+def _json_indent(text: str) -> str | int | None:
+    """The indentation unit the file uses (``None``: all on one line)."""
+    m = re.search(r"\n([ \t]+)\S", text)
+    if not m:
+        return None
+    unit = m.group(1)
+    return unit if "\t" in unit else len(unit)
+
+
+def translate_json(text: str, tr: "Translator", options: "Options") -> str:
+    from . import FormatError
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise FormatError("JSON: nested too deeply") from None
+    if isinstance(data, dict):
+        new_key = _locale_key(data, tr, options)
+        if new_key is not None:
+            data = {new_key: data[next(iter(data))]}
+    _fill(_slots(data, lambda d: list(d.keys())), tr, lambda old, new: new)
+    indent = _json_indent(text)
+    compact = indent is None and '": ' not in text and '":' in text
+    out = json.dumps(data, ensure_ascii=False, indent=indent,
+                     separators=(",", ":") if compact else None)
+    trailing = text[len(text.rstrip()):]
+    return out + trailing
+
+
+# -- YAML -------------------------------------------------------------------------------------
+
+def _yaml(text: str = ""):
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt", pure=True)
+    y.preserve_quotes = True
+    y.width = 4096          # never re-wrap a translated line
+    y.indent(**_yaml_indent(text))
+    return y
+
+
+def _yaml_indent(text: str) -> dict[str, int]:
+    """The file's own indentation (ruamel's defaults re-indent lists otherwise):
+    ``mapping`` step, and how far a list's dash sits in from its parent key."""
+    mapping, offset = 2, 0
+    lines = [l for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    for prev, line in zip(lines, lines[1:]):
+        if not re.match(r"\s*[^-\s][^:]*:\s*(?:[&!].*)?$", prev):
+            continue
+        p_ind = len(prev) - len(prev.lstrip())
+        ind = len(line) - len(line.lstrip())
+        if line.lstrip().startswith("- "):
+            offset = max(0, ind - p_ind)
+            break
+        if ind > p_ind and mapping == 2:
+            mapping = ind - p_ind
+    return {"mapping": mapping, "sequence": offset + 2, "offset": offset}
+
+
+def _own_keys(mapping: Any) -> list:
+    """The keys written in this mapping itself, not those merged in with ``<<:``."""
+    own = getattr(mapping, "_ok", None)
+    return [k for k in mapping.keys() if own is None or k in own]
+
+
+def _same_style(old: Any, new: str) -> Any:
+    """``new`` as the same kind of YAML scalar as ``old`` (quoting, block style, anchor)."""
+    if type(old) is str:
+        return new
+    try:
+        value = type(old)(new)
+    except TypeError:
+        return new
+    anchor = getattr(old, "anchor", None)
+    if anchor is not None and getattr(anchor, "value", None):
+        value.yaml_set_anchor(anchor.value, always_dump=anchor.always_dump)
+    return value
+
+
+def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
+    import io
+
+    from ruamel.yaml.error import YAMLError
+
+    from . import FormatError
+
+    y = _yaml(text)
+    try:
+        data = y.load(text)
+    except YAMLError as exc:
+        raise FormatError(f"YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise FormatError("YAML: nested too deeply") from None
+    if data is None or isinstance(data, str):
+        raise FormatError("YAML: not a message file (expected a mapping or a list at the top)")
+    if isinstance(data, dict):
+        new_key = _locale_key(data, tr, options)
+        if new_key is not None:
+            old_key = next(iter(data))
+            data.insert(0, new_key, data.pop(old_key))
+    _fill(_slots(data, _own_keys), tr, _same_style)
+    buf = io.StringIO()
+    y.dump(data, buf)
+    return buf.getvalue()
+
+
+def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
+    text, bom = decode_text(data, "message file")
+    if not text.strip():
+        from . import FormatError
+
+        raise FormatError("message file is empty")
+    out = translate_json(text, tr, options) if is_json(text) else translate_yaml(text, tr, options)
+    return encode_text(out, bom)
