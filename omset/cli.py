@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -66,6 +67,19 @@ def _validate(path: Path) -> int:
     return controls
 
 
+def _interrupt_on_sigterm():
+    """Treat SIGTERM like Ctrl-C, so ``finally`` blocks run: the pipelines are stopped and
+    a half-written ``-o`` file is removed. Returns the previous handler (None when this
+    is not the main thread, where handlers cannot be set)."""
+    def interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:
+        return None
+
+
 def _lines(f: BinaryIO, progress: Optional[Progress], task) -> Iterator[str]:
     for raw in f:
         if progress is not None:
@@ -96,6 +110,7 @@ def translate(
     from .translator import Translator
 
     spooled: list[Path] = []
+    previous = _interrupt_on_sigterm()
     try:
         inputs = list(files or [])
         for p in inputs:
@@ -137,7 +152,9 @@ def translate(
             raise _fail(str(exc))
         show = total > PROGRESS_BYTES and err.is_terminal
         progress = Progress(TextColumn("omset"), BarColumn(), TransferSpeedColumn(),
-                            TimeRemainingColumn(), console=err, disable=not show)
+                            TimeRemainingColumn(), console=err, disable=not show,
+                            # the translation goes to stdout itself, never via the bar's console
+                            redirect_stdout=False, redirect_stderr=False)
         tmp = None
         with tr, progress:
             task = progress.add_task("translate", total=total)
@@ -163,6 +180,8 @@ def translate(
                     tmp = None
             except OmsetError as exc:
                 raise _fail(f"translation failed: {exc}", 1)
+            except KeyboardInterrupt:
+                raise _fail("interrupted" + (f"; {output} not written" if output else ""), 130)
             finally:
                 if tmp is not None:
                     sink.close()
@@ -170,6 +189,8 @@ def translate(
     finally:
         for p in spooled:
             p.unlink(missing_ok=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _explain(tr, path: Path, sink, by_line: bool) -> None:

@@ -167,6 +167,10 @@ def apply(stream: str, chooser: Chooser, *, wrap: bool = False,
         unit = parse_unit(lu)
         chooser.choose(unit)
         form = unit.forms[unit.chosen].raw
+        if form.startswith("@"):
+            # the generator could not inflect it (lt-proc -b writes `@lemma<tags>`);
+            # Apertium's last CG stage (cg-proc -g) prints that as `#lemma`, so do we
+            form = "#" + form[1:]
         if strip_marks and not unit.unknown:
             form = form.lstrip("#@")
         if wrap:
