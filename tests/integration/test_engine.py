@@ -33,6 +33,29 @@ def test_output_equals_the_apertium_cli_for_each_segment(nb_nn):
     assert nb_nn.translate_batch(SENTENCES) == [e.strip() for e in expected]
 
 
+CONTEXT_PAIRS = [
+    # (previous paragraph, segment): the CLI reads the segment differently after it
+    ("Regjeringen vil innføre nye krav til campingplassene",
+     "– Men det bør den være hvis den skal ha noen betydning, sier hun."),
+    ("Han svarte «vet ikke».", "Kisten blir deretter fløyet til Texas."),
+]
+
+
+@pytest.mark.parametrize("previous,segment", CONTEXT_PAIRS)
+def test_segments_are_isolated_from_what_the_pipeline_saw_before(apertium_installed,
+                                                                 previous, segment):
+    # One long CLI stream carries context from one paragraph into the next (pronoun
+    # gender, sentence-initial capitals); omset's segments never do, so a segment's
+    # translation is what the CLI gives for it alone, whatever came before it.
+    together = cli(f"{previous}\n\n{segment}\n").split("\n\n")[1].strip()
+    alone = cli(segment + "\n").strip()
+    assert together != alone  # the context effect exists (else this test proves nothing)
+    with Translator(style="apertium", pool_size=1) as tr:
+        assert tr.translate_batch([previous, segment])[1] == alone
+        assert tr.translate(f"{previous}\n\n{segment}").split("\n\n")[1] == alone
+        assert tr.translate(segment) == alone
+
+
 def test_headline_without_full_stop_keeps_its_line(nb_nn):
     text = "Ventetiden på norske sykehus har økt kraftig\nPasienter må nå vente lenger.\n"
     out = nb_nn.translate(text)
