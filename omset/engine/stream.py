@@ -4,8 +4,8 @@ Apertium's ``destxt``/``retxt`` drop the NUL bytes our pipelines flush on, so we
 plain text ourselves, the same way they do:
 
 * the characters ``\\ [ ] ^ $ / @ < > { }`` are escaped with a backslash;
-* a single space stays a blank; any other run of whitespace (newlines, tabs, two
-  spaces) becomes a *superblank* ``[...]`` that every stage passes through untouched;
+* a single space stays a blank; any other run of blanks (newlines, tabs, two spaces,
+  ``~``) becomes a *superblank* ``[...]`` that every stage passes through untouched;
 * a segment ends with ``.[][]`` — a sentence end for the tagger that ``retxt`` (and
   :func:`decode`) remove again, so a headline without a full stop is still one sentence.
   The second, empty superblank matters: with nothing after ``.[]`` before the NUL,
@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from typing import Sequence, Union
 
 _SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
-_WHITESPACE = re.compile(r"\s+")
+# What apertium-destxt treats as blanks: ASCII space, tab, CR, LF — and `~`, which would
+# otherwise reach post-generation as its "contract here" mark and vanish. Other spaces
+# (no-break space in `10 000`, thin spaces, form feed) travel as ordinary characters.
+_WHITESPACE = re.compile(r"[ \t\n\r~]+")
 _TAG_OPEN, _TAG_CLOSE = "\ue000", "\ue001"
 SENTINEL = ".[][]"
 

@@ -263,3 +263,13 @@ def test_streaming_memory_is_bounded_by_the_window(apertium_installed):
         # 4× the input (0.1 → 0.4 MB) must not need more memory: peak ~0.5 MB for both
         assert peaks[1] < 1.5 * peaks[0], peaks
         assert peaks[1] < 4 << 20, peaks
+
+
+def test_tildes_and_unicode_spaces_come_through_as_with_the_cli(nb_nn):
+    # `~` is post-generation's contraction mark: apertium-destxt hides it in a
+    # superblank and so must we; no-break and thin spaces are ordinary characters.
+    segments = ["Det koster ~5 kroner, ca. ~ 10 % av ~alt~ i år.", "Han sa~de kommer.",
+                "Det kostet 10\u00a0000 kroner, og kl.\u00a010 kom 2\u202f500 av dem.",
+                "Vi har\tde og  dem her."]
+    expected = cli("\n\n".join(segments) + "\n").split("\n\n")
+    assert nb_nn.translate_batch(segments) == [e.strip("\n") for e in expected]
