@@ -15,7 +15,6 @@ from concurrent.futures import Future
 from typing import Iterable, Iterator, Mapping, Sequence, Union
 
 from .engine import Markup, Part, Pool, decode, decode_text, encode, mode_name, pipeline_command
-from .engine.stream import needs_postgeneration
 from .engine.modes import Variant, generator_stage, preferences
 from .errors import UnsupportedLanguage
 from .languages import Lang, direction
@@ -141,9 +140,6 @@ class Translator:
             try:
                 text, units = choose_forms(f.result(), self._chooser, wrap=detailed,
                                            strip_marks=not self.mark_unknown)
-                if not needs_postgeneration(text):
-                    outer.set_result((text, units))
-                    return
                 post = self._post.submit(text)  # type: ignore[union-attr]
             except BaseException as exc:  # noqa: BLE001 - handed to the caller
                 outer.set_exception(exc)

@@ -70,18 +70,6 @@ def encode(parts: str | Sequence[Part]) -> str:
     return "".join(out) + SENTINEL
 
 
-def needs_postgeneration(stream: str) -> bool:
-    """Whether post-generation (``lt-proc -p``) could change this generated stream.
-
-    It acts only at ``~``, the mark the generator puts where words may contract; a
-    stream without one comes out byte for byte as it went in (checked on the dev
-    split: bench/equality.py gives the same outputs with and without the shortcut).
-    Skipping it saves a pipeline round trip for most segments. A literal ``~`` of the
-    input (kept in a superblank) also answers True: the safe side.
-    """
-    return "~" in stream
-
-
 def decode(raw: str, parts: Sequence[Part] | None = None, *,
            strip_marks: bool = True, spans: dict[int, tuple[int, int]] | None = None,
            trim: bool = False) -> list[Part]:
