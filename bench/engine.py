@@ -139,9 +139,12 @@ def bulk(tr: Translator, lines: list[str], workers: int, product: bool) -> dict[
     try:
         cli_text = "\n\n".join(lines) + "\n"
         t_cli = timed(lambda: apertium_cli(cli_text))
+        print(f"  (bulk: Apertium CLI {t_cli:.1f} s, load {load()})", flush=True)
         out: list[str] = []
         t_lib = timed(lambda: out.extend(tr.translate_lines(text.splitlines(keepends=True))))
-        assert len(out) == len(lines), "translate_lines lost lines"
+        print(f"  (bulk: translate_lines {t_lib:.1f} s, load {load()})", flush=True)
+        got = "".join(out).count("\n")
+        assert got == len(lines), f"translate_lines gave {got} lines for {len(lines)}"
         cmd = [sys.executable, "-m", "omset", "translate", "--lines", path,
                "--workers", str(workers)] + ([] if product else CORE_FLAGS)
         t0 = time.perf_counter()
@@ -179,11 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\narticle ({a['words']} words, {args.repeats} alternating runs each, median): "
               f"omset {1000 * a['omset_s']:.0f} ms, CLI {1000 * a['cli_s']:.0f} ms, "
               f"ratio {a['ratio']:.2f}× (target ≤ 0.40×); best runs {1000 * a['omset_min']:.0f} "
-              f"/ {1000 * a['cli_min']:.0f} ms")
+              f"/ {1000 * a['cli_min']:.0f} ms", flush=True)
         s = sentence(tr, args.sentences)
         print(f"sentence ({len(SENTENCE.split())} words, {args.sentences} runs): median "
               f"{s['median_ms']:.1f} ms, p90 {s['p90_ms']:.1f} ms, best {s['min_ms']:.1f} ms "
-              f"(target ≤ 10 ms)")
+              f"(target ≤ 10 ms); load {load()}", flush=True)
         if not args.skip_bulk:
             if not DEV.is_file():
                 print(f"\nbulk: skipped, {DEV} not found (the third-party data folder "
