@@ -273,3 +273,22 @@ def test_tildes_and_unicode_spaces_come_through_as_with_the_cli(nb_nn):
                 "Vi har\tde og  dem her."]
     expected = cli("\n\n".join(segments) + "\n").split("\n\n")
     assert nb_nn.translate_batch(segments) == [e.strip("\n") for e in expected]
+
+
+def test_a_pipeline_that_grew_too_big_is_replaced_without_losing_requests(nb_nn):
+    # A budget every pipeline exceeds: it is replaced every 5 requests; every answer
+    # still comes, equal to a normal pipeline's, and the old processes exit.
+    expected = nb_nn.translate_batch(SENTENCES * 6)
+    with Translator(style="apertium", pool_size=1) as tr:
+        for p in tr.pool.pipelines:
+            p.recycle_mb, p.recycle_every = 1, 5
+        got = []
+        for _ in range(6):  # in waves: a pipeline's size is judged once it is running
+            got += tr.translate_batch(SENTENCES)
+        assert got == expected
+        assert tr.pool.recycled >= 4 and tr.pool.restarts == 0
+        old = tr.pool.pipelines[0]._retiring
+        deadline = time.monotonic() + 30
+        while not all(p.dead for p in old) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(p.dead for p in old)  # retired processes finish and exit
