@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         main_mb, total_mb, procs = pool_pss(tr)
         print(f"\nmemory: PSS of the pool ({args.workers} pipelines, {procs} processes) "
               f"{main_mb:.0f} MB (target ≤ 800 MB); with the post-generation pipeline "
-              f"{total_mb:.0f} MB; Python process {pss_kib(os.getpid()) / 1024:.0f} MB")
+              f"{total_mb:.0f} MB; Python process {pss_kib(os.getpid()) / 1024:.0f} MB; "
+              f"pipelines recycled for memory: {tr.pool.recycled}")
     print(f"load after: {load()}")
     return 0
 
