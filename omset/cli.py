@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -67,6 +68,19 @@ def _validate(path: Path) -> int:
     return controls
 
 
+def _interrupt_on_sigterm():
+    """Treat SIGTERM like Ctrl-C, so ``finally`` blocks run: the pipelines are stopped and
+    a half-written ``-o`` file is removed. Returns the previous handler (None when this
+    is not the main thread, where handlers cannot be set)."""
+    def interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:
+        return None
+
+
 def _lines(f: BinaryIO, progress: Optional[Progress], task) -> Iterator[str]:
     for raw in f:
         if progress is not None:
@@ -97,6 +111,7 @@ def translate(
 ) -> None:
     """Translate text files, documents or standard input."""
     spooled: list[Path] = []
+    previous = _interrupt_on_sigterm()
     try:
         inputs = list(files or [])
         for p in inputs:
@@ -139,7 +154,9 @@ def translate(
                          no_rules=no_rules)
         show = total > PROGRESS_BYTES and err.is_terminal
         progress = Progress(TextColumn("omset"), BarColumn(), TransferSpeedColumn(),
-                            TimeRemainingColumn(), console=err, disable=not show)
+                            TimeRemainingColumn(), console=err, disable=not show,
+                            # the translation goes to stdout itself, never via the bar's console
+                            redirect_stdout=False, redirect_stderr=False)
         tmp = None
         with tr, progress:
             task = progress.add_task("translate", total=total)
@@ -166,6 +183,8 @@ def translate(
                     tmp = None
             except OmsetError as exc:
                 raise _fail(f"translation failed: {exc}", 1)
+            except KeyboardInterrupt:
+                raise _fail("interrupted" + (f"; {output} not written" if output else ""), 130)
             finally:
                 if tmp is not None:
                     sink.close()
@@ -173,6 +192,8 @@ def translate(
     finally:
         for p in spooled:
             p.unlink(missing_ok=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _translator(*, source: str, target: str, style: Optional[str], variant: Optional[str],

@@ -210,7 +210,8 @@ class Translator:
         """Decode a chunk's answer and apply the post-edit rules."""
         raw, units = chunk.future.result()
         spans: dict[int, tuple[int, int]] = {}
-        parts = decode(raw, chunk.parts, strip_marks=not self.mark_unknown, spans=spans)
+        parts = decode(raw, chunk.parts, strip_marks=not self.mark_unknown, spans=spans,
+                       trim=True)
         text = join_parts(parts)
         changes: list[Change] = []
         if self.rules is not None:

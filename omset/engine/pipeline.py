@@ -52,6 +52,8 @@ class _Process:
     pending: collections.deque = field(default_factory=collections.deque)
     outbox: collections.deque = field(default_factory=collections.deque)
     dead: bool = False
+    retiring: bool = False   # takes no new requests; stdin closes once all are written
+    served: int = 0
     cause: str = ""
     timed_out_nonce: bytes | None = None
     stderr_tail: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
@@ -63,10 +65,19 @@ class Pipeline:
     _ids = itertools.count()
 
     def __init__(self, command: str, *, env: dict[str, str] | None = None,
-                 max_inflight_bytes: int = 1 << 20):
+                 max_inflight_bytes: int = 1 << 20, recycle_mb: float | None = 380,
+                 recycle_every: int = 200):
         self.command = command
         self.env = env
         self.max_inflight_bytes = max_inflight_bytes
+        # vislcg3 (cg-proc) grows with every window it sees and never gives the memory
+        # back (13 → 120 MB for the main grammar over 1,200 news lines), so a pipeline
+        # whose processes together pass ``recycle_mb`` of PSS is replaced: a fresh one
+        # takes new requests while the old one answers what it has and exits.
+        self.recycle_mb = recycle_mb
+        self.recycle_every = recycle_every
+        self.recycled = 0
+        self._retiring: list[_Process] = []
         self.restarts = 0
         self._lock = threading.Condition()
         self._proc: _Process | None = None
@@ -111,16 +122,23 @@ class Pipeline:
         proc = self._proc
         if proc is None or proc.dead:
             return []
-        pgid = proc.popen.pid
-        pids = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    if os.getpgid(int(entry)) == pgid:
-                        pids.append(int(entry))
-                except ProcessLookupError:
-                    pass
-        return pids
+        return _group(proc.popen.pid)
+
+    def _maybe_recycle(self) -> None:
+        """Retire the current process if it has grown past ``recycle_mb``. Caller holds
+        the lock; runs every ``recycle_every`` requests (reading /proc costs ~1 ms)."""
+        proc = self._proc
+        if (self.recycle_mb is None or proc is None or proc.dead
+                or proc.served % self.recycle_every or not proc.served):
+            return
+        if _pss_kib(_group(proc.popen.pid)) < self.recycle_mb * 1024:
+            return
+        proc.retiring = True
+        self._retiring = [p for p in self._retiring if not p.dead] + [proc]
+        self._proc = None
+        self.recycled += 1
+        self._lock.notify_all()
+
 
     def kill(self, cause: str = "killed", *, proc: _Process | None = None) -> None:
         """Kill the process group; its unanswered requests fail with PipelineDied."""
@@ -138,6 +156,9 @@ class Pipeline:
         with self._lock:
             self._closed = True
             proc = self._proc
+            retiring = list(self._retiring)
+        for old in retiring:
+            self.kill("closed", proc=old)
         if proc is not None and not proc.dead:
             self.kill("closed", proc=proc)
             try:
@@ -159,7 +180,9 @@ class Pipeline:
             # Back-pressure: bounded bytes in flight, but never refuse a lone big request.
             while self._inflight > 0 and self._inflight + len(data) > self.max_inflight_bytes:
                 self._lock.wait(0.5)
+            self._maybe_recycle()
             proc = self._current()
+            proc.served += 1
             req = _Request(nonce, data, fut, timeout)
             if not proc.pending:
                 req.head_since = time.monotonic()
@@ -172,15 +195,17 @@ class Pipeline:
     def check_timeouts(self, now: float) -> None:
         """Kill the pipeline if its oldest request has waited longer than allowed."""
         with self._lock:
-            proc = self._proc
-            if proc is None or proc.dead or not proc.pending:
-                return
-            head = proc.pending[0]
-            expired = now - head.head_since > head.timeout
+            procs = [self._proc, *self._retiring]
+        for proc in procs:
+            with self._lock:
+                if proc is None or proc.dead or not proc.pending:
+                    continue
+                head = proc.pending[0]
+                expired = now - head.head_since > head.timeout
+                if expired:
+                    proc.timed_out_nonce = head.nonce
             if expired:
-                proc.timed_out_nonce = head.nonce
-        if expired:
-            self.kill(f"timed out after {head.timeout:.1f} s", proc=proc)
+                self.kill(f"timed out after {head.timeout:.1f} s", proc=proc)
 
     # -- threads ----------------------------------------------------------------------
     def _write_loop(self, proc: _Process) -> None:
@@ -188,6 +213,12 @@ class Pipeline:
         while True:
             with self._lock:
                 while not proc.outbox and not proc.dead:
+                    if proc.retiring:  # all written: EOF lets the stages finish and exit
+                        try:
+                            stdin.close()
+                        except OSError:
+                            pass
+                        return
                     self._lock.wait()
                 if proc.dead:
                     return
@@ -254,3 +285,30 @@ class Pipeline:
             req.future.set_exception(PipelineDied(
                 f"Apertium pipeline ended ({cause}){detail}",
                 timed_out=req.nonce == proc.timed_out_nonce))
+
+
+def _pss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def _group(pgid: int) -> list[int]:
+    """PIDs of process group ``pgid``."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getpgid(int(entry)) == pgid:
+                    pids.append(int(entry))
+            except ProcessLookupError:
+                pass
+    return pids

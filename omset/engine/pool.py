@@ -37,6 +37,11 @@ class Pool:
     def restarts(self) -> int:
         return sum(p.restarts for p in self.pipelines)
 
+    @property
+    def recycled(self) -> int:
+        """Pipelines replaced because they had grown past their memory budget."""
+        return sum(p.recycled for p in self.pipelines)
+
     def alive(self) -> bool:
         return not self._closed.is_set()
 

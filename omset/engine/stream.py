@@ -4,8 +4,8 @@ Apertium's ``destxt``/``retxt`` drop the NUL bytes our pipelines flush on, so we
 plain text ourselves, the same way they do:
 
 * the characters ``\\ [ ] ^ $ / @ < > { }`` are escaped with a backslash;
-* a single space stays a blank; any other run of whitespace (newlines, tabs, two
-  spaces) becomes a *superblank* ``[...]`` that every stage passes through untouched;
+* a single space stays a blank; any other run of blanks (newlines, tabs, two spaces,
+  ``~``) becomes a *superblank* ``[...]`` that every stage passes through untouched;
 * a segment ends with ``.[][]`` — a sentence end for the tagger that ``retxt`` (and
   :func:`decode`) remove again, so a headline without a full stop is still one sentence.
   The second, empty superblank matters: with nothing after ``.[]`` before the NUL,
@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from typing import Sequence, Union
 
 _SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
-_WHITESPACE = re.compile(r"\s+")
+# What apertium-destxt treats as blanks: ASCII space, tab, CR, LF — and `~`, which would
+# otherwise reach post-generation as its "contract here" mark and vanish. Other spaces
+# (no-break space in `10 000`, thin spaces, form feed) travel as ordinary characters.
+_WHITESPACE = re.compile(r"[ \t\n\r~]+")
 _TAG_OPEN, _TAG_CLOSE = "\ue000", "\ue001"
 SENTINEL = ".[][]"
 
@@ -68,8 +71,8 @@ def encode(parts: str | Sequence[Part]) -> str:
 
 
 def decode(raw: str, parts: Sequence[Part] | None = None, *,
-           strip_marks: bool = True, spans: dict[int, tuple[int, int]] | None = None
-           ) -> list[Part]:
+           strip_marks: bool = True, spans: dict[int, tuple[int, int]] | None = None,
+           trim: bool = False) -> list[Part]:
     """Turn a pipeline's answer back into text (and the markup of ``parts``).
 
     Returns a list of text and :class:`Markup` parts in output order; for a plain-text
@@ -78,6 +81,10 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
     ``@`` in the input comes back escaped). When ``spans`` is given, word-bound blanks
     ``[[u:N]]…[[/]]`` are read as unit markers and ``spans[N]`` gets the (start, end)
     of unit N in the returned text (counted over text parts only).
+
+    ``trim`` removes whitespace at the two ends of the answer. We send segments without
+    surrounding whitespace, but when Apertium deletes a segment's first or last word
+    (``I løpet av de siste`` → `` dei siste``) the blank next to it stays behind.
     """
     out: list[Part] = []
     text: list[str] = []
@@ -143,14 +150,39 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
             i += 1
     if text or not out:
         out.append("".join(text))
+    if trim:
+        length -= _trim(out, spans)
     if spans:
         for unit, (s, e) in spans.items():
             spans[unit] = (min(s, length), min(e, length))
     return out
 
 
+def _trim(out: list[Part], spans: dict[int, tuple[int, int]] | None) -> int:
+    """Strip whitespace at the ends of ``out`` in place (text parts at the very ends
+    only), shift ``spans`` to match; return how many characters went."""
+    cut = 0
+    if out and isinstance(out[0], str):
+        lead = len(out[0]) - len(out[0].lstrip())
+        if lead:
+            out[0] = out[0][lead:]
+            cut += lead
+            if spans:
+                for unit, (s, e) in spans.items():
+                    spans[unit] = (max(0, s - lead), max(0, e - lead))
+    if out and isinstance(out[-1], str):
+        tail = len(out[-1]) - len(out[-1].rstrip())
+        if tail:
+            out[-1] = out[-1][:len(out[-1]) - tail]
+            cut += tail
+    for end in (-1, 0):
+        if len(out) > 1 and out[end] == "":
+            out.pop(end)
+    return cut
+
+
 def decode_text(raw: str, *, strip_marks: bool = True,
-                spans: dict[int, tuple[int, int]] | None = None) -> str:
+                spans: dict[int, tuple[int, int]] | None = None, trim: bool = False) -> str:
     """:func:`decode` for a plain-text request."""
     return "".join(p if isinstance(p, str) else p.text
-                   for p in decode(raw, None, strip_marks=strip_marks, spans=spans))
+                   for p in decode(raw, None, strip_marks=strip_marks, spans=spans, trim=trim))

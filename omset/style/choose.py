@@ -18,14 +18,15 @@ from typing import Iterable, Mapping
 
 from . import genprefs
 
-_TOKEN = re.compile(
-    r"(?P<wb>\[\[(?:\\.|[^\]\\])*\]\])"      # word-bound blank [[...]]
-    r"|(?P<sb>\[(?:\\.|[^\]\\])*\])"          # superblank [...]
-    r"|(?P<lu>\^(?:\\.|[^$\\])*\$)"           # lexical unit ^...$
-    r"|(?P<text>(?:\\.|[^\[\^\\])+|\\)"       # blanks and anything else
+_TOKEN = re.compile(  # unrolled loops: this runs over every generated stream
+    r"(?P<wb>\[\[[^\]\\]*(?:\\.[^\]\\]*)*\]\])"      # word-bound blank [[...]]
+    r"|(?P<sb>\[[^\]\\]*(?:\\.[^\]\\]*)*\])"          # superblank [...]
+    r"|(?P<lu>\^[^$\\]*(?:\\.[^$\\]*)*\$)"            # lexical unit ^...$
+    r"|(?P<text>[^\[\^\\]+(?:\\.[^\[\^\\]*)*|(?:\\.[^\[\^\\]*)+|\\)"  # anything else
 )
 _TAG = re.compile(r"<([^<>]*)>")
 _UNESCAPE = re.compile(r"\\(.)")
+_MAX_DECIDED = 200_000   # cached choices per chooser (a few tens of MB at most)
 
 
 @dataclass
@@ -79,6 +80,31 @@ class Chooser:
 
     def __post_init__(self) -> None:
         self._rules = genprefs.grammars("a")
+        # LU text -> (form to emit, unit): a choice depends only on the LU, and news
+        # repeats its words, so most LUs of a long text are decided by one dict lookup.
+        self._decided: dict[tuple[str, bool], tuple[str, Unit]] = {}
+
+    def decide(self, lu: str, strip_marks: bool) -> tuple[str, Unit]:
+        """The stream text to emit for the LU ``^…$`` and its parsed, chosen unit.
+
+        The unit is shared between calls with the same LU: treat it as read-only.
+        """
+        key = (lu, strip_marks)
+        hit = self._decided.get(key)
+        if hit is None:
+            unit = parse_unit(lu)
+            self.choose(unit)
+            form = unit.forms[unit.chosen].raw
+            if form.startswith("@"):
+                # the generator could not inflect it (lt-proc -b writes `@lemma<tags>`);
+                # Apertium's last CG stage (cg-proc -g) prints that as `#lemma`, so do we
+                form = "#" + form[1:]
+            if strip_marks and not unit.unknown:
+                form = form.lstrip("#@")
+            if len(self._decided) >= _MAX_DECIDED:
+                self._decided.clear()
+            hit = self._decided[key] = (form, unit)
+        return hit
 
     def _pick(self, unit: Unit, enabled: frozenset[str]) -> int:
         forms = [(f.text, f.prefs) for f in unit.forms]
@@ -159,16 +185,13 @@ def apply(stream: str, chooser: Chooser, *, wrap: bool = False,
     """
     out: list[str] = []
     units: list[Unit] = []
+    decide = chooser.decide
     for m in _TOKEN.finditer(stream):
         lu = m.group("lu")
         if lu is None:
             out.append(m.group())
             continue
-        unit = parse_unit(lu)
-        chooser.choose(unit)
-        form = unit.forms[unit.chosen].raw
-        if strip_marks and not unit.unknown:
-            form = form.lstrip("#@")
+        form, unit = decide(lu, strip_marks)
         if wrap:
             out.append(f"[[u:{len(units)}]]{form}[[/]]")
         else:

@@ -33,6 +33,29 @@ def test_output_equals_the_apertium_cli_for_each_segment(nb_nn):
     assert nb_nn.translate_batch(SENTENCES) == [e.strip() for e in expected]
 
 
+CONTEXT_PAIRS = [
+    # (previous paragraph, segment): the CLI reads the segment differently after it
+    ("Regjeringen vil innføre nye krav til campingplassene",
+     "– Men det bør den være hvis den skal ha noen betydning, sier hun."),
+    ("Han svarte «vet ikke».", "Kisten blir deretter fløyet til Texas."),
+]
+
+
+@pytest.mark.parametrize("previous,segment", CONTEXT_PAIRS)
+def test_segments_are_isolated_from_what_the_pipeline_saw_before(apertium_installed,
+                                                                 previous, segment):
+    # One long CLI stream carries context from one paragraph into the next (pronoun
+    # gender, sentence-initial capitals); omset's segments never do, so a segment's
+    # translation is what the CLI gives for it alone, whatever came before it.
+    together = cli(f"{previous}\n\n{segment}\n").split("\n\n")[1].strip()
+    alone = cli(segment + "\n").strip()
+    assert together != alone  # the context effect exists (else this test proves nothing)
+    with Translator(style="apertium", pool_size=1) as tr:
+        assert tr.translate_batch([previous, segment])[1] == alone
+        assert tr.translate(f"{previous}\n\n{segment}").split("\n\n")[1] == alone
+        assert tr.translate(segment) == alone
+
+
 def test_headline_without_full_stop_keeps_its_line(nb_nn):
     text = "Ventetiden på norske sykehus har økt kraftig\nPasienter må nå vente lenger.\n"
     out = nb_nn.translate(text)
@@ -84,9 +107,21 @@ def test_many_threads_at_once_get_their_own_answers(nb_nn):
     assert errors == []
 
 
-def test_nynorsk_to_bokmaal(nn_nb):
-    assert nn_nb.translate("Eg kjem ikkje heim i dag.") == "Jeg kommer ikke hjem i dag."
-    assert nn_nb.translate("Eg kjem ikkje heim i dag.") == cli("Eg kjem ikkje heim i dag.", "nno-nob").strip()
+NN_SENTENCES = [
+    "Eg kjem ikkje heim i dag.",
+    "Ho sa at dei hadde vore på sjukehuset heile veka.",
+    "Kommunen vil byggje fleire bustader, men pengane manglar",
+    "Kva meiner du om at skulen skal stengje klokka 14?",
+    "Me gjekk over brua medan det regna, og ingen av oss vart våte.",
+    "Ungane har ete opp kakene — no er det berre smular att!",
+]
+
+
+def test_nynorsk_to_bokmaal_equals_the_nno_nob_cli(nn_nb):
+    # Same protocol as nb→nn: every segment its own paragraph for the CLI.
+    expected = cli("\n\n".join(NN_SENTENCES), "nno-nob").split("\n\n")
+    assert nn_nb.translate_batch(NN_SENTENCES) == [e.strip() for e in expected]
+    assert nn_nb.translate(NN_SENTENCES[0]) == "Jeg kommer ikke hjem i dag."
 
 
 def test_variant_and_preferences(apertium_installed):
@@ -113,20 +148,36 @@ def test_unknown_words_marked_only_on_request(apertium_installed):
         assert "@nrk" in out and "#valg2025" in out
 
 
+def _stage_pid(pipeline, program: str) -> int:
+    """PID of the first stage of ``pipeline`` whose command line contains ``program``."""
+    for pid in sorted(pipeline.pids):
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
+        except FileNotFoundError:
+            continue
+        if cmd.startswith(program):
+            return pid
+    raise AssertionError(f"no {program} stage in {pipeline.pids}")
+
+
 def test_a_stage_killed_mid_request_is_restarted_and_answered(apertium_installed):
-    with Translator(pool_size=1) as tr:
-        tr.translate("Jeg kommer.")  # warm
-        pipeline = tr.pool.pipelines[0]
-        stage_pids = [p for p in pipeline.pids if p != pipeline._proc.popen.pid]
+    with Translator(pool_size=1, style="apertium") as tr:
         text = " ".join(SENTENCES * 30)
+        expected = tr.translate(text)  # also warms the pipeline
+        pipeline = tr.pool.pipelines[0]
+        victim = _stage_pid(pipeline, "cg-proc")  # the disambiguator, mid-pipeline
         result: list[str] = []
         t = threading.Thread(target=lambda: result.append(tr.translate(text)))
         t.start()
-        time.sleep(0.05)
-        os.kill(stage_pids[len(stage_pids) // 2], signal.SIGKILL)
-        t.join(60)
-        assert result and result[0] == Translator.translate(tr, text)
+        deadline = time.monotonic() + 10
+        while not pipeline._proc.pending and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert pipeline._proc.pending, "the request never got in flight"
+        os.kill(victim, signal.SIGKILL)
+        t.join(120)
+        assert result == [expected]
         assert tr.pool.restarts >= 1
+        assert victim not in pipeline.pids
 
 
 def test_stuck_pipeline_times_out_restarts_and_reports(apertium_installed):
@@ -162,3 +213,82 @@ def test_missing_installation_says_how_to_install(monkeypatch):
     with pytest.raises(EngineNotInstalled, match="apt-get install apertium-nno-nob"):
         Translator()
     modes.stages.cache_clear()
+
+
+def _varied_lines(n: int):
+    """``n`` different lines, generated lazily (the input never exists as a whole)."""
+    for i in range(n):
+        yield f"Linje {i} har litt tekst, {i * 7 % 1000} ord og et punktum.\n"
+
+
+def test_streaming_memory_is_bounded_by_the_window(apertium_installed):
+    # The Apertium stages are replaced by `cat` (the stream comes back as it went in),
+    # so this measures omset's own streaming: in-flight segments never exceed the
+    # window, and Python's peak memory does not grow with the length of the input.
+    import tracemalloc
+
+    window = 64
+    with Translator(style="apertium", protect=False, rules=False, pool_size=1) as tr:
+        tr._pool.close()
+        tr._post.close()
+        tr._pool, tr._post = Pool("cat", size=2), Pool("cat", size=1)
+        inflight, peak_inflight = [0], [0]
+        lock = threading.Lock()
+        submit = tr._pool.submit
+
+        def counting_submit(payload: str):
+            fut = submit(payload)
+            with lock:
+                inflight[0] += 1
+                peak_inflight[0] = max(peak_inflight[0], inflight[0])
+
+            def done(_):
+                with lock:
+                    inflight[0] -= 1
+            fut.add_done_callback(done)
+            return fut
+
+        tr._pool.submit = counting_submit  # type: ignore[method-assign]
+        peaks = []
+        for n in (2_000, 8_000):
+            tracemalloc.start()
+            size = newlines = 0
+            for out in tr.translate_lines(_varied_lines(n), window=window):
+                size += len(out)
+                newlines += out.count("\n")
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+            assert newlines == n  # every line came back
+        assert peak_inflight[0] <= window + 1
+        # 4× the input (0.1 → 0.4 MB) must not need more memory: peak ~0.5 MB for both
+        assert peaks[1] < 1.5 * peaks[0], peaks
+        assert peaks[1] < 4 << 20, peaks
+
+
+def test_tildes_and_unicode_spaces_come_through_as_with_the_cli(nb_nn):
+    # `~` is post-generation's contraction mark: apertium-destxt hides it in a
+    # superblank and so must we; no-break and thin spaces are ordinary characters.
+    segments = ["Det koster ~5 kroner, ca. ~ 10 % av ~alt~ i år.", "Han sa~de kommer.",
+                "Det kostet 10\u00a0000 kroner, og kl.\u00a010 kom 2\u202f500 av dem.",
+                "Vi har\tde og  dem her."]
+    expected = cli("\n\n".join(segments) + "\n").split("\n\n")
+    assert nb_nn.translate_batch(segments) == [e.strip("\n") for e in expected]
+
+
+def test_a_pipeline_that_grew_too_big_is_replaced_without_losing_requests(nb_nn):
+    # A budget every pipeline exceeds: it is replaced every 5 requests; every answer
+    # still comes, equal to a normal pipeline's, and the old processes exit.
+    expected = nb_nn.translate_batch(SENTENCES * 6)
+    with Translator(style="apertium", pool_size=1) as tr:
+        for p in tr.pool.pipelines:
+            p.recycle_mb, p.recycle_every = 1, 5
+        got = []
+        for _ in range(6):  # in waves: a pipeline's size is judged once it is running
+            got += tr.translate_batch(SENTENCES)
+        assert got == expected
+        assert tr.pool.recycled >= 4 and tr.pool.restarts == 0
+        old = tr.pool.pipelines[0]._retiring
+        deadline = time.monotonic() + 30
+        while not all(p.dead for p in old) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(p.dead for p in old)  # retired processes finish and exit

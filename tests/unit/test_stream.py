@@ -34,3 +34,16 @@ def test_markup_comes_back_as_the_same_objects_where_apertium_put_it():
     out = decode(moved, parts)
     assert out.count(b) == 1 and out.count(eb) == 1
     assert out[-2] is eb
+
+
+def test_trim_removes_blanks_apertium_leaves_at_the_ends():
+    # `I løpet av de siste` → Apertium deletes the first words, the blank stays
+    spans: dict[int, tuple[int, int]] = {}
+    raw = " [[u:0]]dei[[/]] [[u:1]]siste[[/]] .[][]"
+    assert decode_text(raw, spans=spans) == " dei siste "
+    spans.clear()
+    assert decode_text(raw, spans=spans, trim=True) == "dei siste"
+    assert spans == {0: (0, 3), 1: (4, 9)}
+    # markup at an end is never trimmed into
+    b = Markup("<b>")
+    assert decode(" x[\ue0001\ue001] .[][]", ["x", b], trim=True) == ["x", b]
