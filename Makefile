@@ -1,5 +1,5 @@
 # The two commands of README.md. Both install whatever is missing first.
-.PHONY: demo test setup setup-test bench quality clean
+.PHONY: demo test setup setup-test bench quality rules clean
 
 PY := .venv/bin/python
 
@@ -20,6 +20,13 @@ bench: setup
 
 quality: setup
 	@$(PY) bench/quality.py
+
+# Post-edit rules of the nynorsk-news style, learned from the NorBench train split in
+# ../shared (docs/rules.md); engine outputs are cached in bench/out/rules/.
+TRAIN := ../shared/data/parallel/norbench_npk_maalfrid.train.nb-nn.tsv
+rules: setup
+	@$(PY) -m omset learn $(TRAIN) -o omset/data/rules/nynorsk-news.json --style nynorsk-news \
+		--cache bench/out/rules/train.nynorsk-news.nn.txt
 
 clean:
 	rm -rf .venv build *.egg-info .pytest_cache
