@@ -24,9 +24,11 @@ quality: setup
 # Post-edit rules of the nynorsk-news style, learned from the NorBench train split in
 # ../shared (docs/rules.md); engine outputs are cached in bench/out/rules/.
 TRAIN := ../shared/data/parallel/norbench_npk_maalfrid.train.nb-nn.tsv
+GUARD := ../shared/data/parallel/apertium_regression_tests.nb-nn.tsv
 rules: setup
 	@$(PY) -m omset learn $(TRAIN) -o omset/data/rules/nynorsk-news.json --style nynorsk-news \
-		--cache bench/out/rules/train.nynorsk-news.nn.txt
+		--cache bench/out/rules/train.nynorsk-news.nn.txt \
+		--guard $(GUARD) --guard-cache bench/out/rules/regression.nynorsk-news.nn.txt
 
 clean:
 	rm -rf .venv build *.egg-info .pytest_cache

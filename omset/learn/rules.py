@@ -300,6 +300,7 @@ def learn_rules(sents: Sequence[Sentence], min_count: int, min_gain: int) -> lis
 
 def learn(sources: Sequence[str], outputs: Sequence[str], refs: Sequence[str], *,
           min_count: int = 3, min_gain: int = 2, heldout: int = 5, folds: int = 1,
+          guard: "tuple[Sequence[str], Sequence[str], Sequence[str]] | None" = None,
           log=print) -> RuleSet:
     """Learn a rule set from engine outputs and references (see the module docstring).
 
@@ -328,9 +329,36 @@ def learn(sources: Sequence[str], outputs: Sequence[str], refs: Sequence[str], *
             kept.append(r)
     log(f"{len(rules)} candidate rules learned on {len(sents)} pairs; {len(kept)} kept "
         f"(net gain > 0 on {min(folds, heldout)} held-out slice(s) of 1/{heldout} of them)")
+    if guard is not None:
+        kept = apply_guard(kept, *guard, log=log)
     for n, r in enumerate(kept, 1):
         r.id = f"R{n}"
     return RuleSet(kept)
+
+
+def apply_guard(rules: list[Rule], sources: Sequence[str], outputs: Sequence[str],
+                refs: Sequence[str], log=print) -> list[Rule]:
+    """Drop every rule that rewrites a guard pair the engine already gets exactly right.
+
+    The guard is a diagnostic suite (Apertium's regression pairs): what the engine gets
+    right there must stay right, whatever the training data prefer.
+    """
+    right = [(s, o) for s, o, r in zip(sources, outputs, refs) if o.strip() == r.strip()]
+    dropped: list[Rule] = []
+    while True:
+        rs = RuleSet(rules)
+        bad = set()
+        for s, o in right:
+            _, changes = rs.apply(s, o)
+            bad |= {c.reason.split(":")[0].split()[-1] for c in changes}
+        if not bad:
+            break
+        dropped += [r for r in rules if r.id in bad]
+        rules = [r for r in rules if r.id not in bad]
+    if dropped:
+        log(f"guard: dropped {len(dropped)} rule(s) that change guard pairs the engine gets "
+            f"right: " + ", ".join(f"{r.pattern}→{r.replacement or '∅'}" for r in dropped))
+    return rules
 
 
 def read_pairs(path: Path) -> tuple[list[str], list[str]]:
@@ -364,15 +392,20 @@ def engine_outputs(sources: Sequence[str], style: str, cache: Path | None, log=p
 
 def run(parallel: Path, output: Path, *, style: str = "nynorsk-news", min_count: int = 3,
         min_gain: int = 2, heldout: int = 5, folds: int = 1, cache: Path | None = None,
-        log=print) -> RuleSet:
+        guard: Path | None = None, guard_cache: Path | None = None, log=print) -> RuleSet:
     """What ``omset learn`` does: translate, learn, write the rule file."""
     src, ref = read_pairs(parallel)
     out = engine_outputs(src, style, cache, log)
+    guarded = None
+    if guard is not None:
+        g_src, g_ref = read_pairs(guard)
+        guarded = (g_src, engine_outputs(g_src, style, guard_cache, log), g_ref)
     rs = learn(src, out, ref, min_count=min_count, min_gain=min_gain, heldout=heldout,
-               folds=folds, log=log)
+               folds=folds, guard=guarded, log=log)
     rs.meta = {"description": f"post-edit rules for style {style}, learned from {parallel.name}",
                "command": f"omset learn {parallel.name} -o {output.name} --style {style} "
-                          f"--min-count {min_count} --min-gain {min_gain} --heldout {heldout} --folds {folds}",
+                          f"--min-count {min_count} --min-gain {min_gain} --heldout {heldout} --folds {folds}"
+                          + (f" --guard {guard.name}" if guard else ""),
                "pairs": len(src), "style": style}
     output.parent.mkdir(parents=True, exist_ok=True)
     rs.save(output)
@@ -390,7 +423,9 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--min-gain", type=int, default=2)
     ap.add_argument("--heldout", type=int, default=5)
     ap.add_argument("--folds", type=int, default=1)
+    ap.add_argument("--guard", type=Path)
+    ap.add_argument("--guard-cache", type=Path)
     a = ap.parse_args()
     run(a.parallel, a.output, min_count=a.min_count, min_gain=a.min_gain, heldout=a.heldout,
-        folds=a.folds,
+        folds=a.folds, guard=a.guard, guard_cache=a.guard_cache,
         cache=a.cache, log=lambda m: print(m, file=sys.stderr))
