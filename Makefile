@@ -1,5 +1,5 @@
 # The two commands of README.md. Both install whatever is missing first.
-.PHONY: demo test setup setup-test bench bench-service quality clean
+.PHONY: demo test setup setup-test bench bench-service quality rules clean
 
 PY := .venv/bin/python
 
@@ -24,6 +24,15 @@ bench-service: setup
 
 quality: setup
 	@$(PY) bench/quality.py
+
+# Post-edit rules of the nynorsk-news style, learned from the NorBench train split in
+# ../shared (docs/rules.md); engine outputs are cached in bench/out/rules/.
+TRAIN := ../shared/data/parallel/norbench_npk_maalfrid.train.nb-nn.tsv
+GUARD := ../shared/data/parallel/apertium_regression_tests.nb-nn.tsv
+rules: setup
+	@$(PY) -m omset learn $(TRAIN) -o omset/data/rules/nynorsk-news.json --style nynorsk-news \
+		--cache bench/out/rules/train.nynorsk-news.nn.txt \
+		--guard $(GUARD) --guard-cache bench/out/rules/regression.nynorsk-news.nn.txt
 
 clean:
 	rm -rf .venv build *.egg-info .pytest_cache

@@ -329,6 +329,32 @@ def style_learn(
 
 
 @app.command()
+def learn(
+    parallel: Path = typer.Argument(..., help="Bokmål<TAB>Nynorsk pairs to learn from (a training split)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Rule file to write (.json, docs/rules.md)."),
+    style: str = typer.Option("nynorsk-news", "--style", help="Profile whose output the rules correct."),
+    min_count: int = typer.Option(3, "--min-count", help="Words a rule must fix in training."),
+    min_gain: int = typer.Option(2, "--min-gain", help="Net gain (fixed - broken) a rule needs in training."),
+    heldout: int = typer.Option(5, "--heldout", help="Every N-th pair is held out to check each rule."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Engine outputs: reused if present, else written."),
+    guard: Optional[Path] = typer.Option(None, "--guard", help="Pairs whose right engine output no rule may change (e.g. Apertium's regression pairs)."),
+    guard_cache: Optional[Path] = typer.Option(None, "--guard-cache", help="Engine outputs for --guard, like --cache."),
+) -> None:
+    """Learn post-edit rules from parallel text (docs/rules.md)."""
+    from .learn.rules import run
+
+    if not parallel.is_file():
+        raise _fail(f"{parallel} not found (the NorBench splits are in ../shared/data/parallel)")
+    try:
+        rs = run(parallel, output, style=style, min_count=min_count, min_gain=min_gain,
+                 heldout=heldout, cache=cache, guard=guard, guard_cache=guard_cache,
+                 log=lambda m: err.print(m, highlight=False))
+    except EngineNotInstalled as exc:
+        raise _fail(str(exc), 1)
+    err.print(f"wrote {len(rs)} rules to {output}", highlight=False)
+
+
+@app.command()
 def prefs(
     source: str = typer.Option("nb", "-s", "--source"),
     target: str = typer.Option("nn", "-t", "--target"),

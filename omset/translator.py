@@ -455,6 +455,12 @@ def _retokenize(before: str, after: str, tokens: list[Token],
                     out.append(Token(nw, ns))
             continue
         before_words = " ".join(w for _, w in old[i1:i2])
+        if op == "delete":  # a rule deleted words: a zero-width token says so
+            at = new[j1][0] if j1 < len(new) else len(after)
+            ch = reasons.get((before_words.lower(), ""))
+            out.append(Token("", at, before_words, [], False,
+                             [ch or Change("rule", before_words, "", "post-edit rule")]))
+            continue
         for ns, nw in new[j1:j2]:
             ch = reasons.get((before_words.lower(), " ".join(w for _, w in new[j1:j2]).lower()))
             out.append(Token(nw, ns, None, [], False,

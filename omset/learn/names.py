@@ -11,6 +11,7 @@ keep-list, applied as a glossary of do-not-translate terms.
     python -m omset.learn.names TRAIN.tsv -o omset/data/names/nynorsk-news.tsv
 
 needs the parallel data (``../shared``); it says so and stops when the file is missing.
+Lines of the output file marked ``# by hand`` are kept when it is re-learned.
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["# Capitalised words to keep as written, learned from parallel news by",
              f"# python -m omset.learn.names {args.parallel.name} (kept/translated by the reference)"]
     lines += [f"{w}\t\t# {k}/{c}" for w, (k, c) in sorted(keep.items())]
+    if args.output.is_file():  # entries added by hand survive a re-run
+        lines += [line for line in args.output.read_text(encoding="utf-8").splitlines()
+                  if "# by hand" in line]
     args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(keep)} words to keep → {args.output}", file=sys.stderr)
     return 0
