@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from quality import apertium_versions, baseline, score  # noqa: E402
 
 from omset import Translator  # noqa: E402
+from omset.align import edit_distance  # noqa: E402
 from omset.formats.placeholders import placeholders_of, split, translate_messages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,17 +127,6 @@ _WORDS = re.compile(r"\w+")
 SWEEP_SAMPLE = 4000
 
 
-def _distance(a: list[str], b: list[str]) -> int:
-    """Word-level edit distance."""
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
-
-
 def sweep(src: list[str], ref: list[str], origin: list[str]) -> None:
     """Each preference added to the ``apertium`` profile (e-infinitive, vi): messages
     closer to / farther from the reference, per product. Preferences are chosen in
@@ -155,7 +145,7 @@ def sweep(src: list[str], ref: list[str], origin: list[str]) -> None:
         c = Counter()
         for p, o, r, org in zip(plain, out, refs, origin):
             if p != o:
-                d0, d1 = _distance(p, r), _distance(o, r)
+                d0, d1 = edit_distance(p, r), edit_distance(o, r)
                 c[org, "+"] += d1 < d0
                 c[org, "-"] += d1 > d0
         print(f"| {pref} | +{c['libreoffice', '+']}/−{c['libreoffice', '-']} | "

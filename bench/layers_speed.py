@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from quality import DEV, load_pairs, shared_files  # noqa: E402
 from systems import parse_spec  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = "data/parallel/norbench_npk_maalfrid.dev.nb-nn.tsv"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,12 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--system", action="append", default=None)
     args = ap.parse_args(argv)
-    dev = args.shared / DEV
-    if not dev.is_file():
-        print(f"error: {dev} not found: this needs the third-party data folder ../shared "
-              "(pass --shared DIR).", file=sys.stderr)
+    found = shared_files(args.shared, DEV)
+    if found is None:
         return 2
-    src = [line.split("\t")[0] for line in dev.read_text(encoding="utf-8").splitlines()][:args.limit]
+    src, _ = load_pairs(found[0], args.limit)
     words = sum(len(s.split()) for s in src)
     names = args.system or ["omset-core", "omset-nynorsk-news"]
     best: dict[str, float] = {}

@@ -20,10 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from omset.learn.names import capitalised_mid_sentence  # noqa: E402
-
-DEV = "data/parallel/norbench_npk_maalfrid.dev.nb-nn.tsv"
+from quality import DEV, load_pairs, shared_files  # noqa: E402
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 
 
@@ -57,13 +57,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder with <system>.dev.nn.txt from bench/quality.py --out")
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     args = ap.parse_args(argv)
-    dev = args.shared / DEV
-    if not dev.is_file():
-        print(f"error: {dev} not found: this needs the third-party data folder ../shared "
-              "(pass --shared DIR).", file=sys.stderr)
+    found = shared_files(args.shared, DEV)
+    if found is None:
         return 2
-    rows = [line.split("\t") for line in dev.read_text(encoding="utf-8").splitlines()]
-    src, ref = [r[0] for r in rows], [r[1] for r in rows]
+    src, ref = load_pairs(found[0])
     files = sorted(args.out.glob("*.dev.nn.txt"), key=lambda p: (p.name != "apertium.dev.nn.txt", p.name))
     if not files:
         print(f"error: no *.dev.nn.txt in {args.out}: run bench/quality.py --out {args.out} first",

@@ -41,6 +41,18 @@ CACHE_DIR = ROOT / "bench" / "out" / "apertium-cache"
 MODE = "nob-nno_e"
 
 
+def shared_files(shared: Path, *rels: str) -> list[Path] | None:
+    """The data files under ``shared``, or None after saying on stderr that this
+    benchmark needs the third-party data folder (not part of the repository)."""
+    paths = [shared / rel for rel in rels]
+    for path in paths:
+        if not path.is_file():
+            print(f"error: {path} not found. This benchmark needs the third-party data "
+                  "folder ../shared (pass --shared DIR).", file=sys.stderr)
+            return None
+    return paths
+
+
 def load_pairs(path: Path, limit: int | None = None) -> tuple[list[str], list[str]]:
     src, ref = [], []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -120,11 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", action="store_true",
                     help="reuse cached Apertium CLI outputs from bench/out/ if present")
     args = ap.parse_args(argv)
-    for rel in (DEV, REGRESSION):
-        if not (args.shared / rel).is_file():
-            print(f"error: {args.shared / rel} not found. This benchmark needs the "
-                  "third-party data folder ../shared (pass --shared DIR).", file=sys.stderr)
-            return 2
+    if shared_files(args.shared, DEV, REGRESSION) is None:
+        return 2
     try:
         systems = [parse_spec(s) for s in (args.system or DEFAULT)]
     except ValueError as exc:

@@ -12,11 +12,22 @@ unpaired; the caller treats ``None`` as "not known".
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Hashable, Sequence
 
 TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 _GAP = 0.8
 _MAX_CELLS = 250_000
+
+
+def edit_distance(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
+    """Levenshtein distance between two sequences (characters of a word, words of a text)."""
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
 
 
 def _similarity(a: str, b: str) -> float:
@@ -24,13 +35,7 @@ def _similarity(a: str, b: str) -> float:
     a, b = a.lower(), b.lower()
     if a == b:
         return 1.0
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return 1.0 - prev[-1] / max(len(a), len(b))
+    return 1.0 - edit_distance(a, b) / max(len(a), len(b))
 
 
 def _is_word(s: str) -> bool:

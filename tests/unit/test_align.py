@@ -26,3 +26,11 @@ def test_punctuation_never_pairs_with_a_word():
 def test_empty_inputs():
     assert align("", ["a"]) == [None]
     assert align("a b", []) == []
+
+
+def test_edit_distance_on_characters_and_words():
+    from omset.align import edit_distance
+
+    assert edit_distance("kitten", "sitting") == 3
+    assert edit_distance("Vi kom heim".split(), "Me kom heim".split()) == 1
+    assert edit_distance([], ["a", "b"]) == 2
