@@ -100,22 +100,20 @@ class Translator:
             gen = generator_stage(self.mode)
             self._chooser = self.profile.chooser()
             enabled = self.profile.enabled
-            if share_engine is None:
-                self._pool = Pool(pipeline_command(self.mode, mark_unknown, stop=gen + 1),
-                                  size=pool_size, timeout=timeout)
-                self._post: Pool | None = Pool(
-                    pipeline_command(self.mode, mark_unknown, start=-1), size=1, timeout=timeout)
+            heavy = pipeline_command(self.mode, mark_unknown, stop=gen + 1)
+            post: str | None = pipeline_command(self.mode, mark_unknown, start=-1)
         else:
             self.variant = "e"
             self.mode = mode_name(self.source, self.target)
             enabled = frozenset(self.prefs)
-            if share_engine is None:
-                self._pool = Pool(pipeline_command(self.mode, mark_unknown), size=pool_size,
-                                  timeout=timeout)
-                self._post = None
-        self._owns_engine = share_engine is None
+            heavy, post = pipeline_command(self.mode, mark_unknown), None
         self._engine_owner = share_engine
-        if share_engine is not None:
+        self._pool: Pool
+        self._post: Pool | None
+        if share_engine is None:
+            self._pool = Pool(heavy, size=pool_size, timeout=timeout)
+            self._post = Pool(post, size=1, timeout=timeout) if post is not None else None
+        else:
             if (share_engine.source, share_engine.target, share_engine.mark_unknown) != \
                     (self.source, self.target, mark_unknown):
                 raise ValueError("share_engine needs a translator of the same direction "
@@ -335,7 +333,7 @@ class Translator:
     def close(self) -> None:
         """Stop the pipelines (unless borrowed with ``share_engine``). The translator
         cannot be used afterwards."""
-        if self._owns_engine:
+        if self._engine_owner is None:
             self._pool.close()
             if self._post is not None:
                 self._post.close()
