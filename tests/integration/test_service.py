@@ -435,7 +435,11 @@ def test_api_keys(strict):
 def test_timeout_504_restarts_pipeline_and_service_goes_on(strict):
     with httpx.Client(base_url=strict, timeout=60,
                       headers={"Authorization": f"Bearer {KEYS[0]}"}) as c:
-        r = c.post("/v1/translate", json={"text": TEXT * 5})
+        # Long enough that the pipeline is still busy when the pool's watchdog (every
+        # 0.25 s) looks (a request that finishes sooner is answered, not restarted), and
+        # short enough that the service's deadline (which grows by 1 s per 20 kB) ends
+        # first: 504, not the engine's own 503 after its retry also timed out.
+        r = c.post("/v1/translate", json={"text": TEXT * 20})
         assert r.status_code == 504, r.text
         assert "longer than" in r.json()["error"] or "did not answer" in r.json()["error"]
         deadline = time.monotonic() + 30
