@@ -71,6 +71,9 @@ def base(apertium_installed):
             proc.kill()
 
 
+STRICT_APP: dict = {}  # the in-process app of `strict`, so a test can reach its pipelines
+
+
 @pytest.fixture(scope="module")
 def strict(apertium_installed, tmp_path_factory):
     """An in-process server with API keys and a tiny time limit (uvicorn in a thread)."""
@@ -83,7 +86,9 @@ def strict(apertium_installed, tmp_path_factory):
     settings = Settings(workers=1, timeout=0.001, api_keys=read_api_keys(keyfile), warm=(),
                         body_timeout=1.0)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+    app = create_app(settings)
+    STRICT_APP["app"] = app
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -432,26 +437,41 @@ def test_api_keys(strict):
         assert c.get("/v1/styles").status_code == 200  # cheap endpoints need no key
 
 
+def _stop_pipelines(pool_name: str) -> None:
+    """SIGSTOP every pipeline of a pool of the in-process server: its next request
+    cannot be answered in time, however fast the machine (the watchdog's SIGKILL still
+    ends a stopped process group)."""
+    import os
+    import signal
+
+    service = STRICT_APP["app"].state.service
+    deadline = time.monotonic() + 30  # the request that started them was answered 504 first
+    while True:
+        pool = dict(service.engines.pools()).get(pool_name)
+        procs = [p._proc for p in pool.pipelines] if pool is not None else [None]
+        if all(proc is not None and not proc.dead for proc in procs):
+            break
+        assert time.monotonic() < deadline, f"pool {pool_name} did not start"
+        time.sleep(0.1)
+    for proc in procs:
+        os.killpg(proc.popen.pid, signal.SIGSTOP)
+
+
 def test_timeout_504_restarts_pipeline_and_service_goes_on(strict):
     with httpx.Client(base_url=strict, timeout=60,
                       headers={"Authorization": f"Bearer {KEYS[0]}"}) as c:
-        # Long enough that the pipeline is still busy when the pool's watchdog (every
-        # 0.25 s) looks (a request that finishes sooner is answered, not restarted), and
-        # short enough that the service's deadline (which grows by 1 s per 20 kB) ends
-        # first: 504, not the engine's own 503 after its retry also timed out.
-        r = c.post("/v1/translate", json={"text": TEXT * 20})
+        c.post("/v1/translate", json={"text": "Hei"})  # pipelines started
+        before = _metric(c.get("/metrics").text, "omset_pipeline_restarts_total", pool="nb-nn")
+        _stop_pipelines("nb-nn")
+        r = c.post("/v1/translate", json={"text": TEXT * 5})
         assert r.status_code == 504, r.text
         assert "longer than" in r.json()["error"] or "did not answer" in r.json()["error"]
         deadline = time.monotonic() + 30
         restarts = 0.0
         while time.monotonic() < deadline and restarts < 1:
             restarts = _metric(c.get("/metrics").text, "omset_pipeline_restarts_total",
-                               pool="nb-nn")
-            if restarts < 1:
-                # On a fast machine the pipeline may have finished before the watchdog
-                # looked; keep it busy (these time out too) until the watchdog sees it.
-                assert c.post("/v1/translate", json={"text": TEXT * 20}).status_code in (503, 504)
-                time.sleep(0.3)
+                               pool="nb-nn") - before
+            time.sleep(0.3)
         assert restarts >= 1
         assert c.get("/v1/languages").status_code == 200
         text = c.get("/metrics").text
