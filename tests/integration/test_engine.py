@@ -276,19 +276,46 @@ def test_tildes_and_unicode_spaces_come_through_as_with_the_cli(nb_nn):
 
 
 def test_a_pipeline_that_grew_too_big_is_replaced_without_losing_requests(nb_nn):
-    # A budget every pipeline exceeds: it is replaced every 5 requests; every answer
+    # A budget every pipeline exceeds: it is replaced every other wave; every answer
     # still comes, equal to a normal pipeline's, and the old processes exit.
     expected = nb_nn.translate_batch(SENTENCES * 6)
     with Translator(style="apertium", pool_size=1) as tr:
         for p in tr.pool.pipelines:
             p.recycle_mb, p.recycle_every = 1, 5
         got = []
+        pipeline = tr.pool.pipelines[0]
         for _ in range(6):  # in waves: a pipeline's size is judged once it is running
             got += tr.translate_batch(SENTENCES)
+            deadline = time.monotonic() + 30  # the replacement takes over once warm
+            while pipeline._standby is not None and time.monotonic() < deadline:
+                time.sleep(0.02)
         assert got == expected
-        assert tr.pool.recycled >= 4 and tr.pool.restarts == 0
+        assert tr.pool.recycled >= 3 and tr.pool.restarts == 0
         old = tr.pool.pipelines[0]._retiring
         deadline = time.monotonic() + 30
         while not all(p.dead for p in old) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert all(p.dead for p in old)  # retired processes finish and exit
+
+
+def test_a_replacement_pipeline_is_warm_before_it_takes_requests():
+    # Recycling must not make requests wait for a cold start (0.25 s idle, over 1 s
+    # loaded): the old pipeline keeps answering until the replacement has warmed up.
+    with Translator(style="apertium", pool_size=1) as tr:
+        pipeline = tr.pool.pipelines[0]
+        pipeline.recycle_mb, pipeline.recycle_every = 1, 3
+        tr.translate_batch(SENTENCES[:3])
+        before = set(pipeline.pids)
+        tr.translate(SENTENCES[0])  # the 4th request starts the replacement
+        assert pipeline._standby is not None or pipeline.recycled == 1
+        deadline = time.monotonic() + 30
+        while pipeline.recycled == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert pipeline.recycled == 1 and pipeline._standby is None
+        assert not set(pipeline.pids) & before  # a new process group took over
+        times = []
+        for s in SENTENCES[1:4]:  # and it was warm: no cold start on its first request
+            t = time.monotonic()
+            tr.translate(s)
+            times.append(time.monotonic() - t)
+        assert times[0] < 3 * min(times[1:]) + 0.1, times
