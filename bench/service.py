@@ -104,9 +104,10 @@ def start_apy(pipes: int) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}/translate"
 
 
-def tree_cpu(root: int) -> float:
+def tree_cpu(root: int, *, alone: bool = False) -> float:
     """CPU seconds used so far by a process and all its descendants (live ones, plus the
-    reaped children each has waited for): the server's whole cost, pipelines included."""
+    reaped children each has waited for): the server's whole cost, pipelines included.
+    ``alone``: the process itself only (its own threads, no children)."""
     parent: dict[int, int] = {}
     times: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
@@ -120,7 +121,9 @@ def tree_cpu(root: int) -> float:
             continue
         pid = int(entry)
         parent[pid] = int(fields[1])
-        times[pid] = sum(int(x) for x in fields[11:15]) / tick
+        times[pid] = sum(int(x) for x in fields[11:(13 if alone and pid == root else 15)]) / tick
+    if alone:
+        return times.get(root, 0.0)
     total, todo = 0.0, [root]
     while todo:
         pid = todo.pop()
@@ -137,10 +140,15 @@ class Run:
     words: int = 0
     errors: int = 0
     cpu: float = 0.0  # CPU seconds the server (with its pipelines) used
+    cpu_main: float = 0.0  # of which the server's own process (Python, HTTP, threads)
 
     @property
     def cpu_per_kword(self) -> float:
         return 1000 * self.cpu / self.words if self.words else float("nan")
+
+    @property
+    def main_share(self) -> float:
+        return self.cpu_main / self.cpu if self.cpu else float("nan")
 
     @property
     def rps(self) -> float:
@@ -193,9 +201,10 @@ def measure(name: str, url: str, pid: int, texts: list[str], clients: int, secon
             warmup: float) -> Run:
     asyncio.run(drive(url, texts, clients, warmup, Run("warm-up")))
     run = Run(name)
-    cpu0 = tree_cpu(pid)
+    cpu0, main0 = tree_cpu(pid), tree_cpu(pid, alone=True)
     asyncio.run(drive(url, texts, clients, seconds, run))
     run.cpu = tree_cpu(pid) - cpu0
+    run.cpu_main = tree_cpu(pid, alone=True) - main0
     return run
 
 
@@ -207,6 +216,7 @@ def merge(name: str, runs: list[Run]) -> Run:
         out.words += r.words
         out.errors += r.errors
         out.cpu += r.cpu
+        out.cpu_main += r.cpu_main
     return out
 
 
@@ -245,7 +255,7 @@ def main() -> None:
                 results[name].append(r)
                 print(f"round {rnd + 1} {name:6s} {r.rps:7.1f} req/s {r.wps:8.0f} words/s "
                       f"p50 {r.pct(50) * 1000:7.1f} ms  p99 {r.pct(99) * 1000:7.1f} ms  "
-                      f"cpu {r.cpu_per_kword:5.2f} s/1000 words  errors {r.errors}  "
+                      f"cpu {r.cpu_per_kword:5.2f} s/1000 words ({100 * r.main_share:.0f} % server process)  errors {r.errors}  "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         for p in procs:
@@ -258,12 +268,13 @@ def main() -> None:
     o, a = merge("omset", results["omset"]), merge("apy", results["apy"])
     load_after = os.getloadavg()
     print()
-    print("| server | requests | req/s | words/s | p50 ms | p99 ms | CPU s / 1000 words | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| server | requests | req/s | words/s | p50 ms | p99 ms | CPU s / 1000 words "
+          "| of which server process | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in (o, a):
         print(f"| {r.name} | {len(r.latencies)} | {r.rps:.1f} | {r.wps:.0f} | "
               f"{r.pct(50) * 1000:.1f} | {r.pct(99) * 1000:.1f} | {r.cpu_per_kword:.2f} | "
-              f"{r.errors} |")
+              f"{100 * r.main_share:.0f} % | {r.errors} |")
     print(f"\nthroughput ratio omset/APy: {o.rps / a.rps:.2f}×; "
           f"p99 ratio omset/APy: {o.pct(99) / a.pct(99):.2f}; "
           f"CPU per word omset/APy: {o.cpu_per_kword / a.cpu_per_kword:.2f}")
