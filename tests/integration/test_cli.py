@@ -233,17 +233,17 @@ def _peak_rss_kib(proc: subprocess.Popen) -> int:
     return peak
 
 def test_large_stdin_streams_in_bounded_memory(apertium_installed):
-    # 24 MB through stdin: every 25th line is a real sentence, the others are long
+    # 50 MB through stdin: every 25th line is a real sentence, the others are long
     # whitespace lines that the segmenter passes by (real Apertium at ~2k words/s cannot
-    # do 24 MB of words in a CI test; the window test in test_engine.py covers the
+    # do 50 MB of words in a CI test; the window test in test_engine.py covers the
     # translated path with a stand-in pipeline).
     import threading
 
     filler = (" " * 999 + "\n") * 24
-    data = "".join(f"Jeg kommer {i}.\n{filler}" for i in range(1000)).encode()
-    assert len(data) > 24_000_000
+    data = "".join(f"Jeg kommer {i}.\n{filler}" for i in range(2100)).encode()
+    assert len(data) > 50_000_000
     head, tail = apertium("Jeg kommer 98765.").split("98765")
-    expected = "".join(f"{head}{i}{tail}\n{filler}" for i in range(1000))
+    expected = "".join(f"{head}{i}{tail}\n{filler}" for i in range(2100))
     proc = subprocess.Popen(OMSET + ["translate", "--style", "apertium", "--workers", "1"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out: list[bytes] = []
