@@ -101,13 +101,18 @@ class _Tagger:
         an answer ever had more NULs than its request."""
         rest = bytearray()
         self._finish(b"", rest.extend)
-        self.proc.wait()
+        self._close()
         if rest.strip(b"\0"):
             _write_all(out, bytes(rest))
 
     def stop(self) -> None:
         self.proc.kill()
+        self._close()
+
+    def _close(self) -> None:
         self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            pipe.close()
 
 
 def _write_all(fd: int, data: bytes) -> None:
