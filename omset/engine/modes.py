@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -78,7 +80,20 @@ def stages(name: str, mark_unknown: bool = False) -> tuple[Stage, ...]:
     for p in parts:
         if shutil.which(p.split()[0]) is None:
             raise EngineNotInstalled(f"{INSTALL_HINT} (missing program {p.split()[0]!r})")
-    return tuple(Stage(p) for p in parts)
+    return tuple(Stage(_guarded(p)) for p in parts)
+
+
+_TAGGER_GUARD = Path(__file__).with_name("tagger_guard.py")
+
+
+def _guarded(command: str) -> str:
+    """``apertium-tagger`` runs behind ``tagger_guard.py``: the tagger edits its own model
+    when it meets an ambiguity class it does not know, so in a warm pipeline one request
+    would change how later ones are tagged; the guard swaps in a fresh tagger after such
+    a request (see there)."""
+    if command.split()[0] != "apertium-tagger":
+        return command
+    return f"{shlex.quote(sys.executable)} -I {shlex.quote(str(_TAGGER_GUARD))} {command}"
 
 
 def generator_stage(name: str) -> int:

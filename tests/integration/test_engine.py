@@ -124,6 +124,27 @@ def test_nynorsk_to_bokmaal_equals_the_nno_nob_cli(nn_nb):
     assert nn_nb.translate(NN_SENTENCES[0]) == "Jeg kommer ikke hjem i dag."
 
 
+# `media` has an ambiguity class apertium-tagger's nno-nob model does not know; meeting
+# it, the tagger overwrites its own model's open class (omset/engine/tagger_guard.py).
+# A warm pipeline without the guard then tagged every later segment with that model:
+# `Inga` → `Ingen`, `sol` → `søl`.
+AFTER_AN_UNKNOWN_CLASS = [
+    "Saka vart omtala i media.",
+    "Inga Bejer Engh lanserer ein ny strategi.",
+    "Det er størst sjanse for sol Austafjells.",
+    "Saka vart omtala i media.",
+    "Inga Bejer Engh lanserer ein ny strategi.",
+]
+
+
+def test_each_segment_in_flight_is_tagged_as_if_alone(apertium_installed):
+    alone = [cli(s + "\n", "nno-nob").strip() for s in AFTER_AN_UNKNOWN_CLASS]
+    assert alone[1].startswith("Inga ") and " sol " in alone[2]
+    with Translator("nn", "nb", pool_size=1, protect=False, rules=False) as tr:
+        assert tr.translate_batch(AFTER_AN_UNKNOWN_CLASS) == alone  # all in flight at once
+        assert [tr.translate(s) for s in AFTER_AN_UNKNOWN_CLASS] == alone  # one by one
+
+
 def test_variant_and_preferences(apertium_installed):
     with Translator(variant="a") as tr:
         assert "komma" in tr.translate("Vi skal komme.")
