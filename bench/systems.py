@@ -3,8 +3,8 @@
 A *system* turns a list of Bokmål segments into a list of Nynorsk segments, one output
 per input. To add one, add an entry to ``REGISTRY`` (a name and a factory returning a
 context manager that yields the callable), or describe an omset configuration on the
-command line: ``--system NAME=style:nynorsk-news,pref:også_òg,variant:a`` (the keys
-are the Translator's options, ``pref`` may repeat).
+command line: ``--system NAME=style:nynorsk-news,pref:også_òg,variant:a,agree:on`` (the
+keys are the Translator's options, ``pref`` may repeat, ``agree`` is ``on``/``off``).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ REGISTRY: dict[str, Factory] = {
     "+protection": lambda: translator_system(style="nynorsk-news", rules=False),
     # What `omset translate` does by default: the nynorsk-news house style, all layers.
     "omset-nynorsk-news": lambda: translator_system(style="nynorsk-news"),
+    # The default with participle agreement switched on (omset.style.agree):
+    "+agreement": lambda: translator_system(style="nynorsk-news", agreement=True),
 }
 DEFAULT = ["omset-core"]
 
@@ -56,10 +58,14 @@ def parse_spec(spec: str) -> tuple[str, Factory]:
     prefs: list[str] = []
     for item in filter(None, (o.strip() for o in opts.split(","))):
         key, colon, value = item.partition(":")
-        if not colon or key not in ("style", "variant", "pref"):
-            raise ValueError(f"bad option {item!r} in {spec!r}: use style:, variant: or pref:")
+        if not colon or key not in ("style", "variant", "pref", "agree") or \
+                (key == "agree" and value not in ("on", "off")):
+            raise ValueError(f"bad option {item!r} in {spec!r}: use style:, variant:, pref: "
+                             "or agree:on|off")
         if key == "pref":
             prefs.append(value)
+        elif key == "agree":
+            options["agreement"] = value == "on"
         else:
             options[key] = value
     if prefs:

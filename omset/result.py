@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 class Change:
     """One change a layer made to a word: from ``before`` to ``after``, and why."""
 
-    layer: str            # "profile" | "glossary" | "protect" | "rule"
+    layer: str            # "profile" | "agree" | "glossary" | "protect" | "rule"
     before: str
     after: str
     reason: str           # e.g. "profile nynorsk-news: også_òg", "rule R17: ..."

@@ -21,6 +21,7 @@ from .errors import UnsupportedLanguage
 from .languages import Lang, direction
 from .result import Change, Segment, Token
 from .style import Profile, load as load_profile
+from .style.agree import Agreement
 from .style.choose import Unit, apply as choose_forms
 from .glossary import Glossary, Inflector
 from .text.protect import Protected, protect
@@ -55,6 +56,8 @@ class Translator:
         protect: keep URLs, e-mail addresses, @handles, #hashtags and code untouched.
         keep_quoted_titles: keep titles in «guillemets» as written.
         rules: post-edit rules: ``None`` uses the profile's, ``False`` none, or a path.
+        agreement: participle agreement for nb→nn (plural participle after vere/verte/bli
+            with a plural subject, :mod:`omset.style.agree`): ``None`` as the profile says.
         max_segment_chars: longer segments are cut at sentence ends and their pieces
             translated in parallel.
         share_engine: another Translator of the same direction (and ``mark_unknown``)
@@ -70,7 +73,7 @@ class Translator:
                  prefs: Iterable[str] = (), mark_unknown: bool = False,
                  glossary: GlossaryLike = None, protect: bool = True,
                  keep_quoted_titles: bool = False, rules: "str | Path | bool | None" = None,
-                 pool_size: int | None = None, timeout: float = 20.0,
+                 agreement: bool | None = None, pool_size: int | None = None, timeout: float = 20.0,
                  max_segment_chars: int = 600, share_engine: "Translator | None" = None):
         self.source, self.target = direction(source, target)
         self.protect = protect
@@ -91,10 +94,13 @@ class Translator:
         self.mark_unknown = mark_unknown
         self.max_segment_chars = max_segment_chars
         self.profile: Profile | None = None
+        self._agree: Agreement | None = None
         if self.target == "nn":
             # nb→nn runs up to generation, chooses forms in Python, then post-generates.
-            self.profile = load_profile(style).with_options(variant, self.prefs)
+            self.profile = load_profile(style).with_options(variant, self.prefs, agreement)
             self.profile.validate(known)
+            if self.profile.agreement:
+                self._agree = Agreement(name=self.profile.name)
             self.variant = self.profile.infinitive
             self.mode = mode_name(self.source, self.target, "e")
             gen = generator_stage(self.mode)
@@ -159,7 +165,8 @@ class Translator:
         def generated(f: Future) -> None:
             try:
                 text, units = choose_forms(f.result(), self._chooser, wrap=detailed,
-                                           strip_marks=not self.mark_unknown)
+                                           strip_marks=not self.mark_unknown,
+                                           agree=self._agree)
                 post = self._post.submit(text)  # type: ignore[union-attr]
             except BaseException as exc:  # noqa: BLE001 - handed to the caller
                 outer.set_exception(exc)
@@ -333,6 +340,8 @@ class Translator:
     def close(self) -> None:
         """Stop the pipelines (unless borrowed with ``share_engine``). The translator
         cannot be used afterwards."""
+        if self._agree is not None:
+            self._agree.close()
         if self._engine_owner is None:
             self._pool.close()
             if self._post is not None:
@@ -399,7 +408,10 @@ def _detailed(finished, offset: int) -> tuple[str, list[Token]]:
             if not surface.strip():
                 continue
             changes = []
-            if unit.chosen != unit.default:
+            if unit.agree_reason:
+                changes.append(Change("agree", unit.agreed_from, unit.forms[unit.chosen].text,
+                                      unit.agree_reason))
+            elif unit.chosen != unit.default:
                 changes.append(Change("profile", unit.forms[unit.default].text,
                                       unit.forms[unit.chosen].text, unit.reason))
             tokens.append(Token(surface, s, None, unit.alternatives, unit.unknown, changes))

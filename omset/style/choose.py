@@ -13,10 +13,13 @@ decide *per lemma*, and so the editor can show the other forms.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from . import genprefs
+
+if TYPE_CHECKING:
+    from .agree import Agreement
 
 _TOKEN = re.compile(  # unrolled loops: this runs over every generated stream
     r"(?P<wb>\[\[[^\]\\]*(?:\\.[^\]\\]*)*\]\])"      # word-bound blank [[...]]
@@ -52,6 +55,8 @@ class Unit:
     unknown: bool = False    # the analyser did not know the source word (``*``)
     reason: str = ""         # why a non-default form was chosen
     default: int = 0         # what Apertium itself would have chosen
+    agreed_from: str = ""    # the form before the agreement layer changed it (agree.py)
+    agree_reason: str = ""   # why it did
 
     @property
     def alternatives(self) -> list[str]:
@@ -176,22 +181,36 @@ def parse_unit(lu: str) -> Unit:
 
 
 def apply(stream: str, chooser: Chooser, *, wrap: bool = False,
-          strip_marks: bool = True) -> tuple[str, list[Unit]]:
+          strip_marks: bool = True, agree: "Agreement | None" = None) -> tuple[str, list[Unit]]:
     """Replace every LU of a generated stream by its chosen form.
 
     Returns the text for post-generation and the units in order. With ``wrap`` each
     chosen form is enclosed in a word-bound blank ``[[u:N]]…[[/]]`` so that its place in
-    the final text can be found again after post-generation.
+    the final text can be found again after post-generation. ``agree``: the participle
+    agreement layer (:mod:`omset.style.agree`), which may replace some LUs before the
+    choice; their units say so (``agreed_from``, ``agree_reason``).
     """
     out: list[str] = []
     units: list[Unit] = []
     decide = chooser.decide
-    for m in _TOKEN.finditer(stream):
+    tokens = list(_TOKEN.finditer(stream))
+    rewritten: dict[int, tuple[str, str]] = {}
+    if agree is not None:
+        lus = [m.group("lu") for m in tokens if m.group("lu") is not None]
+        found = agree.find([decide(lu, strip_marks)[1] for lu in lus], lus)
+        rewritten = {a.index: (a.lu, a.reason) for a in found}
+    for m in tokens:
         lu = m.group("lu")
         if lu is None:
             out.append(m.group())
             continue
-        form, unit = decide(lu, strip_marks)
+        if len(units) in rewritten:
+            new_lu, why = rewritten[len(units)]
+            before = decide(lu, strip_marks)[1]
+            form, unit = decide(new_lu, strip_marks)
+            unit = replace(unit, agreed_from=before.forms[before.chosen].text, agree_reason=why)
+        else:
+            form, unit = decide(lu, strip_marks)
         if wrap:
             out.append(f"[[u:{len(units)}]]{form}[[/]]")
         else:

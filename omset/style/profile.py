@@ -14,6 +14,8 @@ A profile is a small TOML file::
     [lemmas]                         # per lemma: forms to pick whenever Apertium offers them
     bygge = ["bygge", "bygd"]
 
+    agreement = true                 # plural participle after vere/verte/bli (agree.py)
+
 Profiles decide where Apertium's generator still offers every allowed spelling, never
 by replacing strings in the output.
 """
@@ -21,7 +23,7 @@ by replacing strings in the output.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -50,6 +52,7 @@ class Profile:
     rules: str | None = None          # post-edit rule set shipped with the profile
     source: str = ""                  # where it was loaded from
     names: str | None = None          # keep-list of names shipped with the profile (data/names/)
+    agreement: bool = False           # participle agreement layer (omset.style.agree)
 
     @property
     def enabled(self) -> frozenset[str]:
@@ -57,14 +60,16 @@ class Profile:
         extra = {"e": {"infa_infe"}, "split": {"kløyvd_inf"}, "a": set()}[self.infinitive]
         return frozenset(self.prefs | extra)
 
-    def with_options(self, variant: str | None = None, prefs: Iterable[str] = ()) -> "Profile":
-        """This profile with an infinitive and extra preferences from the command line."""
+    def with_options(self, variant: str | None = None, prefs: Iterable[str] = (),
+                     agreement: bool | None = None) -> "Profile":
+        """This profile with an infinitive, extra preferences and the agreement layer
+        switched as the command line says (``None``: as the profile says)."""
         extra = frozenset(prefs)
         infinitive = self.infinitive if variant is None else variant
-        if not extra and infinitive == self.infinitive:
+        agree = self.agreement if agreement is None else agreement
+        if not extra and infinitive == self.infinitive and agree == self.agreement:
             return self
-        return Profile(self.name, self.description, infinitive, self.prefs | extra,
-                       self.lemma_prefs, self.lemmas, self.rules, self.source, self.names)
+        return replace(self, infinitive=infinitive, prefs=self.prefs | extra, agreement=agree)
 
     def chooser(self) -> Chooser:
         return Chooser(self.enabled, {k: frozenset(v) for k, v in self.lemma_prefs.items()},
@@ -87,6 +92,8 @@ class Profile:
             doc["rules"] = self.rules
         if self.names:
             doc["names"] = self.names
+        if self.agreement:
+            doc["agreement"] = True
         if self.lemma_prefs:
             doc["lemma_prefs"] = {k: sorted(v) for k, v in sorted(self.lemma_prefs.items())}
         if self.lemmas:
@@ -116,7 +123,14 @@ def from_toml(text: str, source: str = "") -> Profile:
         rules=doc.get("rules"),
         source=source,
         names=doc.get("names"),
+        agreement=_flag(doc.get("agreement", False), "agreement", source),
     )
+
+
+def _flag(value: object, key: str, source: str) -> bool:
+    if not isinstance(value, bool):
+        raise ProfileError(f"{source or 'profile'}: {key} must be true or false")
+    return value
 
 
 def builtin_names() -> list[str]:
