@@ -10,8 +10,9 @@ Runs the nb side of norbench_npk_maalfrid.dev through
   ``omset-core`` system: the engine alone, plain Apertium's form choices),
 
 prints the share of segments with identical output; runs the CLI once more on each
-differing segment *alone*, to tell differences caused by the CLI reading a paragraph
-in the context of the previous ones from real ones; prints the differences grouped by
+differing segment *alone* (after a paragraph holding only a full stop, as omset reads
+every segment), to tell differences caused by the CLI reading a paragraph in the
+context of the previous ones from real ones; prints the differences grouped by
 class (see :func:`classify`) and writes every differing segment to
 ``DIR/differences.<mode>.tsv`` (index, class, source, apertium, apertium alone, omset). ``--mode nno-nob`` does the same for nn→nb on the nn side.
 Needs the third-party data folder ../shared (exits 2 without it).
@@ -47,9 +48,12 @@ def words_diff(a: str, b: str) -> list[tuple[str, str]]:
 
 
 def cli_alone(segment: str, mode: str) -> str:
-    """The Apertium CLI on one segment by itself (no neighbouring paragraphs)."""
-    return subprocess.run(["apertium", "-u", mode], input=(segment + "\n").encode("utf-8"),
-                          capture_output=True, check=True).stdout.decode("utf-8").strip()
+    """The Apertium CLI on one segment with no content before it: after a paragraph
+    holding only a full stop, which is what omset's lead ``.[]`` gives each segment (a
+    sentence inside a text, not the start of one; docs/engine.md)."""
+    out = subprocess.run(["apertium", "-u", mode], input=f".\n\n{segment}\n".encode("utf-8"),
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    return out.split("\n\n", 1)[1].strip() if "\n\n" in out else out.strip()
 
 
 def classify(apertium: str, alone: str, omset: str) -> str:

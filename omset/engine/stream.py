@@ -10,6 +10,12 @@ plain text ourselves, the same way they do:
   :func:`decode`) remove again, so a headline without a full stop is still one sentence.
   The second, empty superblank matters: with nothing after ``.[]`` before the NUL,
   the last stages swallow a dot (``1..[]`` comes out ``1.[]``);
+* a segment also *starts* with ``.[]``, a sentence end before it that :func:`decode`
+  removes the same way. Apertium's tagger reads the first words of a text differently
+  from the first words of any later sentence (``For Trøndelag ventes …``: a conjunction
+  at the start of a text, a preposition after a full stop). With the lead every segment
+  is read as a sentence inside a text — which is how the CLI reads every paragraph but
+  the first of a file — and still the same way whatever came before it;
 * inline markup (``<b>``, a link) travels as a superblank holding only an index, so it
   comes back as the very :class:`Markup` object it was, wherever Apertium moved it.
 """
@@ -27,6 +33,7 @@ _SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
 _WHITESPACE = re.compile(r"[ \t\n\r~]+")
 _TAG_OPEN, _TAG_CLOSE = "\ue000", "\ue001"
 SENTINEL = ".[][]"
+LEAD = ".[]"
 
 
 @dataclass(frozen=True)
@@ -60,8 +67,8 @@ def _blanks(text: str) -> str:
 def encode(parts: str | Sequence[Part]) -> str:
     """Format one segment (plain text or text with :class:`Markup`) as a stream request."""
     if isinstance(parts, str):
-        return _blanks(parts) + SENTINEL
-    out: list[str] = []
+        return LEAD + _blanks(parts) + SENTINEL
+    out: list[str] = [LEAD]
     for i, part in enumerate(parts):
         if isinstance(part, Markup):
             out.append(f"[{_TAG_OPEN}{i}{_TAG_CLOSE}]")
@@ -127,6 +134,10 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
                 if dot_last and text and text[-1] == ".":
                     text.pop()
                     length -= 1
+                    if spans:  # the unit that was only our dot now spans nothing
+                        for unit, (s, e) in spans.items():
+                            if e > length:
+                                spans[unit] = (min(s, length), length)
                 dot_last = False
                 continue
             dot_last = False

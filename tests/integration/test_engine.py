@@ -28,32 +28,52 @@ def cli(text: str, mode: str = "nob-nno_e") -> str:
 
 
 def test_output_equals_the_apertium_cli_for_each_segment(nb_nn):
-    # The CLI gets the segments as separate paragraphs, so its line breaks stay put.
-    expected = cli("\n\n".join(SENTENCES)).split("\n\n")
+    # The CLI gets the segments as separate paragraphs, so its line breaks stay put,
+    # after a lone full stop, so that the first is a sentence inside a text like the rest.
+    expected = cli(".\n\n" + "\n\n".join(SENTENCES)).split("\n\n")[1:]
     assert nb_nn.translate_batch(SENTENCES) == [e.strip() for e in expected]
+
+
+def cli_in_text(segment: str, mode: str = "nob-nno_e") -> str:
+    """The CLI on ``segment`` after a paragraph holding only a full stop: a sentence
+    inside a text with no content before it — how omset reads every segment."""
+    return cli(f".\n\n{segment}\n", mode).split("\n\n", 1)[1].strip()
 
 
 CONTEXT_PAIRS = [
     # (previous paragraph, segment): the CLI reads the segment differently after it
     ("Regjeringen vil innføre nye krav til campingplassene",
      "– Men det bør den være hvis den skal ha noen betydning, sier hun."),
-    ("Han svarte «vet ikke».", "Kisten blir deretter fløyet til Texas."),
 ]
 
 
 @pytest.mark.parametrize("previous,segment", CONTEXT_PAIRS)
 def test_segments_are_isolated_from_what_the_pipeline_saw_before(apertium_installed,
                                                                  previous, segment):
-    # One long CLI stream carries context from one paragraph into the next (pronoun
-    # gender, sentence-initial capitals); omset's segments never do, so a segment's
-    # translation is what the CLI gives for it alone, whatever came before it.
+    # One long CLI stream carries context from one paragraph into the next (here the
+    # pronoun's gender from a noun before); omset's segments never do, so a segment's
+    # translation is the same whatever came before it.
     together = cli(f"{previous}\n\n{segment}\n").split("\n\n")[1].strip()
-    alone = cli(segment + "\n").strip()
-    assert together != alone  # the context effect exists (else this test proves nothing)
+    in_text = cli_in_text(segment)
+    assert together != in_text  # the context effect exists (else this test proves nothing)
     with Translator(style="apertium", pool_size=1) as tr:
-        assert tr.translate_batch([previous, segment])[1] == alone
-        assert tr.translate(f"{previous}\n\n{segment}").split("\n\n")[1] == alone
-        assert tr.translate(segment) == alone
+        assert tr.translate_batch([previous, segment])[1] == in_text
+        assert tr.translate(f"{previous}\n\n{segment}").split("\n\n")[1] == in_text
+        assert tr.translate(segment) == in_text
+
+
+@pytest.mark.parametrize("segment", ["Kisten blir deretter fløyet til Texas.",
+                                     "For Trøndelag ventes temperaturene å ligge høyt."])
+def test_a_segment_is_read_as_a_sentence_inside_a_text(apertium_installed, segment):
+    # Apertium's tagger reads the first words of a text differently from those of any
+    # later sentence; omset reads every segment as a sentence inside a text, the way
+    # the CLI reads every paragraph of a file but the first.
+    at_start = cli(segment + "\n").strip()
+    in_text = cli_in_text(segment)
+    assert at_start != in_text  # the effect exists (else this test proves nothing)
+    with Translator(style="apertium", pool_size=1) as tr:
+        assert tr.translate(segment) == in_text
+        assert tr.translate_batch(["Han svarte «vet ikke».", segment])[1] == in_text
 
 
 def test_headline_without_full_stop_keeps_its_line(nb_nn):

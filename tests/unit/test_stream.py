@@ -6,7 +6,15 @@ def test_escape_special_characters():
 
 
 def test_encode_turns_whitespace_into_superblanks_and_ends_sentence():
-    assert encode("a b\nc  d\te") == "a b[\n]c[  ]d[\t]e.[][]"
+    # a sentence end before (the lead) and after (the sentinel) every segment
+    assert encode("a b\nc  d\te") == ".[]a b[\n]c[  ]d[\t]e.[][]"
+
+
+def test_the_lead_dot_and_its_unit_span_go_away():
+    spans: dict[int, tuple[int, int]] = {}
+    raw = "[[u:0]].[[/]][][[u:1]]Hei[[/]] [[u:2]]der[[/]][[u:3]].[[/]][][]"
+    assert decode_text(raw, spans=spans) == "Hei der"
+    assert spans == {0: (0, 0), 1: (0, 3), 2: (4, 7), 3: (7, 7)}
 
 
 def test_decode_inverts_encode_for_an_untouched_stream():
