@@ -104,10 +104,16 @@ def start_apy(pipes: int) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{port}/translate"
 
 
-def tree_cpu(root: int, *, alone: bool = False) -> float:
+def process_cpu(pid: int) -> float:
+    """CPU seconds used so far by one process itself (all its threads, no children)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(root: int) -> float:
     """CPU seconds used so far by a process and all its descendants (live ones, plus the
-    reaped children each has waited for): the server's whole cost, pipelines included.
-    ``alone``: the process itself only (its own threads, no children)."""
+    reaped children each has waited for): the server's whole cost, pipelines included."""
     parent: dict[int, int] = {}
     times: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
@@ -121,9 +127,7 @@ def tree_cpu(root: int, *, alone: bool = False) -> float:
             continue
         pid = int(entry)
         parent[pid] = int(fields[1])
-        times[pid] = sum(int(x) for x in fields[11:(13 if alone and pid == root else 15)]) / tick
-    if alone:
-        return times.get(root, 0.0)
+        times[pid] = sum(int(x) for x in fields[11:15]) / tick
     total, todo = 0.0, [root]
     while todo:
         pid = todo.pop()
@@ -201,10 +205,10 @@ def measure(name: str, url: str, pid: int, texts: list[str], clients: int, secon
             warmup: float) -> Run:
     asyncio.run(drive(url, texts, clients, warmup, Run("warm-up")))
     run = Run(name)
-    cpu0, main0 = tree_cpu(pid), tree_cpu(pid, alone=True)
+    cpu0, main0 = tree_cpu(pid), process_cpu(pid)
     asyncio.run(drive(url, texts, clients, seconds, run))
     run.cpu = tree_cpu(pid) - cpu0
-    run.cpu_main = tree_cpu(pid, alone=True) - main0
+    run.cpu_main = process_cpu(pid) - main0
     return run
 
 

@@ -152,12 +152,11 @@ class Pipeline:
     def _take_over(self, old: _Process, standby: _Process, warmed: Future) -> None:
         """The warmed-up ``standby`` replaces ``old``, which answers what it has and
         exits; a standby that failed to warm up is dropped (the next check tries again)."""
-        drop = False
         with self._lock:
             if self._standby is standby:
                 self._standby = None
             if warmed.exception() is not None or standby.dead or self._closed:
-                drop = True
+                standby.retiring = True  # nothing queued: its writer closes stdin, it exits
             elif self._proc is old and not old.dead:
                 old.retiring = True
                 self._retiring = [p for p in self._retiring if not p.dead] + [old]
@@ -166,12 +165,8 @@ class Pipeline:
             elif self._proc is None or self._proc.dead:
                 self._proc = standby  # the old one died meanwhile: the standby stands in
             else:
-                drop = True
+                standby.retiring = True  # a restart came first: this one is not needed
             self._lock.notify_all()
-        if drop:
-            standby.retiring = True  # nothing queued: its writer closes stdin, it exits
-            with self._lock:
-                self._lock.notify_all()
 
 
     def kill(self, cause: str = "killed", *, proc: _Process | None = None) -> None:

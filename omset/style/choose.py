@@ -195,10 +195,11 @@ def apply(stream: str, chooser: Chooser, *, wrap: bool = False,
     decide = chooser.decide
     tokens = list(_TOKEN.finditer(stream))
     rewritten: dict[int, tuple[str, str]] = {}
+    decided: list[Unit] = []
     if agree is not None:
         lus = [m.group("lu") for m in tokens if m.group("lu") is not None]
-        found = agree.find([decide(lu, strip_marks)[1] for lu in lus], lus)
-        rewritten = {a.index: (a.lu, a.reason) for a in found}
+        decided = [decide(lu, strip_marks)[1] for lu in lus]
+        rewritten = {a.index: (a.lu, a.reason) for a in agree.find(decided, lus)}
     for m in tokens:
         lu = m.group("lu")
         if lu is None:
@@ -206,7 +207,7 @@ def apply(stream: str, chooser: Chooser, *, wrap: bool = False,
             continue
         if len(units) in rewritten:
             new_lu, why = rewritten[len(units)]
-            before = decide(lu, strip_marks)[1]
+            before = decided[len(units)]
             form, unit = decide(new_lu, strip_marks)
             unit = replace(unit, agreed_from=before.forms[before.chosen].text, agree_reason=why)
         else:
