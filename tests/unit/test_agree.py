@@ -101,3 +101,12 @@ def test_apply_marks_the_unit_and_keeps_the_profile_choice():
     assert apply(stream, tar, agree=agree)[0] == "dei har vorte tatte.."
     assert apply(stream, plain)[0] == "dei har vorte teke.."
     assert not apply(stream, plain)[1][3].agree_reason
+
+
+def test_the_agreement_key_of_a_profile_must_be_a_boolean():
+    from omset.style.profile import ProfileError, from_toml
+
+    assert from_toml("agreement = true\n", "house.toml").agreement is True
+    assert from_toml("", "house.toml").agreement is False
+    with pytest.raises(ProfileError, match="house.toml: agreement must be true or false"):
+        from_toml('agreement = "yes"\n', "house.toml")
