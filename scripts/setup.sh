@@ -12,7 +12,7 @@ want_test=0
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 
-debs=(apertium-nno-nob apertium lttoolbox cg3 apertium-lex-tools apertium-separable gawk)
+debs=(apertium-nno-nob apertium lttoolbox cg3 apertium-lex-tools apertium-separable gawk libjemalloc2)
 if [[ $want_test -eq 1 ]]; then
   debs+=(chromium libreoffice-writer-nogui fonts-dejavu-core)
 fi
