@@ -2,7 +2,7 @@
 
 Both servers get the same requests — APy's own `GET /translate?langpair=nob|nno_e&q=…
 &markUnknown=no`, which omset also answers — from 16 concurrent clients for a fixed time,
-in alternating rounds (so a change in the machine's load hits both). Texts are the
+in rounds whose order rotates (so a change in the machine's load hits every server). Texts are the
 Bokmål side of NorBench's dev split, read in place: single sentences and paragraphs of
 four. Reported: requests/s, words/s, p50/p99 latency, errors, the CPU time each server
 (with all its pipeline processes) spent per 1000 words — the figure that does not depend
@@ -10,6 +10,8 @@ on how loaded the machine is — and omset/APy ratios.
 
     .venv/bin/python bench/service.py                     # 2 rounds × 30 s each
     .venv/bin/python bench/service.py --seconds 10 --rounds 1
+    .venv/bin/python bench/service.py --apy-pipes 2 --apy-pipes 1   # APy tuned and as shipped
+    .venv/bin/python bench/service.py --also glibc:OMSET_MALLOC=system  # an omset variant
 
 APy is the `apertium-apy` package (`pip install -e '.[bench]'`), started on
 /usr/share/apertium with as many pipelines per pair as omset has workers (`-i`/`-n`;
@@ -83,12 +85,13 @@ def wait_up(url: str, proc: subprocess.Popen, limit: float = 120) -> None:
     raise SystemExit(f"server did not come up: {url}")
 
 
-def start_omset(workers: int) -> tuple[subprocess.Popen, str]:
+def start_omset(workers: int, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "omset", "serve", "--host", "127.0.0.1",
                              "--port", str(port), "--workers", str(workers),
                              "--log-level", "warning"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})})
     return proc, f"http://127.0.0.1:{port}/translate"
 
 
@@ -232,30 +235,45 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2,
                     help="omset --workers (pipelines per direction)")
-    ap.add_argument("--apy-pipes", type=int, default=None,
+    ap.add_argument("--apy-pipes", type=int, action="append", default=None,
                     help="APy -i/-n, pipelines per pair (default: as many as --workers; "
-                         "APy's own default is 1)")
+                         "APy's own default is 1); repeat it to measure APy so configured "
+                         "too, in the same rounds (ratios are against the first)")
+    ap.add_argument("--also", action="append", default=[], metavar="NAME:VAR=VALUE,...",
+                    help="one more omset server, started with these environment variables "
+                         "and measured in the same rounds (e.g. unpinned:OMSET_PIN=0)")
     args = ap.parse_args()
+    extra = {}
+    for spec in args.also:
+        name, _, assignments = spec.partition(":")
+        extra[name] = dict(a.split("=", 1) for a in assignments.split(",") if a)
 
     texts, where = load_texts(4000)
-    print(f"omset --workers {args.workers}; APy -i/-n {args.apy_pipes or args.workers}; "
+    apy_pipes = args.apy_pipes or [args.workers]
+    print(f"omset --workers {args.workers}; APy -i/-n {'/'.join(map(str, apy_pipes))}; "
           f"{args.clients} clients")
     print(f"texts: {len(texts)} from {where}; mean {statistics.mean(len(t.split()) for t in texts):.1f} words")
     load_before = os.getloadavg()
     procs = []
+    results: dict[str, list[Run]] = {}
     try:
-        omset_proc, omset_url = start_omset(args.workers)
-        apy_proc, apy_url = start_apy(args.apy_pipes or args.workers)
-        procs = [omset_proc, apy_proc]
-        wait_up(omset_url, omset_proc)
-        wait_up(apy_url, apy_proc)
-        results: dict[str, list[Run]] = {"omset": [], "apy": []}
+        servers: list[tuple[str, subprocess.Popen, str]] = []
+        for name, env in {"omset": {}, **extra}.items():
+            proc, url = start_omset(args.workers, env)
+            procs.append(proc)
+            servers.append((name, proc, url))
+        for i, pipes in enumerate(apy_pipes):
+            apy_proc, apy_url = start_apy(pipes)
+            procs.append(apy_proc)
+            servers.append(("apy" if i == 0 else f"apy-{pipes}pipe", apy_proc, apy_url))
+        for name, proc, url in servers:
+            wait_up(url, proc)
+        results = {name: [] for name, _, _ in servers}
         for rnd in range(args.rounds):
-            order = [("omset", omset_url, omset_proc.pid), ("apy", apy_url, apy_proc.pid)]
-            if rnd % 2:
-                order.reverse()
-            for name, url, pid in order:
-                r = measure(name, url, pid, texts, args.clients, args.seconds, args.warmup)
+            # rotate the order, so a change in the machine's load hits every server
+            order = servers[rnd % len(servers):] + servers[:rnd % len(servers)]
+            for name, proc, url in order:
+                r = measure(name, url, proc.pid, texts, args.clients, args.seconds, args.warmup)
                 results[name].append(r)
                 print(f"round {rnd + 1} {name:6s} {r.rps:7.1f} req/s {r.wps:8.0f} words/s "
                       f"p50 {r.pct(50) * 1000:7.1f} ms  p99 {r.pct(99) * 1000:7.1f} ms  "
@@ -269,19 +287,24 @@ def main() -> None:
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
-    o, a = merge("omset", results["omset"]), merge("apy", results["apy"])
+    merged = [merge(name, runs) for name, runs in results.items()]
+    a = next(r for r in merged if r.name == "apy")
     load_after = os.getloadavg()
     print()
     print("| server | requests | req/s | words/s | p50 ms | p99 ms | CPU s / 1000 words "
           "| of which server process | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in (o, a):
+    for r in merged:
         print(f"| {r.name} | {len(r.latencies)} | {r.rps:.1f} | {r.wps:.0f} | "
               f"{r.pct(50) * 1000:.1f} | {r.pct(99) * 1000:.1f} | {r.cpu_per_kword:.2f} | "
               f"{100 * r.main_share:.0f} % | {r.errors} |")
-    print(f"\nthroughput ratio omset/APy: {o.rps / a.rps:.2f}×; "
-          f"p99 ratio omset/APy: {o.pct(99) / a.pct(99):.2f}; "
-          f"CPU per word omset/APy: {o.cpu_per_kword / a.cpu_per_kword:.2f}")
+    print()
+    for o in merged:
+        if o is a:
+            continue
+        print(f"throughput ratio {o.name}/APy: {o.rps / a.rps:.2f}×; "
+              f"p99 ratio {o.name}/APy: {o.pct(99) / a.pct(99):.2f}; "
+              f"CPU per word {o.name}/APy: {o.cpu_per_kword / a.cpu_per_kword:.2f}")
     print(f"load average before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, "
           f"after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}; "
           f"{os.cpu_count()} cores")

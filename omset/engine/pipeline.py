@@ -66,10 +66,8 @@ class Pipeline:
 
     def __init__(self, command: str, *, env: dict[str, str] | None = None,
                  max_inflight_bytes: int = 1 << 20, recycle_mb: float | None = 380,
-                 recycle_every: int = 200, standby_timeout: float = 60.0,
-                 cpus: set[int] | None = None):
+                 recycle_every: int = 200, standby_timeout: float = 60.0):
         self.command = command
-        self.cpus = cpus
         self.env = env
         self.max_inflight_bytes = max_inflight_bytes
         # vislcg3 (cg-proc) grows with every window it sees and never gives the memory
@@ -96,11 +94,8 @@ class Pipeline:
 
     # -- life cycle -------------------------------------------------------------------
     def _start(self) -> _Process:
-        argv = ["bash", "-c", self.command]
-        if self.cpus is not None:
-            argv = ["taskset", "-c", ",".join(map(str, sorted(self.cpus))), *argv]
         popen = subprocess.Popen(
-            argv,
+            ["bash", "-c", self.command],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env={**os.environ, **(self.env or {})}, start_new_session=True, bufsize=0,
         )

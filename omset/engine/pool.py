@@ -3,37 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 from concurrent.futures import Future
 
 from ..errors import EngineError, EngineTimeout
 from .pipeline import Pipeline, PipelineDied
-
-
-def cpu_shares(size: int) -> list[set[int] | None]:
-    """The CPUs each of ``size`` pipelines may run on.
-
-    A pipeline's ~23 processes hand every request from one to the next; kept on one core
-    they find their data in that core's caches and wake each other without an
-    inter-processor interrupt. On the 2-core VM this took the service's CPU per word
-    down by ~16 % and the one-sentence latency by ~15 % (docs/benchmarks.md). So the
-    CPUs this process may use are dealt out: with as many pipelines as CPUs, one each;
-    with fewer, a group each; with more, they take turns. ``$OMSET_PIN=0`` turns it off
-    (every pipeline may run anywhere), e.g. on a machine whose cores are busy with
-    other work.
-    """
-    try:
-        cpus = sorted(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return [None] * size
-    if (os.environ.get("OMSET_PIN", "1") == "0" or size < 2 or len(cpus) < 2
-            or shutil.which("taskset") is None):
-        return [None] * size
-    if size <= len(cpus):
-        return [set(cpus[i::size]) for i in range(size)]
-    return [{cpus[i % len(cpus)]} for i in range(size)]
 
 
 class Pool:
@@ -49,8 +24,7 @@ class Pool:
         self.size = max(1, size or os.cpu_count() or 1)
         self.timeout = timeout
         self.timeout_per_kb = timeout_per_kb
-        shares = cpu_shares(self.size)
-        self.pipelines = [Pipeline(command, env=env, cpus=shares[i]) for i in range(self.size)]
+        self.pipelines = [Pipeline(command, env=env) for _ in range(self.size)]
         self._closed = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, daemon=True, name="omset-watchdog")
         self._watchdog.start()

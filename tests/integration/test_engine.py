@@ -362,28 +362,6 @@ def test_a_replacement_pipeline_is_warm_before_it_takes_requests():
         assert times[0] < 3 * min(times[1:]) + 0.1, times
 
 
-def _allowed_cpus(pid: int) -> str:
-    with open(f"/proc/{pid}/status") as f:
-        return next(line.split()[1] for line in f if line.startswith("Cpus_allowed_list:"))
-
-
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
-def test_each_pipeline_of_a_pool_keeps_to_its_own_cpus(apertium_installed, monkeypatch):
-    # One pipeline per CPU, its processes held there (and its replacements too); with
-    # OMSET_PIN=0 they may run anywhere.
-    with Translator(style="apertium", pool_size=2) as tr:
-        tr.translate_batch(SENTENCES)
-        allowed = [{_allowed_cpus(pid) for pid in p.pids} for p in tr.pool.pipelines]
-        assert all(len(a) == 1 for a in allowed), allowed
-        assert allowed[0] != allowed[1]
-        assert tr.translate_batch(SENTENCES) == [tr.translate(s) for s in SENTENCES]
-    monkeypatch.setenv("OMSET_PIN", "0")
-    everywhere = _allowed_cpus(os.getpid())
-    with Translator(style="apertium", pool_size=2) as tr:
-        tr.translate(SENTENCES[0])
-        assert {_allowed_cpus(pid) for p in tr.pool.pipelines for pid in p.pids} == {everywhere}
-
-
 def test_the_faster_allocator_changes_no_output(apertium_installed, monkeypatch):
     # jemalloc (or mimalloc) under the token-level stages is a speed-up only: the same
     # bytes come out as with glibc's malloc, and the pipeline really runs with it.

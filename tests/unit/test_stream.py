@@ -57,21 +57,6 @@ def test_trim_removes_blanks_apertium_leaves_at_the_ends():
     assert decode(" x[\ue0001\ue001] .[][]", ["x", b], trim=True) == ["x", b]
 
 
-def test_cpu_shares_deal_the_cpus_out(monkeypatch):
-    from omset.engine import pool
-    monkeypatch.setattr(pool.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
-    monkeypatch.delenv("OMSET_PIN", raising=False)
-    assert pool.cpu_shares(1) == [None]          # one pipeline may use every CPU
-    assert pool.cpu_shares(2) == [{0, 2}, {1, 3}]
-    assert pool.cpu_shares(4) == [{0}, {1}, {2}, {3}]
-    assert pool.cpu_shares(6) == [{0}, {1}, {2}, {3}, {0}, {1}]
-    monkeypatch.setenv("OMSET_PIN", "0")
-    assert pool.cpu_shares(4) == [None] * 4
-    monkeypatch.delenv("OMSET_PIN")
-    monkeypatch.setattr(pool.os, "sched_getaffinity", lambda pid: {5})
-    assert pool.cpu_shares(2) == [None, None]    # a single CPU: nothing to deal out
-
-
 def test_allocator_only_for_token_level_stages(monkeypatch, tmp_path):
     from omset.engine import modes
     lib = tmp_path / "libfake.so"
