@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .engine.modes import data_dir, mode_file
+from .engine.modes import data_dir, mode_file, with_allocator
 from .engine.pipeline import Pipeline
 from .engine.stream import escape
 
@@ -180,8 +180,8 @@ class Detector:
         mode_file("nob-nno")  # raises EngineNotInstalled with the install hint
         base = data_dir() / "apertium-nno-nob"
         self._model_path = model_path
-        self._nb = Pipeline(f"lt-proc -z -w -e '{base / 'nob-nno.automorf.bin'}'")
-        self._nn = Pipeline(f"lt-proc -z -w -e '{base / 'nno-nob.automorf.bin'}'")
+        self._nb = Pipeline(with_allocator(f"lt-proc -z -w -e '{base / 'nob-nno.automorf.bin'}'"))
+        self._nn = Pipeline(with_allocator(f"lt-proc -z -w -e '{base / 'nno-nob.automorf.bin'}'"))
         self._timeout = timeout
         self._lock = threading.Lock()
 
