@@ -33,9 +33,12 @@ def normalize(code: str) -> Lang:
         ) from None
 
 
-def direction(source: str, target: str) -> tuple[Lang, Lang]:
-    """Validate a translation direction; the two languages must differ."""
+def direction(source: str, target: str, *, normalise: bool = False) -> tuple[Lang, Lang]:
+    """Validate a translation direction; the two languages must differ — except, with
+    ``normalise``, Nynorsk to Nynorsk (Apertium's a-/e-infinitive normaliser)."""
     s, t = normalize(source), normalize(target)
-    if s == t:
-        raise UnsupportedLanguage(f"source and target are both {s!r}: nothing to translate")
+    if s == t and not (normalise and s == "nn"):
+        raise UnsupportedLanguage(
+            f"source and target are both {s!r}: nothing to translate"
+            + (" (only Nynorsk can be normalised to Nynorsk)" if normalise else ""))
     return s, t

@@ -75,7 +75,7 @@ class Translator:
                  keep_quoted_titles: bool = False, rules: "str | Path | bool | None" = None,
                  agreement: bool | None = None, pool_size: int | None = None, timeout: float = 20.0,
                  max_segment_chars: int = 600, share_engine: "Translator | None" = None):
-        self.source, self.target = direction(source, target)
+        self.source, self.target = direction(source, target, normalise=True)
         self.protect = protect
         self.keep_quoted_titles = keep_quoted_titles
         self._inflector: Inflector | None = None
@@ -95,7 +95,16 @@ class Translator:
         self.max_segment_chars = max_segment_chars
         self.profile: Profile | None = None
         self._agree: Agreement | None = None
-        if self.target == "nn":
+        if self.source == self.target:
+            # nn→nn: Apertium's own normaliser modes, whole (no style layers: a house
+            # style is a choice among Bokmål→Nynorsk forms)
+            if variant not in (None, "a", "e"):
+                raise ValueError("Nynorsk normalisation has the variants 'a' and 'e'")
+            self.variant = variant or "e"
+            self.mode = mode_name(self.source, self.target, self.variant)
+            enabled = frozenset(self.prefs)
+            heavy, post = pipeline_command(self.mode, mark_unknown), None
+        elif self.target == "nn":
             # nb→nn runs up to generation, chooses forms in Python, then post-generates.
             self.profile = load_profile(style).with_options(variant, self.prefs, agreement)
             self.profile.validate(known)
@@ -121,7 +130,8 @@ class Translator:
             self._post = Pool(post, size=1, timeout=timeout) if post is not None else None
         else:
             if (share_engine.source, share_engine.target, share_engine.mark_unknown) != \
-                    (self.source, self.target, mark_unknown):
+                    (self.source, self.target, mark_unknown) or (
+                    self.source == self.target and share_engine.mode != self.mode):
                 raise ValueError("share_engine needs a translator of the same direction "
                                  "and mark_unknown setting")
             self._pool, self._post = share_engine._pool, share_engine._post
@@ -135,8 +145,8 @@ class Translator:
     @staticmethod
     def preferences(source: str = "nb", target: str = "nn") -> dict[str, str]:
         """Apertium's preferences for a direction (id -> description)."""
-        s, t = direction(source, target)
-        return preferences(s, t)
+        s, t = direction(source, target, normalise=True)
+        return {} if s == t else preferences(s, t)
 
     @property
     def pool(self) -> Pool:

@@ -34,7 +34,10 @@ def data_dir() -> Path:
 
 
 def mode_name(source: Lang, target: Lang, variant: Variant = "e") -> str:
-    """Apertium mode for a direction: nb→nn has an a- and an e-infinitive mode."""
+    """Apertium mode for a direction: nb→nn has an a- and an e-infinitive mode, and
+    nn→nn (normalising Nynorsk) one towards each infinitive."""
+    if (source, target) == ("nn", "nn"):
+        return "nno-nno_e" if variant == "e" else "nno_e-nno"
     if (source, target) == ("nb", "nn"):
         return "nob-nno_e" if variant == "e" else "nob-nno"
     if (source, target) == ("nn", "nb"):

@@ -29,6 +29,9 @@ APY_PAIRS: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("nob", "nno"): ("nb", "nn", "a"),
     ("nob", "nno_e"): ("nb", "nn", "e"),
     ("nno", "nob"): ("nn", "nb", None),
+    # Apertium's Nynorsk normalisers, which APy lists for this data too
+    ("nno", "nno_e"): ("nn", "nn", "e"),
+    ("nno_e", "nno"): ("nn", "nn", "a"),
 }
 
 

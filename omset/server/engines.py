@@ -43,8 +43,10 @@ class Engines:
         Raises what :class:`Translator` raises for bad options (UnsupportedLanguage,
         ProfileError, ValueError).
         """
-        source, target = direction(source, target)  # nob/nno/no… → one key, one pool
-        if target != "nn":
+        source, target = direction(source, target, normalise=True)  # nob/nno/no… → one key
+        if source == target:  # Nynorsk normalisation: one engine per infinitive
+            style, variant = None, variant or "e"
+        elif target != "nn":
             style, variant = None, None
         elif style is None:
             style = self.default_style
@@ -54,12 +56,13 @@ class Engines:
             if tr is not None:
                 self._cache.move_to_end(key)
                 return tr
-            owner = self._owners.get((source, target, mark_unknown))
+            owner_key = (source, target if source != target else f"nn-{variant}", mark_unknown)
+            owner = self._owners.get(owner_key)
             tr = Translator(source, target, style=style, variant=variant, prefs=key[4],  # type: ignore[arg-type]
                             mark_unknown=mark_unknown, pool_size=self.workers,
                             timeout=self.timeout, share_engine=owner)
             if owner is None:
-                self._owners[(source, target, mark_unknown)] = tr
+                self._owners[owner_key] = tr
             self._cache[key] = tr
             while len(self._cache) > self.max_translators:
                 _, old = self._cache.popitem(last=False)

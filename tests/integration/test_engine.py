@@ -384,3 +384,16 @@ def test_the_faster_allocator_changes_no_output(apertium_installed, monkeypatch)
             assert tr.translate_batch(texts) == fast
     finally:
         modes.allocator.cache_clear()
+
+
+@pytest.mark.parametrize("variant,mode", [("e", "nno-nno_e"), ("a", "nno_e-nno")])
+def test_nynorsk_is_normalised_by_apertiums_own_modes(apertium_installed, variant, mode):
+    # nn→nn: Apertium's normaliser modes (a-/e-infinitive), whole, as the CLI runs them.
+    texts = ["Me skal komma heim att, og dei vil ikkje gje opp",
+             "Vi må kome oss vidare før det blir mørkt."]
+    with Translator("nn", "nn", variant=variant, pool_size=1) as tr:
+        assert tr.mode == mode and tr.variant == variant
+        assert tr.translate_batch(texts) == [cli_in_text(t, mode) for t in texts]
+    assert ("komme" in cli_in_text(texts[0], mode)) == (variant == "e")  # it does something
+    with pytest.raises(UnsupportedLanguage):
+        Translator("nb", "nb")

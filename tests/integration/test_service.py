@@ -369,6 +369,24 @@ def test_apy_errors_and_pairs(client):
     assert {"sourceLanguage": "nno", "targetLanguage": "nob"} in pairs["responseData"]
 
 
+def test_apy_nynorsk_normaliser_pairs(client):
+    # APy lists Apertium's nno→nno_e and nno_e→nno normalisers for this data; clients
+    # that use them get what `apertium -u nno-nno_e` / `nno_e-nno` gives.
+    pairs = client.get("/listPairs").json()["responseData"]
+    assert {"sourceLanguage": "nno", "targetLanguage": "nno_e"} in pairs
+    assert {"sourceLanguage": "nno_e", "targetLanguage": "nno"} in pairs
+    text = "Me skal komma heim att, og dei vil ikkje gje opp"
+    for pair, mode in (("nno|nno_e", "nno-nno_e"), ("nno_e|nno", "nno_e-nno")):
+        expected = subprocess.run(["apertium", "-u", mode], input=f".\n\n{text}\n",
+                                  capture_output=True, text=True, check=True).stdout
+        r = client.get("/translate", params={"langpair": pair, "q": text, "markUnknown": "no"})
+        assert r.status_code == 200, r.text
+        assert r.json()["responseData"]["translatedText"] == expected.split("\n\n", 1)[1].strip()
+    e = client.get("/translate", params={"langpair": "nno|nno_e", "q": text}).json()
+    assert "komme" in e["responseData"]["translatedText"]
+    assert client.get("/translate", params={"langpair": "nob|nob", "q": "x"}).status_code == 400
+
+
 # -- LibreTranslate compatibility -------------------------------------------------------------
 def test_libretranslate_json_form_and_list(client, news, nn_nb):
     text = "Jeg kommer hjem i morgen."
