@@ -397,3 +397,28 @@ def test_nynorsk_is_normalised_by_apertiums_own_modes(apertium_installed, varian
     assert ("komme" in cli_in_text(texts[0], mode)) == (variant == "e")  # it does something
     with pytest.raises(UnsupportedLanguage):
         Translator("nb", "nb")
+
+
+def test_a_replacement_that_fails_to_start_leaves_the_old_pipeline_serving():
+    # Recycling must never cost an answer: if the replacement dies before it has warmed
+    # up, the old pipeline keeps taking requests and the next check tries again.
+    with Translator(style="apertium", pool_size=1) as tr:
+        pipeline = tr.pool.pipelines[0]
+        expected = tr.translate_batch(SENTENCES)
+        good = pipeline.command
+        pipeline.command = "exit 3"  # what the replacement will run: it ends at once
+        pipeline.recycle_mb, pipeline.recycle_every = 1, 2
+        before = set(pipeline.pids)
+        assert tr.translate_batch(SENTENCES) == expected  # the attempt starts in here
+        deadline = time.monotonic() + 30
+        while pipeline._standby is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert pipeline._standby is None and pipeline.recycled == 0
+        assert set(pipeline.pids) == before and pipeline.restarts == 0
+        assert tr.translate_batch(SENTENCES) == expected  # still the old one, still right
+        pipeline.command = good  # a later check replaces it for real
+        deadline = time.monotonic() + 30
+        while pipeline.recycled == 0 and time.monotonic() < deadline:
+            tr.translate(SENTENCES[0])
+            time.sleep(0.05)
+        assert pipeline.recycled >= 1 and tr.translate_batch(SENTENCES) == expected
