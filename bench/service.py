@@ -10,12 +10,13 @@ on how loaded the machine is — and omset/APy ratios.
 
     .venv/bin/python bench/service.py                     # 2 rounds × 30 s each
     .venv/bin/python bench/service.py --seconds 10 --rounds 1
-    .venv/bin/python bench/service.py --apy-pipes 2 --apy-pipes 1   # APy tuned and as shipped
+    .venv/bin/python bench/service.py --apy-pipes 2             # APy tuned only
     .venv/bin/python bench/service.py --also glibc:OMSET_MALLOC=system  # an omset variant
 
 APy is the `apertium-apy` package (`pip install -e '.[bench]'`), started on
-/usr/share/apertium with as many pipelines per pair as omset has workers (`-i`/`-n`;
-`--apy-pipes 1` gives APy's own default of one).
+/usr/share/apertium twice by default: as shipped (one pipeline per pair, the baseline the
+issue names: `apertium-apy /usr/share/apertium`) and tuned to as many pipelines per pair
+as omset has workers (`-i`/`-n`), which lets it use every core.
 """
 
 from __future__ import annotations
@@ -236,9 +237,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2,
                     help="omset --workers (pipelines per direction)")
     ap.add_argument("--apy-pipes", type=int, action="append", default=None,
-                    help="APy -i/-n, pipelines per pair (default: as many as --workers; "
-                         "APy's own default is 1); repeat it to measure APy so configured "
-                         "too, in the same rounds (ratios are against the first)")
+                    help="APy -i/-n, pipelines per pair; repeat it to measure APy so "
+                         "configured too, in the same rounds (default: APy as shipped, one "
+                         "pipeline, and APy with as many pipelines as --workers)")
     ap.add_argument("--also", action="append", default=[], metavar="NAME:VAR=VALUE,...",
                     help="one more omset server, started with these environment variables "
                          "and measured in the same rounds (e.g. unpinned:OMSET_PIN=0)")
@@ -249,7 +250,7 @@ def main() -> None:
         extra[name] = dict(a.split("=", 1) for a in assignments.split(",") if a)
 
     texts, where = load_texts(4000)
-    apy_pipes = args.apy_pipes or [args.workers]
+    apy_pipes = args.apy_pipes or list(dict.fromkeys([1, args.workers]))
     print(f"omset --workers {args.workers}; APy -i/-n {'/'.join(map(str, apy_pipes))}; "
           f"{args.clients} clients")
     print(f"texts: {len(texts)} from {where}; mean {statistics.mean(len(t.split()) for t in texts):.1f} words")
@@ -265,7 +266,7 @@ def main() -> None:
         for i, pipes in enumerate(apy_pipes):
             apy_proc, apy_url = start_apy(pipes)
             procs.append(apy_proc)
-            servers.append(("apy" if i == 0 else f"apy-{pipes}pipe", apy_proc, apy_url))
+            servers.append((f"apy-{pipes}pipe", apy_proc, apy_url))
         for name, proc, url in servers:
             wait_up(url, proc)
         results = {name: [] for name, _, _ in servers}
@@ -288,7 +289,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 p.kill()
     merged = [merge(name, runs) for name, runs in results.items()]
-    a = next(r for r in merged if r.name == "apy")
+    apys = [r for r in merged if r.name.startswith("apy-")]
     load_after = os.getloadavg()
     print()
     print("| server | requests | req/s | words/s | p50 ms | p99 ms | CPU s / 1000 words "
@@ -300,11 +301,12 @@ def main() -> None:
               f"{100 * r.main_share:.0f} % | {r.errors} |")
     print()
     for o in merged:
-        if o is a:
+        if o in apys:
             continue
-        print(f"throughput ratio {o.name}/APy: {o.rps / a.rps:.2f}×; "
-              f"p99 ratio {o.name}/APy: {o.pct(99) / a.pct(99):.2f}; "
-              f"CPU per word {o.name}/APy: {o.cpu_per_kword / a.cpu_per_kword:.2f}")
+        for a in apys:
+            print(f"{o.name} against {a.name}: throughput {o.rps / a.rps:.2f}×, "
+                  f"p99 {o.pct(99) / a.pct(99):.2f}×, CPU per word "
+                  f"{o.cpu_per_kword / a.cpu_per_kword:.2f}×")
     print(f"load average before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, "
           f"after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}; "
           f"{os.cpu_count()} cores")
