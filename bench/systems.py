@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from omset import Translator  # noqa: E402
+from omset.style.choose import Chooser  # noqa: E402
 
 System = Callable[[list[str]], list[str]]
 Factory = Callable[[], AbstractContextManager[System]]
@@ -33,7 +34,7 @@ def translator_system(**options: object) -> Iterator[System]:
 
         # the Apertium preferences the style switches on beyond plain nob-nno_e's own
         # (bench/quality.py checks the regression pairs against Apertium with them on)
-        system.prefs = sorted(tr.profile.enabled - tr._chooser.base_prefs)  # type: ignore[attr-defined]
+        system.prefs = sorted(tr.profile.enabled - Chooser.base_prefs)  # type: ignore[attr-defined]
         yield system
 
 
