@@ -384,6 +384,10 @@ def test_apy_nynorsk_normaliser_pairs(client):
         assert r.json()["responseData"]["translatedText"] == expected.split("\n\n", 1)[1].strip()
     e = client.get("/translate", params={"langpair": "nno|nno_e", "q": text}).json()
     assert "komme" in e["responseData"]["translatedText"]
+    own = _post(client, "/v1/translate", {"text": text, "source": "nn", "target": "nn",
+                                          "variant": "e"})
+    assert own.status_code == 200, own.text
+    assert own.json()["translations"][0]["text"] == e["responseData"]["translatedText"]
     assert client.get("/translate", params={"langpair": "nob|nob", "q": "x"}).status_code == 400
 
 
