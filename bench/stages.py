@@ -62,10 +62,8 @@ def main() -> None:
     args = ap.parse_args()
     libs: dict[str, str | None] = {"glibc": None}
     for name, file in LIBS.items():
-        for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64"):
-            if (Path(d) / file).is_file():
-                libs[name] = str(Path(d) / file)
-                break
+        if path := modes.system_library(file):
+            libs[name] = path
     texts = segments(args.limit, args.mode == "nno-nob")
     stages = [s.command for s in modes.stages(args.mode)]
     data = "".join(stream.encode(t) + "\0" for t in texts).encode("utf-8")

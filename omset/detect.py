@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .engine.modes import data_dir, mode_file, with_allocator
+from .engine.modes import lt_proc, mode_file
 from .engine.pipeline import Pipeline
 from .engine.stream import escape
 
@@ -178,10 +178,9 @@ class Detector:
 
     def __init__(self, timeout: float = 20.0, model_path: Path = MODEL_PATH):
         mode_file("nob-nno")  # raises EngineNotInstalled with the install hint
-        base = data_dir() / "apertium-nno-nob"
         self._model_path = model_path
-        self._nb = Pipeline(with_allocator(f"lt-proc -z -w -e '{base / 'nob-nno.automorf.bin'}'"))
-        self._nn = Pipeline(with_allocator(f"lt-proc -z -w -e '{base / 'nno-nob.automorf.bin'}'"))
+        self._nb = Pipeline(lt_proc("-w -e", "nob-nno.automorf.bin"))
+        self._nn = Pipeline(lt_proc("-w -e", "nno-nob.automorf.bin"))
         self._timeout = timeout
         self._lock = threading.Lock()
 

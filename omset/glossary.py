@@ -171,12 +171,11 @@ class Inflector:
     """Inflects a glossary target like the matched source word, with Apertium."""
 
     def __init__(self) -> None:
-        from .engine.modes import data_dir
+        from .engine.modes import lt_proc
         from .engine.pipeline import Pipeline
 
-        base = data_dir() / "apertium-nno-nob"
-        self._analyse = Pipeline(f"lt-proc -z -w -e '{base / 'nob-nno.automorf.bin'}'")
-        self._generate = Pipeline(f"lt-proc -z -g '{base / 'nob-nno.autogen.bin'}'")
+        self._analyse = Pipeline(lt_proc("-w -e", "nob-nno.automorf.bin"))
+        self._generate = Pipeline(lt_proc("-g", "nob-nno.autogen.bin"))
         self._cache: dict[tuple[str, str, str], str | None] = {}
 
     def __call__(self, found: str, source: str, target: str) -> str | None:

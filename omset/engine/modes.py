@@ -134,12 +134,24 @@ def allocator() -> str | None:
     chosen = os.environ.get("OMSET_MALLOC", "")
     if chosen:
         return None if chosen == "system" or not Path(chosen).is_file() else chosen
+    return next(filter(None, map(system_library, _ALLOCATORS)), None)
+
+
+def system_library(file: str) -> str | None:
+    """Path of a shared library ``file`` in the system's usual library directories."""
     for directory in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
                       "/usr/lib64", "/usr/lib"):
-        for lib in _ALLOCATORS:
-            if (Path(directory) / lib).is_file():
-                return str(Path(directory) / lib)
+        if (Path(directory) / file).is_file():
+            return str(Path(directory) / file)
     return None
+
+
+def lt_proc(flags: str, binary: str) -> str:
+    """Shell command for one NUL-flushing ``lt-proc`` on a file of the pair's data
+    (``lt_proc("-w -e", "nob-nno.automorf.bin")``: the analyser), run like the
+    pipelines' own ``lt-proc`` stages (:func:`with_allocator`)."""
+    path = data_dir() / "apertium-nno-nob" / binary
+    return with_allocator(f"lt-proc -z {flags} {shlex.quote(str(path))}")
 
 
 def with_allocator(command: str) -> str:

@@ -269,12 +269,11 @@ class Agreement:
             return out
 
     def _default_generator(self) -> Generate:
-        from ..engine.modes import data_dir
+        from ..engine.modes import lt_proc
         from ..engine.pipeline import Pipeline
 
         if self._pipeline is None:
-            path = data_dir() / "apertium-nno-nob" / "nob-nno.autogen.bin"
-            self._pipeline = Pipeline(f"lt-proc -z -g '{path}'")
+            self._pipeline = Pipeline(lt_proc("-g", "nob-nno.autogen.bin"))
         pipeline = self._pipeline
         return lambda lu: pipeline.submit(lu, 10).result()
 
