@@ -242,7 +242,7 @@ def main() -> None:
                          "pipeline, and APy with as many pipelines as --workers)")
     ap.add_argument("--also", action="append", default=[], metavar="NAME:VAR=VALUE,...",
                     help="one more omset server, started with these environment variables "
-                         "and measured in the same rounds (e.g. unpinned:OMSET_PIN=0)")
+                         "and measured in the same rounds (e.g. glibc:OMSET_MALLOC=system)")
     args = ap.parse_args()
     extra = {}
     for spec in args.also:
@@ -250,7 +250,7 @@ def main() -> None:
         extra[name] = dict(a.split("=", 1) for a in assignments.split(",") if a)
 
     texts, where = load_texts(4000)
-    apy_pipes = args.apy_pipes or list(dict.fromkeys([1, args.workers]))
+    apy_pipes = list(dict.fromkeys(args.apy_pipes or [1, args.workers]))
     print(f"omset --workers {args.workers}; APy -i/-n {'/'.join(map(str, apy_pipes))}; "
           f"{args.clients} clients")
     print(f"texts: {len(texts)} from {where}; mean {statistics.mean(len(t.split()) for t in texts):.1f} words")
@@ -263,7 +263,7 @@ def main() -> None:
             proc, url = start_omset(args.workers, env)
             procs.append(proc)
             servers.append((name, proc, url))
-        for i, pipes in enumerate(apy_pipes):
+        for pipes in apy_pipes:
             apy_proc, apy_url = start_apy(pipes)
             procs.append(apy_proc)
             servers.append((f"apy-{pipes}pipe", apy_proc, apy_url))

@@ -129,9 +129,8 @@ class Translator:
             self._pool = Pool(heavy, size=pool_size, timeout=timeout)
             self._post = Pool(post, size=1, timeout=timeout) if post is not None else None
         else:
-            if (share_engine.source, share_engine.target, share_engine.mark_unknown) != \
-                    (self.source, self.target, mark_unknown) or (
-                    self.source == self.target and share_engine.mode != self.mode):
+            # the mode names the direction (and, for nn→nn, the infinitive): the pipelines
+            if (share_engine.mode, share_engine.mark_unknown) != (self.mode, mark_unknown):
                 raise ValueError("share_engine needs a translator of the same direction "
                                  "and mark_unknown setting")
             self._pool, self._post = share_engine._pool, share_engine._post
