@@ -58,6 +58,20 @@ def test_empty_input_gives_empty_output(apertium_installed):
     r = run(["translate"], b"")
     assert r.returncode == 0 and r.stdout == b""
 
+def test_nynorsk_normalisation_takes_bad_input_like_translation(apertium_installed):
+    # nn→nn shares the CLI's input handling: normalised text, NULs removed and said,
+    # non-UTF-8 refused with its offset, empty in → empty out; nb→nb is refused clearly.
+    nn = ["translate", "-s", "nn", "-t", "nn", "--variant", "e"]
+    r = run(nn, "Me skal\x00 komma heim.\n".encode())
+    assert r.returncode == 0 and r.stdout.decode() == "Vi skal komme heim.\n"
+    assert b"removed 1" in r.stderr
+    r = run(nn, "Me skal komma.\n".encode() + b"\xff")
+    assert r.returncode == 2 and b"offset 15" in r.stderr and r.stdout == b""
+    assert run(nn, b"").stdout == b""
+    r = run(["translate", "-s", "nb", "-t", "nb"], b"Jeg kommer.")
+    assert r.returncode == 2 and b"only Nynorsk can be normalised" in r.stderr
+
+
 def test_no_marks_by_default_and_marks_on_request(apertium_installed):
     text = "Zqxwvbn er et ukjent ord.".encode()
     assert not any(c in run(["translate"], text).stdout.decode() for c in "*#@")
