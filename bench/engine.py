@@ -78,8 +78,9 @@ def pss_kib(pid: int) -> int:
 
 def pool_pss(tr: Translator) -> tuple[float, float, int]:
     """(MB of the main pool, MB of everything omset runs incl. the post pool, processes)."""
-    main = [pid for p in tr.pool.pipelines for pid in p.pids]
-    post = [pid for p in (tr._post.pipelines if tr._post else []) for pid in p.pids]
+    main = [pid for p in tr.engine.heavy.pipelines for pid in p.pids]
+    post = [pid for role, pool in tr.engine.pools() if role != "heavy"
+            for p in pool.pipelines for pid in p.pids]
     m = sum(pss_kib(pid) for pid in main) / 1024
     total = m + sum(pss_kib(pid) for pid in post) / 1024
     return m, total, len(main)

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     with Translator(style="apertium", rules=False, protect=False) as plain:
         base = plain.translate_batch(segs)
         with Translator(style="nynorsk-news", rules=False, protect=False, agreement=False,
-                        share_engine=plain) as house:
+                        engine=plain.engine) as house:
             pref = house.translate_batch(segs)
     by_ctx: dict[str, Counter[str]] = defaultdict(Counter)
     kept: Counter[str] = Counter()

@@ -7,7 +7,7 @@ The public API::
         tr.translate("Vi kommer hjem.")          # 'Vi kjem heim.'
 """
 
-from .engine.stream import Markup, Part
+from .model import Markup, Part
 from .errors import (EngineError, EngineNotInstalled, EngineTimeout, InputError, OmsetError,
                      UnsupportedLanguage)
 from .translator import Translator

@@ -1,41 +1,44 @@
-"""Which source word each output word translates: a monotone alignment by spelling.
+"""Word alignment, in one place: which source word each output word translates
+(:func:`align`), and how two texts of the same language differ word by word (:func:`diff`).
 
 Apertium does not report which source word became which target word, and the one
 mechanism that would carry it (word-bound blanks around every input word) changes its
 output: it blocks multiword analyses such as ``lagt fram``. Bokmål and Nynorsk are close
 enough that spelling and order recover the pairs well: a Needleman–Wunsch alignment
-with edit-distance costs, where a multiword target token (``lagt fram``) may take as
-many source words. Reordered words (rare between the two standards) may come out
-unpaired; the caller treats ``None`` as "not known".
+with edit-distance costs (rapidfuzz's Levenshtein), where a multiword target token
+(``lagt fram``) may take as many source words. Reordered words (rare between the two
+standards) may come out unpaired; the caller treats ``None`` as "not known".
+
+Every user of a source alignment — ``Token.source`` in the detailed API, the ``src``
+context of post-edit rules, the rule learner, the benchmarks — calls :func:`align`, so
+the editor shows the very source word a rule fired on.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Hashable, Sequence
+from difflib import SequenceMatcher
+from functools import cache
+from typing import Callable, Hashable, Sequence
 
-TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
+from .text.tokens import words
+
+__all__ = ["align", "diff", "edit_distance"]
+
 _GAP = 0.8
 _MAX_CELLS = 250_000
 
 
+@cache
+def _levenshtein() -> tuple[Callable[..., int], Callable[..., float]]:
+    # imported on first use: a one-line `omset translate` never aligns anything
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance, Levenshtein.normalized_distance
+
+
 def edit_distance(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
     """Levenshtein distance between two sequences (characters of a word, words of a text)."""
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
-
-
-def _similarity(a: str, b: str) -> float:
-    """1 − normalised Levenshtein distance, case-insensitive."""
-    a, b = a.lower(), b.lower()
-    if a == b:
-        return 1.0
-    return 1.0 - edit_distance(a, b) / max(len(a), len(b))
+    return int(_levenshtein()[0](a, b))
 
 
 def _is_word(s: str) -> bool:
@@ -43,17 +46,22 @@ def _is_word(s: str) -> bool:
 
 
 def _cost(a: str, b: str) -> float:
+    """0 for the same word (ignoring case) up to 1 for nothing in common; a word never
+    pairs with punctuation."""
     if _is_word(a) != _is_word(b):
         return 3.0
-    return 1.0 - _similarity(a, b)
+    return float(_levenshtein()[1](a.lower(), b.lower()))
 
 
-def align(source: str, targets: Sequence[str]) -> list[str | None]:
+def align(source: str | Sequence[str], targets: Sequence[str]) -> list[str | None]:
     """For each target token, the source word(s) it translates, or ``None``.
 
-    ``source`` is the source segment's text; ``targets`` the output tokens in order.
+    ``source`` is the source segment's text or its tokens
+    (:func:`omset.text.tokens.words`); ``targets`` the output tokens in order. A target
+    token may hold several words (a multiword unit), and then pairs with up to four
+    source words.
     """
-    src = TOKEN.findall(source)
+    src = words(source) if isinstance(source, str) else list(source)
     n, m = len(src), len(targets)
     if n == 0 or m == 0 or n * m > _MAX_CELLS:
         return [None] * m
@@ -68,20 +76,21 @@ def align(source: str, targets: Sequence[str]) -> list[str | None]:
     for j in range(1, m + 1):
         D[0][j], back[0][j] = j * _GAP, 2
     for i in range(1, n + 1):
+        row, prev = D[i], D[i - 1]
         for j in range(1, m + 1):
-            diag, k = D[i - 1][j - 1] + _cost(src[i - 1], targets[j - 1]), 1
+            diag, k = prev[j - 1] + _cost(src[i - 1], targets[j - 1]), 1
             w = width[j - 1]
             if w > 1 and i >= w:
                 multi = D[i - w][j - 1] + _cost(" ".join(src[i - w:i]), targets[j - 1])
                 if multi < diag:
                     diag, k = multi, w
-            up, left = D[i - 1][j] + _GAP, D[i][j - 1] + _GAP
+            up, left = prev[j] + _GAP, row[j - 1] + _GAP
             if diag <= up and diag <= left:
-                D[i][j], back[i][j], take[i][j] = diag, 0, k
+                row[j], back[i][j], take[i][j] = diag, 0, k
             elif up <= left:
-                D[i][j], back[i][j] = up, 1
+                row[j], back[i][j] = up, 1
             else:
-                D[i][j], back[i][j] = left, 2
+                row[j], back[i][j] = left, 2
     out: list[str | None] = [None] * m
     i, j = n, m
     while i > 0 or j > 0:
@@ -95,3 +104,9 @@ def align(source: str, targets: Sequence[str]) -> list[str | None]:
         else:
             j -= 1
     return out
+
+
+def diff(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[str, int, int, int, int]]:
+    """How ``b`` differs from ``a`` (two token lists of the same language): difflib's
+    opcodes ``(op, i1, i2, j1, j2)``, with ``op`` one of equal, replace, delete, insert."""
+    return SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()

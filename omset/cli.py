@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 translation failure, 2 bad input or usage.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -14,9 +15,6 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, List, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-from rich.table import Table
 
 from .errors import EngineNotInstalled, InputError, OmsetError
 from .formats import output_mode
@@ -24,7 +22,48 @@ from .text.clean import decode_utf8, strip_controls
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Translate Norwegian Bokmål ⇄ Nynorsk with Apertium's nno-nob data.")
-err = Console(stderr=True)
+
+
+class _Stderr:
+    """Rich's console on stderr, made on first use: a one-line ``omset translate`` that
+    has nothing to report never pays for importing rich."""
+
+    _console = None
+
+    def get(self):
+        if _Stderr._console is None:
+            from rich.console import Console
+
+            _Stderr._console = Console(stderr=True)
+        return _Stderr._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.get(), name)
+
+
+err = _Stderr()
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def _table(*columns: str):
+    from rich.table import Table
+
+    return Table(*columns, box=None)
+
+
+def _progress_bar():
+    from rich.progress import (BarColumn, Progress, TextColumn, TimeRemainingColumn,
+                               TransferSpeedColumn)
+
+    return Progress(TextColumn("omset"), BarColumn(), TransferSpeedColumn(),
+                    TimeRemainingColumn(), console=err.get(), disable=False,
+                    # the translation goes to stdout itself, never via the bar's console
+                    redirect_stdout=False, redirect_stderr=False)
 
 #: inputs larger than this (≈ 20k words) get a progress bar on a terminal
 PROGRESS_BYTES = 120_000
@@ -81,7 +120,7 @@ def _interrupt_on_sigterm():
         return None
 
 
-def _lines(f: BinaryIO, progress: Optional[Progress], task) -> Iterator[str]:
+def _lines(f: BinaryIO, progress, task) -> Iterator[str]:
     for raw in f:
         if progress is not None:
             progress.advance(task, len(raw))
@@ -153,13 +192,10 @@ def translate(
                          keep_quoted_titles=keep_quoted_titles, no_protect=no_protect,
                          no_rules=no_rules)
         show = total > PROGRESS_BYTES and err.is_terminal
-        progress = Progress(TextColumn("omset"), BarColumn(), TransferSpeedColumn(),
-                            TimeRemainingColumn(), console=err, disable=not show,
-                            # the translation goes to stdout itself, never via the bar's console
-                            redirect_stdout=False, redirect_stderr=False)
+        progress = _progress_bar() if show else None
         tmp = None
-        with tr, progress:
-            task = progress.add_task("translate", total=total)
+        with tr, (progress or contextlib.nullcontext()):
+            task = progress.add_task("translate", total=total) if progress else None
             if output:
                 fd, name = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}.")
                 os.fchmod(fd, output_mode(output))
@@ -173,7 +209,7 @@ def translate(
                         _explain(tr, p, sink, lines)
                         continue
                     with p.open("rb") as f:
-                        for chunk in tr.translate_lines(_lines(f, progress if show else None, task),
+                        for chunk in tr.translate_lines(_lines(f, progress, task),
                                                         by_line=lines):
                             sink.write(chunk)
                 sink.flush()
@@ -264,12 +300,12 @@ def styles() -> None:
     """List the built-in house-style profiles."""
     from .style import builtin_names, load
 
-    table = Table("style", "infinitive", "preferences", "what it is", box=None)
+    table = _table("style", "infinitive", "preferences", "what it is")
     for name in builtin_names():
         prof = load(name)
         table.add_row(name, prof.infinitive, ", ".join(sorted(prof.prefs)) or "-",
                       prof.description)
-    Console().print(table)
+    _console().print(table)
 
 
 style_app = typer.Typer(help="Work with house-style profiles.", no_args_is_help=True)
@@ -311,7 +347,7 @@ def style_learn(
         prof = type(prof)(prof.name, prof.description, prof.infinitive,
                           frozenset((prof.prefs - set(word_prefs)) | keep))
     output.write_text(prof.to_toml(), encoding="utf-8")
-    table = Table("preference", "house form", "other form", "share", "evidence", "in context", box=None)
+    table = _table("preference", "house form", "other form", "share", "evidence", "in context")
     rows_out = []
     for pref, on, off, share, src in ev.report():
         ctx = f"+{checked[pref][0]}/-{checked[pref][1]}" if pref in checked else ""
@@ -366,10 +402,10 @@ def prefs(
         table_data = Translator.preferences(source, target)
     except OmsetError as exc:
         raise _fail(str(exc), 1 if isinstance(exc, EngineNotInstalled) else 2)
-    table = Table("preference", "what it does", box=None)
+    table = _table("preference", "what it does")
     for name, desc in sorted(table_data.items()):
         table.add_row(name, desc)
-    Console().print(table)
+    _console().print(table)
 
 
 @app.command()

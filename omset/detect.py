@@ -27,10 +27,14 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .engine.modes import lt_proc, mode_file
-from .engine.pipeline import Pipeline
+from .engine.pool import Pool
 from .engine.stream import escape
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 MODEL_PATH = Path(__file__).parent / "data" / "detect-model.json"
 MAX_WORDS = 400
@@ -179,9 +183,9 @@ class Detector:
     def __init__(self, timeout: float = 20.0, model_path: Path = MODEL_PATH):
         mode_file("nob-nno")  # raises EngineNotInstalled with the install hint
         self._model_path = model_path
-        self._nb = Pipeline(lt_proc("-w -e", "nob-nno.automorf.bin"))
-        self._nn = Pipeline(lt_proc("-w -e", "nno-nob.automorf.bin"))
-        self._timeout = timeout
+        # watched pools: a hung analyser is killed at its deadline and restarted
+        self._nb = Pool(lt_proc("-w -e", "nob-nno.automorf.bin"), size=1, timeout=timeout)
+        self._nn = Pool(lt_proc("-w -e", "nno-nob.automorf.bin"), size=1, timeout=timeout)
         self._lock = threading.Lock()
 
     @property
@@ -189,10 +193,10 @@ class Detector:
         """The learnt weights, loaded on first use (training needs analyses first)."""
         return _model(self._model_path)
 
-    def _analyse_one(self, pipeline: Pipeline, words: list[str]):
+    def _analyse_one(self, pool: Pool, words: list[str]) -> "Future[str]":
         # An empty superblank between words stops the analyser from joining them
         # into multiwords ("i dag"), so there is exactly one unit per word.
-        return pipeline.submit("[] ".join(escape(w) for w in words), self._timeout)
+        return pool.submit("[] ".join(escape(w) for w in words))
 
     @staticmethod
     def _collect(raw: str, n: int) -> list[Readings]:

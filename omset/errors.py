@@ -1,4 +1,23 @@
-"""Exceptions raised by omset. Every one says what went wrong in one sentence."""
+"""Exceptions raised by omset. Every one says what went wrong in one sentence.
+
+The tree::
+
+    OmsetError                      anything omset refuses or fails at
+    ├── OptionError (ValueError)    an option that is not valid: a variant, a style file,
+    │   ├── ProfileError            a house-style profile, a glossary, a rule file
+    │   ├── GlossaryError
+    │   ├── RuleError
+    │   └── UnsupportedLanguage     a language code, direction or preference
+    ├── InputError (ValueError)     input that cannot be translated as given
+    │   └── FormatError             a document that is not valid in its format
+    ├── EngineNotInstalled          Apertium's data or programs are missing
+    └── EngineError                 an Apertium process failed to answer
+        └── EngineTimeout           … within the request's time limit
+
+A caller — the CLI, the service — maps OptionError and InputError to "your request",
+EngineNotInstalled and EngineError to "our side"; anything that is not an OmsetError is
+a bug.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +26,12 @@ class OmsetError(Exception):
     """Base class of all omset errors."""
 
 
-class UnsupportedLanguage(OmsetError, ValueError):
-    """A language code or direction omset does not translate."""
+class OptionError(OmsetError, ValueError):
+    """An option that is not valid (a variant, a preference, a profile, a glossary)."""
+
+
+class UnsupportedLanguage(OptionError):
+    """A language code, direction or preference omset does not translate."""
 
 
 class EngineNotInstalled(OmsetError):
@@ -16,11 +39,11 @@ class EngineNotInstalled(OmsetError):
 
 
 class EngineError(OmsetError):
-    """A pipeline failed to answer, even after being restarted."""
+    """An Apertium process failed to answer, even after being restarted."""
 
 
 class EngineTimeout(EngineError):
-    """A pipeline did not answer within its time limit (twice)."""
+    """An Apertium process did not answer a request within the request's time limit."""
 
 
 class InputError(OmsetError, ValueError):

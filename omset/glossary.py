@@ -21,17 +21,16 @@ import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
-from .engine.stream import Markup, Part
-from .errors import OmsetError
-from .text.protect import Protected
+from .errors import OptionError
+from .model import Markup, Part, Protected
 
 _INFLECTION = r"(?:ene|ane|ens|ets|en|et|er|ar|ne|ns|a|e|n|r|s|te|de|t)?"
 _LU = re.compile(r"\^((?:\\.|[^/$\\])*)/((?:\\.|[^$\\])*)\$")
 
 
-class GlossaryError(OmsetError, ValueError):
+class GlossaryError(OptionError):
     """A glossary file or mapping that cannot be used."""
 
 
@@ -168,37 +167,36 @@ class Glossary:
 
 
 class Inflector:
-    """Inflects a glossary target like the matched source word, with Apertium."""
+    """Inflects a glossary target like the matched source word, with Apertium.
 
-    def __init__(self) -> None:
-        from .engine.modes import lt_proc
-        from .engine.pipeline import Pipeline
+    ``ask(helper, payload)`` puts one question to an Engine's helper processes
+    (:meth:`omset.engine.Engine.ask`): ``analyser`` reads the source word, ``generator``
+    writes the target lemma with its tags. Answers are cached per word.
+    """
 
-        self._analyse = Pipeline(lt_proc("-w -e", "nob-nno.automorf.bin"))
-        self._generate = Pipeline(lt_proc("-g", "nob-nno.autogen.bin"))
+    def __init__(self, ask: "Callable[[str, str], str]") -> None:
+        self._ask = ask
+        self._lock = threading.Lock()
         self._cache: dict[tuple[str, str, str], str | None] = {}
 
     def __call__(self, found: str, source: str, target: str) -> str | None:
         from .engine.stream import escape
 
         key = (found.lower(), source.lower(), target)
-        if key in self._cache:
-            return self._cache[key]
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
         result = None
-        analysed = self._analyse.submit(escape(found.lower()), 10).result()
-        m = _LU.search(analysed)
+        m = _LU.search(self._ask("analyser", escape(found.lower())))
         if m:
             for reading in m.group(2).split("/"):
                 lemma, _, tags = reading.partition("<")
                 if lemma.lower() == source.lower() and tags:
-                    gen = self._generate.submit(f"^{escape(target)}<{tags}$", 10).result()
+                    gen = self._ask("generator", f"^{escape(target)}<{tags}$")
                     gen = gen.replace("\0", "").strip()
                     if gen and not gen.startswith(("#", "@", "*")) and "<" not in gen:
                         result = re.sub(r"\\(.)", r"\1", gen)
                         break
-        self._cache[key] = result
+        with self._lock:
+            self._cache[key] = result
         return result
-
-    def close(self) -> None:
-        self._analyse.close()
-        self._generate.close()

@@ -15,132 +15,60 @@ dateline). Context keys (all must hold; absent keys are not checked):
   ``<s>`` / ``</s>`` are the segment's edges),
 * ``prev2``: the output word two places before,
 * ``before``: some output word among the six before the previous one,
-* ``src``: the Bokmål word this output word translates (aligned by spelling and position),
-* ``agree``: ``pl``/``sg``: the word follows a form of vere/verte whose subject is
-  plural/singular (:func:`agreement`), for participle agreement.
+* ``src``: the Bokmål word this output word translates (:func:`omset.align.align`, the
+  same alignment the detailed API shows).
+
+Participle agreement is not a rule context: it is the tag-based layer
+:mod:`omset.style.agree`, which reads Apertium's own analysis of the subject.
 
 For each output word the first rule in file order whose pattern and context hold is
 applied; contexts always read the engine's output, never another rule's rewrite, so
 rules do not chain and deleting one never changes what another does. docs/rules.md
 describes the format; :mod:`omset.learn.rules` learns it from parallel text. This module
 only applies rules: it is on the path of every request, so it indexes rules by word and
-aligns the source only when a rule asks for it.
+aligns the source only when a rule asks for it. Rules see a segment's words whatever
+inline markup sits between them; a rewrite that would cross markup is not made
+(:meth:`RuleSet.apply_parts`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from .errors import OmsetError
+from .align import align
+from .errors import OptionError
+from .model import Part, Protected
 from .result import Change
+from .text.tokens import lower_words, tokens
 
-__all__ = ["Rule", "RuleSet", "RuleError", "tokens", "align_source", "agreement", "FORMAT", "WINDOW"]
+__all__ = ["Rule", "RuleSet", "RuleError", "Edit", "source_words", "FORMAT", "WINDOW"]
 
 FORMAT = "omset-rules/1"
 #: how far ``before`` looks back, not counting the previous word
 WINDOW = 6
-CONTEXT_KEYS = ("prev", "prev2", "next", "before", "src", "agree")
-
-#: forms of vere/verte/bli (and their Bokmål look-alikes the engine may leave)
-AUX = frozenset("er var vart vorte blitt blir vert vere verte vera verta bli blei vore".split())
-#: words that may stand between the auxiliary and the participle, or the subject and
-#: the auxiliary, without telling the number
-_SKIP = frozenset("ikkje òg også no alt allereie ofte berre heilt snart nettopp aldri "
-                  "har hadde kan vil skal må kunne ville skulle måtte som".split())
-_PLURAL = frozenset("dei vi me de dykk fleire mange alle begge nokre somme desse fleirtalet "
-                    "to tre fire fem seks sju åtte ni ti elleve tolv tjue hundrevis tusenvis "
-                    "båe".split())
-_SINGULAR = frozenset("han ho det den eg du ein ei eit kvar ingen nokon denne dette "
-                      "mannen kvinna".split())
-_PREP = frozenset("frå av i på med til for hos ved under etter om mot over utan "
-                  "mellom blant".split())
-_STOP = frozenset(",;:.!?–—()«»\"")
-
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+CONTEXT_KEYS = ("prev", "prev2", "next", "before", "src")
 
 
-class RuleError(OmsetError, ValueError):
+class RuleError(OptionError):
     """A rule file that cannot be used."""
 
 
-def tokens(text: str) -> list[re.Match]:
-    """The words and punctuation marks of a text, as regex matches (for their spans)."""
-    return list(_TOKEN.finditer(text))
+def source_words(source: Sequence[str], out: Sequence[str]) -> list[str]:
+    """For each (lower-case) output word, the lower-case source word it translates, or
+    ``""``: :func:`omset.align.align`, in the shape rule contexts compare."""
+    return [(w or "").lower() for w in align(source, out)]
 
 
-def _prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+class Edit(NamedTuple):
+    """One rewrite of an output text: ``text[start:end]`` becomes ``new``."""
 
-
-def align_source(src: Sequence[str], out: Sequence[str]) -> list[str]:
-    """For each output word, the (lower-case) source word it translates, or ``""``.
-
-    Apertium translates almost word for word and in order, so identical words anchor the
-    alignment and the words between two anchors pair up in order when they are as many;
-    otherwise each output word takes the source word in its gap sharing the longest
-    beginning with it (``skadet``/``skadd``), or the one at the same relative place.
-    """
-    result = [""] * len(out)
-    sm = SequenceMatcher(a=src, b=out, autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
-            for k in range(j2 - j1):
-                result[j1 + k] = src[i1 + k]
-        elif op == "replace":
-            n, m = i2 - i1, j2 - j1
-            for k in range(m):
-                best, best_score = "", 0
-                for d in range(n):
-                    s = _prefix(src[i1 + d], out[j1 + k])
-                    if s > best_score:
-                        best, best_score = src[i1 + d], s
-                result[j1 + k] = best if best_score >= 2 else src[i1 + min(n - 1, k * n // m)]
-    return result
-
-
-def agreement(low: Sequence[str], i: int) -> str:
-    """``pl``/``sg`` when ``low[i]`` follows a form of vere/verte and the nearest subject
-    word before it is plural/singular; ``""`` otherwise.
-
-    Apertium inflects a participle after vere/verte for number only when the subject is
-    next to it; this reads a few more words back (past adverbs and modal verbs), so that
-    a learned word-ending rule (``*ert`` → ``*erte`` with ``agree: pl``) can fix the
-    rest. Plural cues: plural pronouns and quantifiers, numbers above one, definite
-    plural nouns (``-ane``, ``-ene``) and masculine plurals (``-ar``).
-    """
-    j = i - 1
-    while j >= 0 and low[j] in _SKIP and i - j <= 3:
-        j -= 1
-    if j < 0 or low[j] not in AUX:
-        return ""
-    verdict = ""
-    for k in range(j - 1, max(-1, j - 10), -1):
-        w = low[k]
-        if verdict:
-            if w in _PREP:      # the cue was the object of a preposition: look further
-                verdict = ""
-                continue
-            return verdict
-        if w in _STOP:
-            return ""
-        if w in AUX or w in _SKIP:
-            continue
-        if w in _PLURAL or w.endswith(("ane", "ene")) or (len(w) > 4 and w.endswith("ar")) \
-                or (w.isdigit() and w != "1"):
-            verdict = "pl"
-        elif w in _SINGULAR or w.endswith(("en", "a", "et")):
-            verdict = "sg"
-    return verdict
+    start: int
+    end: int
+    new: str
+    change: Change
 
 
 @dataclass
@@ -172,9 +100,6 @@ class Rule:
             ctx.append(f"before «{c['next']}»")
         if "before" in c:
             ctx.append(f"with «{c['before']}» earlier")
-        if "agree" in c:
-            ctx.append({"pl": "after vere/verte with a plural subject",
-                        "sg": "after vere/verte with a singular subject"}.get(c["agree"], c["agree"]))
         fixed, broken = self.counts.get("fixed", 0), self.counts.get("broken", 0)
         where = " ".join(ctx) or "always"
         new = self.replacement or "(deleted)"
@@ -314,8 +239,6 @@ class RuleSet:
                         continue
                     if "before" in ctx and ctx["before"] not in low[max(0, i - 1 - WINDOW):max(0, i - 1)]:
                         continue
-                    if "agree" in ctx and ctx["agree"] != agreement(low, i):
-                        continue
                     if "src" in ctx:
                         if src is None:
                             src = source()
@@ -325,33 +248,81 @@ class RuleSet:
                 break
         return fired
 
-    def apply(self, source_text: str, output_text: str) -> tuple[str, list[Change]]:
-        """Rewrite ``output_text`` (the translation of ``source_text``); say what changed."""
+    def edits(self, source_text: str, output_text: str) -> list[Edit]:
+        """The rewrites the rules make in ``output_text`` (the translation of
+        ``source_text``), in text order and never overlapping."""
         if not self.rules:
-            return output_text, []
+            return []
         toks = tokens(output_text)
         low = [m.group().lower() for m in toks]
-        fired = self.match(low, lambda: align_source(
-            [m.group().lower() for m in tokens(source_text)], low))
-        if not fired:
-            return output_text, []
-        out, pos, changes = [], 0, []
+        fired = self.match(low, lambda: source_words(lower_words(source_text), low))
+        out: list[Edit] = []
         for i, rule in fired:
             m = toks[i]
             old = m.group()
             new = rule.rewrite(old) if rule.replacement else ""
             if new == old:
                 continue
-            out.append(output_text[pos:m.start()])
-            out.append(new)
-            pos = m.end()
+            start, end = m.start(), m.end()
             if not new:  # a deleted word takes the space after it (or before, at the end)
-                rest = output_text[pos:]
+                rest = output_text[end:]
                 stripped = rest.lstrip(" ")
                 if stripped and len(stripped) < len(rest):
-                    pos += len(rest) - len(stripped)
-                elif not stripped and out and out[-2].endswith(" "):
-                    out[-2] = out[-2].rstrip(" ")
-            changes.append(Change("rule", old, new, f"rule {rule.id}: {rule.why()}"))
+                    end += len(rest) - len(stripped)
+                elif not stripped:
+                    floor = out[-1].end if out else 0
+                    while start > floor and output_text[start - 1] == " ":
+                        start -= 1
+            out.append(Edit(start, end, new, Change("rule", old, new, f"rule {rule.id}: {rule.why()}")))
+        return out
+
+    def apply(self, source_text: str, output_text: str) -> tuple[str, list[Change]]:
+        """Rewrite ``output_text`` (the translation of ``source_text``); say what changed."""
+        edits = self.edits(source_text, output_text)
+        if not edits:
+            return output_text, []
+        out, pos = [], 0
+        for e in edits:
+            out += [output_text[pos:e.start], e.new]
+            pos = e.end
         out.append(output_text[pos:])
-        return "".join(out), changes
+        return "".join(out), [e.change for e in edits]
+
+    def apply_parts(self, source_text: str, parts: Sequence[Part]) -> tuple[list[Part], list[Change]]:
+        """:meth:`apply` on a translated segment with inline markup.
+
+        The rules read the segment's words — its text and its protected spans, not the
+        markup between them — so a sentence is rewritten the same in HTML as in plain
+        text. A rewrite is made only inside one text part: never inside a protected span,
+        never across markup (``Syke<b>hus</b>``).
+        """
+        text: list[str] = []
+        where: list[tuple[int, int, int]] = []   # (start, end, index) of each text part
+        pos = 0
+        for i, p in enumerate(parts):
+            if isinstance(p, str):
+                where.append((pos, pos + len(p), i))
+                text.append(p)
+                pos += len(p)
+            elif isinstance(p, Protected):
+                text.append(p.text)
+                pos += len(p.text)
+        edits = self.edits(source_text, "".join(text))
+        if not edits:
+            return list(parts), []
+        by_part: dict[int, list[tuple[int, int, str]]] = {}
+        changes: list[Change] = []
+        for e in edits:
+            home = next(((s, i) for s, end, i in where if s <= e.start and e.end <= end), None)
+            if home is None:
+                continue
+            s, i = home
+            by_part.setdefault(i, []).append((e.start - s, e.end - s, e.new))
+            changes.append(e.change)
+        out: list[Part] = list(parts)
+        for i, cuts in by_part.items():
+            old: str = out[i]  # type: ignore[assignment]
+            for start, end, new in reversed(cuts):
+                old = old[:start] + new + old[end:]
+            out[i] = old
+        return out, changes

@@ -1,31 +1,45 @@
 """The one public entry point: :class:`Translator`.
 
-A Translator owns a pool of warm Apertium pipelines for one direction and one set of
-options. It is thread-safe: any number of threads may call it at once, and their
-segments are spread over the pipelines.
+A Translator holds a configuration — house style, preferences, glossary, protection,
+post-edit rules — and runs it on an :class:`~omset.engine.Engine`, the owner of the
+Apertium processes of one direction. It makes its own Engine unless given one; any
+number of translators of one direction (a service's styles) share one Engine.
+
+Every way in — plain text, lines, segments with markup, detailed — goes through one
+path: a segment's edge whitespace is kept aside, long segments are cut at sentence ends,
+protection and the glossary mark their spans, the Engine translates, post-edit rules
+rewrite the words, and the pieces are put back together. A sentence therefore comes
+out the same in plain text, HTML, Markdown, DOCX and PO unless markup sits inside it.
+
+It is thread-safe: any number of threads may call it at once.
 """
 
 from __future__ import annotations
 
-import re
-import threading
-from pathlib import Path
+import copy
 from collections import deque
 from concurrent.futures import Future
-from typing import Iterable, Iterator, Mapping, Sequence, Union
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 
-from .engine import Markup, Part, Pool, decode, decode_text, encode, mode_name, pipeline_command
-from .engine.modes import Variant, generator_stage, preferences
-from .align import align
-from .errors import UnsupportedLanguage
-from .languages import Lang, direction
-from .result import Change, Segment, Token
+from .detailed import attach_sources, tokens_of
+from .engine.engine import Engine, StyleLayer
+from .engine.modes import Variant, preferences
+from .engine.pool import Pool
+from .engine.stream import decode, encode
+from .errors import OptionError, UnsupportedLanguage
+from .glossary import Glossary, Inflector
+from .languages import direction
+from .model import Markup, Part, Protected, Unit
+from .postedit import RuleSet
+from .result import Change, Segment
 from .style import Profile, load as load_profile
 from .style.agree import Agreement
-from .style.choose import Unit, apply as choose_forms
-from .glossary import Glossary, Inflector
-from .text.protect import Protected, protect
-from .text.segment import Piece, iter_pieces, pieces, split_edges, split_sentences
+from .style.choose import apply as choose_forms
+from .text.protect import protect
+from .text.segment import Piece, iter_pieces, pieces, split_parts, strip_edges
 
 __all__ = ["Translator", "Markup", "Part"]
 
@@ -45,12 +59,10 @@ class Translator:
             default; ``apertium`` gives plain Apertium's forms), a path to a TOML file,
             or a :class:`~omset.style.Profile`. Ignored for nn→nb.
         variant: Nynorsk infinitive ``"e"`` (``komme``), ``"a"`` or ``"split"``;
-            default: the profile's.
+            default: the profile's. For nn→nn, the infinitive to normalise to.
         prefs: Apertium preferences to switch on in addition to the profile's
             (see :meth:`preferences`).
         mark_unknown: keep Apertium's ``*``/``#``/``@`` marks on words it does not know.
-        pool_size: number of pipelines (default: number of CPU cores).
-        timeout: seconds a pipeline may take on one request before it is restarted.
         glossary: terms that always win (:class:`~omset.glossary.Glossary`, a mapping
             ``source → target`` — empty target: keep as written — or a TSV/TOML path).
         protect: keep URLs, e-mail addresses, @handles, #hashtags and code untouched.
@@ -60,12 +72,11 @@ class Translator:
             with a plural subject, :mod:`omset.style.agree`): ``None`` as the profile says.
         max_segment_chars: longer segments are cut at sentence ends and their pieces
             translated in parallel.
-        share_engine: another Translator of the same direction (and ``mark_unknown``)
-            whose pipelines this one uses instead of starting its own. The heavy stages
-            are the same for every style and variant (the style is chosen in Python, the
-            preferences travel with each request), so a service needs one pool per
-            direction, not one per style. Its ``pool_size`` and ``timeout`` apply; closing
-            a borrower leaves the pipelines running.
+        engine: the :class:`~omset.engine.Engine` to run on (its direction and
+            ``mark_unknown`` must match: :meth:`Engine.key_for`); closing the translator
+            then leaves it running. Without one, the translator starts its own, with
+            ``pool_size`` pipelines at most and ``timeout`` seconds per request, and
+            stops it on :meth:`close`.
     """
 
     def __init__(self, source: str = "nb", target: str = "nn", *,
@@ -73,17 +84,12 @@ class Translator:
                  prefs: Iterable[str] = (), mark_unknown: bool = False,
                  glossary: GlossaryLike = None, protect: bool = True,
                  keep_quoted_titles: bool = False, rules: "str | Path | bool | None" = None,
-                 agreement: bool | None = None, pool_size: int | None = None, timeout: float = 20.0,
-                 max_segment_chars: int = 600, share_engine: "Translator | None" = None):
+                 agreement: bool | None = None, pool_size: int | None = None,
+                 timeout: float = 20.0, max_segment_chars: int = 600,
+                 engine: Engine | None = None):
         self.source, self.target = direction(source, target, normalise=True)
-        self.protect = protect
-        self.keep_quoted_titles = keep_quoted_titles
-        self._inflector: Inflector | None = None
-        self._lock = threading.Lock()
-        self.glossary: Glossary | None = None
-        self.glossary = self._glossary_for(glossary) if glossary is not None else None
         if variant not in (None, "a", "e", "split"):
-            raise ValueError(f"variant must be 'a', 'e' or 'split', not {variant!r}")
+            raise OptionError(f"variant must be 'a', 'e' or 'split', not {variant!r}")
         known = self.preferences(self.source, self.target)
         self.prefs = tuple(dict.fromkeys(prefs))
         unknown = [p for p in self.prefs if p not in known]
@@ -91,51 +97,48 @@ class Translator:
             raise UnsupportedLanguage(
                 f"unknown preference(s) {', '.join(unknown)} for {self.source}→{self.target}; "
                 f"`omset prefs` lists them")
+        self.protect = protect
+        self.keep_quoted_titles = keep_quoted_titles
         self.mark_unknown = mark_unknown
         self.max_segment_chars = max_segment_chars
         self.profile: Profile | None = None
-        self._agree: Agreement | None = None
+        enabled = frozenset(self.prefs)
         if self.source == self.target:
             # nn→nn: Apertium's own normaliser modes, whole (no style layers: a house
-            # style is a choice among Bokmål→Nynorsk forms)
-            if variant not in (None, "a", "e"):
-                raise ValueError("Nynorsk normalisation has the variants 'a' and 'e'")
-            self.variant = variant or "e"
-            self.mode = mode_name(self.source, self.target, self.variant)
-            enabled = frozenset(self.prefs)
-            heavy, post = pipeline_command(self.mode, mark_unknown), None
+            # style is a choice among Bokmål→Nynorsk forms); Engine.key_for checks it
+            self.variant: str = variant or "e"
         elif self.target == "nn":
-            # nb→nn runs up to generation, chooses forms in Python, then post-generates.
             self.profile = load_profile(style).with_options(variant, self.prefs, agreement)
             self.profile.validate(known)
-            if self.profile.agreement:
-                self._agree = Agreement(name=self.profile.name)
             self.variant = self.profile.infinitive
-            self.mode = mode_name(self.source, self.target, "e")
-            gen = generator_stage(self.mode)
-            self._chooser = self.profile.chooser()
             enabled = self.profile.enabled
-            heavy = pipeline_command(self.mode, mark_unknown, stop=gen + 1)
-            post: str | None = pipeline_command(self.mode, mark_unknown, start=-1)
         else:
             self.variant = "e"
-            self.mode = mode_name(self.source, self.target)
-            enabled = frozenset(self.prefs)
-            heavy, post = pipeline_command(self.mode, mark_unknown), None
-        self._engine_owner = share_engine
-        self._pool: Pool
-        self._post: Pool | None
-        if share_engine is None:
-            self._pool = Pool(heavy, size=pool_size, timeout=timeout)
-            self._post = Pool(post, size=1, timeout=timeout) if post is not None else None
-        else:
-            # the mode names the direction (and, for nn→nn, the infinitive): the pipelines
-            if (share_engine.mode, share_engine.mark_unknown) != (self.mode, mark_unknown):
-                raise ValueError("share_engine needs a translator of the same direction "
-                                 "and mark_unknown setting")
-            self._pool, self._post = share_engine._pool, share_engine._post
+        key = Engine.key_for(self.source, self.target,
+                             self.variant if self.source == self.target else None, mark_unknown)
+        self._owns_engine = engine is None
+        if engine is None:
+            engine = Engine(self.source, self.target, variant=key[2], mark_unknown=mark_unknown,
+                            pool_size=pool_size, timeout=timeout)
+        elif engine.key != key:
+            raise ValueError(f"this translator needs an engine for {key}, not {engine.key} "
+                             "(direction, nn→nn infinitive and mark_unknown must match)")
+        self.engine = engine
+        self.mode = engine.mode
         self._setvar = f"[<STREAMCMD:SETVAR:{','.join(sorted(enabled))}>]" if enabled else ""
+        self._layers: dict[bool, StyleLayer] = {}
+        if self.profile is not None:
+            chooser = self.profile.chooser()
+            agree = (Agreement(partial(engine.ask, "generator"), name=self.profile.name)
+                     if self.profile.agreement else None)
+            for detailed in (False, True):
+                self._layers[detailed] = partial(
+                    choose_forms, chooser=chooser, wrap=detailed,
+                    strip_marks=not mark_unknown, agree=agree)
+        self._inflector = Inflector(engine.ask) if self.source == "nb" else None
         self.rules = load_rules(self.profile, rules)
+        self.glossary: Glossary | None = None
+        self.glossary = self._glossary_for(glossary)
         names = load_names(self.profile) if protect else None
         if names:
             self.glossary = names.merged(self.glossary)
@@ -149,43 +152,32 @@ class Translator:
 
     @property
     def pool(self) -> Pool:
-        return self._pool
+        """The engine's main pipeline pool."""
+        return self.engine.heavy
 
     @property
     def pools(self) -> tuple[Pool, ...]:
-        """Every pipeline pool this translator uses (the heavy one first)."""
-        return (self._pool,) if self._post is None else (self._pool, self._post)
+        """Every pipeline pool the engine runs (the heavy one first)."""
+        return tuple(pool for _, pool in self.engine.pools())
 
     def warm_up(self) -> "Translator":
         """Start the pipelines now, so the first request is as fast as the rest."""
-        self._pool.warm_up()
+        self.engine.warm_up()
         return self
 
-    # -- segments -------------------------------------------------------------------------
-    def _submit(self, payload: str, *, detailed: bool = False) -> Future:
-        """Send one stream request through the engine; the future gets (raw, units)."""
-        first = self._pool.submit(self._setvar + payload)
-        if self._post is None:
-            outer: Future = Future()
-            first.add_done_callback(lambda f: _forward(f, outer, lambda raw: (raw, None)))
-            return outer
-        outer = Future()
+    def using(self, *, glossary: GlossaryLike = None) -> "Translator":
+        """This translator with extra glossary terms, on the same engine and with every
+        other setting as it is: cheap (no process, no profile is loaded), and closing
+        it stops nothing. For APIs that take one translator, such as
+        :func:`omset.formats.translate_document`, which calls it."""
+        other = copy.copy(self)
+        other._owns_engine = False
+        other.glossary = self._glossary_for(glossary)
+        return other
 
-        def generated(f: Future) -> None:
-            try:
-                text, units = choose_forms(f.result(), self._chooser, wrap=detailed,
-                                           strip_marks=not self.mark_unknown,
-                                           agree=self._agree)
-                post = self._post.submit(text)  # type: ignore[union-attr]
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller
-                outer.set_exception(exc)
-                return
-            post.add_done_callback(lambda pf: _forward(pf, outer, lambda raw: (raw, units)))
-
-        first.add_done_callback(generated)
-        return outer
-
+    # -- the one path -------------------------------------------------------------------
     def _glossary_for(self, extra: GlossaryLike) -> Glossary | None:
+        """The translator's glossary plus ``extra`` (a call's own terms)."""
         if extra is None:
             return self.glossary
         extra_g = extra if isinstance(extra, Glossary) else (
@@ -193,51 +185,64 @@ class Translator:
         return (self.glossary or Glossary()).merged(extra_g)
 
     def _inflect(self, found: str, source: str, target: str) -> str | None:
-        if self.source != "nb":
-            return None
-        if self._engine_owner is not None:  # its inflector is part of the shared engine
-            return self._engine_owner._inflect(found, source, target)
-        with self._lock:
-            if self._inflector is None:
-                self._inflector = Inflector()
-        return self._inflector(found, source, target)
+        return self._inflector(found, source, target) if self._inflector else None
 
-    def _chunk(self, text: str, glossary: Glossary | None, detailed: bool) -> "_Chunk":
-        parts: list[Part] = protect(text, keep_titles=self.keep_quoted_titles) \
-            if self.protect else [text]
-        if glossary:
-            parts = glossary.apply(parts, self._inflect)
-        if not any(isinstance(p, Markup) for p in parts):
-            return _Chunk(text, None, self._submit(encode(text), detailed=detailed))
-        return _Chunk(text, parts, self._submit(encode(parts), detailed=detailed))
+    def _prepare(self, parts: Sequence[Part], glossary: Glossary | None) -> list[Part]:
+        """Protection and glossary: the spans Apertium must not change, marked."""
+        out: list[Part] = []
+        for p in parts:
+            if isinstance(p, str) and self.protect:
+                out.extend(protect(p, keep_titles=self.keep_quoted_titles))
+            else:
+                out.append(p)
+        return glossary.apply(out, self._inflect) if glossary else out
 
-    def _submit_segment(self, core: str, glossary: Glossary | None = None,
-                        detailed: bool = False) -> list["_Chunk | str"]:
-        """Submit one segment (no surrounding whitespace): chunks of long ones, with the
-        spacing between chunks as plain strings."""
-        chunks = split_sentences(core, self.max_segment_chars)
-        return [self._chunk(c, glossary, detailed) if i % 2 == 0 else c
-                for i, c in enumerate(chunks)]
+    def _job(self, parts: list[Part], glossary: Glossary | None, detailed: bool) -> "_Job":
+        prepared = self._prepare(parts, glossary)
+        layer = self._layers.get(detailed)
+        future = self.engine.submit(self._setvar + encode(prepared), layer)
+        return _Job("".join(p for p in parts if isinstance(p, str)), prepared, future, detailed)
 
-    def _finish(self, chunk: "_Chunk") -> tuple[str, list[Part], list[Unit] | None,
-                                                 dict[int, tuple[int, int]], list[Change]]:
-        """Decode a chunk's answer and apply the post-edit rules."""
-        raw, units = chunk.future.result()
+    def _submit(self, segment: Sequence[Part], glossary: Glossary | None,
+                detailed: bool = False) -> "list[_Job | Part]":
+        """Put one segment in flight: its edge whitespace kept aside, long ones cut at
+        sentence ends (each chunk a request of its own, the spacing between them kept)."""
+        lead, core, trail = strip_edges(segment)
+        items: list[_Job | Part] = [lead] if lead else []
+        if any(isinstance(p, str) and p.strip() for p in core):
+            for chunk in split_parts(core, self.max_segment_chars):
+                items.append(chunk if isinstance(chunk, str)
+                             else self._job(chunk, glossary, detailed))
+        else:
+            items += core
+        if trail:
+            items.append(trail)
+        return items
+
+    def _finish(self, job: "_Job") -> "_Answer":
+        """A chunk's answer: decoded, and rewritten by the post-edit rules."""
+        raw, units = job.future.result()
         spans: dict[int, tuple[int, int]] = {}
-        parts = decode(raw, chunk.parts, strip_marks=not self.mark_unknown, spans=spans,
-                       trim=True)
-        text = join_parts(parts)
-        changes: list[Change] = []
-        if self.rules is not None:
-            text, changes = self.rules.apply(chunk.source, text)
-        return text, parts, units, spans, changes
+        engine_parts = decode(raw, job.parts, strip_marks=not self.mark_unknown,
+                              spans=spans if job.detailed else None, trim=True)
+        parts, changes = (self.rules.apply_parts(job.source, engine_parts)
+                          if self.rules is not None else (engine_parts, []))
+        return _Answer(parts, engine_parts, units, spans, changes)
 
-    def _collect(self, submitted: list["_Chunk | str"]) -> str:
-        return "".join(c if isinstance(c, str) else self._finish(c)[0] for c in submitted)
+    def _collect(self, items: "Sequence[_Job | Part]") -> list[Part]:
+        """A segment's translation as parts (protected spans back to text)."""
+        out: list[Part] = []
+        for item in items:
+            for p in (self._finish(item).parts if isinstance(item, _Job) else (item,)):
+                text = p.text if isinstance(p, Protected) else p
+                if isinstance(text, str) and out and isinstance(out[-1], str):
+                    out[-1] += text
+                elif text != "":
+                    out.append(text)
+        return out
 
-    def _submit_text(self, text: str, glossary: Glossary | None) -> list[tuple[Piece, list | None]]:
-        return [(p, self._submit_segment(p.text, glossary) if p.translate else None)
-                for p in pieces(text)]
+    def _text(self, items: "Sequence[_Job | Part]") -> str:
+        return "".join(p if isinstance(p, str) else p.text for p in self._collect(items))
 
     # -- public API ----------------------------------------------------------------------
     def translate(self, text: str, *, glossary: GlossaryLike = None) -> str:
@@ -254,8 +259,9 @@ class Translator:
         All segments of all texts are in flight together, spread over the pipelines.
         """
         g = self._glossary_for(glossary)
-        submitted = [self._submit_text(t, g) for t in texts]
-        return ["".join(self._collect(sub) if sub is not None else piece.text
+        submitted = [[(p, self._submit([p.text], g) if p.translate else None) for p in pieces(t)]
+                     for t in texts]
+        return ["".join(self._text(sub) if sub is not None else piece.text
                         for piece, sub in items) for items in submitted]
 
     def translate_lines(self, lines: Iterable[str], *, by_line: bool = True,
@@ -266,15 +272,15 @@ class Translator:
         the input. ``by_line=True`` makes every line one segment (``--lines``).
         """
         g = self._glossary_for(glossary)
-        queue: deque[tuple[Piece, list | None]] = deque()
+        queue: deque[tuple[Piece, list[_Job | Part] | None]] = deque()
         for piece in iter_pieces(lines, by_line=by_line):
-            queue.append((piece, self._submit_segment(piece.text, g) if piece.translate else None))
+            queue.append((piece, self._submit([piece.text], g) if piece.translate else None))
             while len(queue) > window or (queue and queue[0][1] is None):
                 p, sub = queue.popleft()
-                yield self._collect(sub) if sub is not None else p.text
+                yield self._text(sub) if sub is not None else p.text
         while queue:
             p, sub = queue.popleft()
-            yield self._collect(sub) if sub is not None else p.text
+            yield self._text(sub) if sub is not None else p.text
 
     def translate_parts(self, segments: Sequence[Sequence[Part]], *,
                         glossary: GlossaryLike = None) -> list[list[Part]]:
@@ -282,39 +288,13 @@ class Translator:
 
         Each segment is a sequence of text and :class:`Markup`; the markup is passed
         through Apertium as superblanks and comes back as the same objects, placed
-        where Apertium put them. Whitespace at the ends of a segment is kept as is.
-        Protection and the glossary apply to the text parts; post-edit rules apply to
-        segments without markup only (a rule cannot tell where markup would go).
+        where Apertium put them. Everything else is what :meth:`translate` does: edge
+        whitespace kept as it is, long segments cut at sentence ends, protection, the
+        glossary and the post-edit rules (which never rewrite across markup).
         """
         g = self._glossary_for(glossary)
-        jobs: list[_Chunk | None] = []
-        for seg in segments:
-            text_only = "".join(p for p in seg if isinstance(p, str))
-            if not text_only.strip():
-                jobs.append(None)
-                continue
-            parts: list[Part] = []
-            for p in seg:
-                if isinstance(p, str) and self.protect:
-                    parts.extend(protect(p, keep_titles=self.keep_quoted_titles))
-                else:
-                    parts.append(p)
-            if g:
-                parts = g.apply(parts, self._inflect)
-            jobs.append(_Chunk(text_only, parts, self._submit(encode(parts))))
-        out: list[list[Part]] = []
-        for seg, job in zip(segments, jobs):
-            if job is None:
-                out.append(list(seg))
-                continue
-            raw, _ = job.future.result()
-            parts = decode(raw, job.parts, strip_marks=not self.mark_unknown)
-            merged = _unprotect(parts)
-            if self.rules is not None and all(isinstance(p, str) for p in merged):
-                text, _ = self.rules.apply(job.source, "".join(merged))  # type: ignore[arg-type]
-                merged = [text]
-            out.append(_keep_edges(seg, merged))
-        return out
+        submitted = [self._submit(seg, g) for seg in segments]
+        return [self._collect(items) for items in submitted]
 
     def translate_detailed(self, texts: Sequence[str], *,
                            glossary: GlossaryLike = None) -> list[list[Segment]]:
@@ -326,37 +306,33 @@ class Translator:
         :mod:`omset.result`). The text is the same :meth:`translate` gives.
         """
         g = self._glossary_for(glossary)
-        jobs = [[(p.text, self._submit_segment(p.text, g, detailed=True))
+        jobs = [[(p.text, self._submit([p.text], g, detailed=True))
                  for p in pieces(text) if p.translate] for text in texts]
         out: list[list[Segment]] = []
         for segs in jobs:
             result = []
-            for source, chunks in segs:
+            for source, items in segs:
                 text, tokens = "", []
-                for chunk in chunks:
-                    if isinstance(chunk, str):
-                        text += chunk
+                for item in items:
+                    if not isinstance(item, _Job):
+                        text += item if isinstance(item, str) else item.text
                         continue
-                    part, new = _detailed(self._finish(chunk), len(text))
-                    text += part
-                    tokens += new
-                _attach_sources(source, tokens)
+                    answer = self._finish(item)
+                    chunk = "".join(p if isinstance(p, str) else p.text for p in answer.parts)
+                    tokens += tokens_of(chunk, answer.engine_parts, answer.units, answer.spans,
+                                        answer.changes, len(text))
+                    text += chunk
+                attach_sources(source, tokens)
                 result.append(Segment(source, text, tokens))
             out.append(result)
         return out
 
     # -- life cycle ----------------------------------------------------------------------
     def close(self) -> None:
-        """Stop the pipelines (unless borrowed with ``share_engine``). The translator
-        cannot be used afterwards."""
-        if self._agree is not None:
-            self._agree.close()
-        if self._engine_owner is None:
-            self._pool.close()
-            if self._post is not None:
-                self._post.close()
-            if self._inflector is not None:
-                self._inflector.close()
+        """Stop the engine if this translator started it (a shared one keeps running).
+        The translator cannot be used afterwards."""
+        if self._owns_engine:
+            self.engine.close()
 
     def __enter__(self) -> "Translator":
         return self
@@ -365,142 +341,25 @@ class Translator:
         self.close()
 
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
-
-
-def _forward(f: Future, outer: Future, convert) -> None:
-    exc = f.exception()
-    if exc is not None:
-        outer.set_exception(exc)
-    else:
-        outer.set_result(convert(f.result()))
-
-
-class _Chunk:
+@dataclass
+class _Job:
     """One request in flight: its source text, the parts it was sent as, the future."""
 
-    __slots__ = ("source", "parts", "future")
-
-    def __init__(self, source: str, parts: list[Part] | None, future: Future):
-        self.source, self.parts, self.future = source, parts, future
-
-
-def join_parts(parts: Sequence[Part]) -> str:
-    return "".join(p if isinstance(p, str) else p.text for p in parts)
+    source: str
+    parts: list[Part]
+    future: "Future[tuple[str, Any]]"
+    detailed: bool
 
 
-def _unprotect(parts: Sequence[Part]) -> list[Part]:
-    """Protected spans back to plain text, merged with their neighbours; other markup kept."""
-    out: list[Part] = []
-    for p in parts:
-        text = p.text if isinstance(p, Protected) else p
-        if isinstance(text, str) and out and isinstance(out[-1], str):
-            out[-1] += text
-        else:
-            out.append(text)
-    return out
+@dataclass
+class _Answer:
+    """A chunk's answer: after the rules (``parts``) and as the engine gave it."""
 
-
-def _detailed(finished, offset: int) -> tuple[str, list[Token]]:
-    """Text and tokens of one answer; ``offset`` is where it starts in its segment."""
-    text, parts, units, spans, rule_changes = finished
-    engine_text = join_parts(parts)
-    tokens: list[Token] = []
-    if units is None:  # no generation step (nn→nb): words only
-        tokens = [Token(m.group(), m.start()) for m in _TOKEN.finditer(engine_text)]
-    else:
-        for i, unit in enumerate(units):
-            if i not in spans:
-                continue
-            s, e = spans[i]
-            surface = engine_text[s:e]
-            if not surface.strip():
-                continue
-            changes = []
-            if unit.agree_reason:
-                changes.append(Change("agree", unit.agreed_from, unit.forms[unit.chosen].text,
-                                      unit.agree_reason))
-            elif unit.chosen != unit.default:
-                changes.append(Change("profile", unit.forms[unit.default].text,
-                                      unit.forms[unit.chosen].text, unit.reason))
-            tokens.append(Token(surface, s, None, unit.alternatives, unit.unknown, changes))
-    pos = 0
-    for p in parts:  # protected spans and glossary terms
-        if isinstance(p, str):
-            pos += len(p)
-            continue
-        if isinstance(p, Protected):
-            changes = [Change("glossary", p.original, p.text, "glossary term")] \
-                if p.kind == "glossary" and p.original != p.text else []
-            tokens.append(Token(p.text, pos, p.original or p.text, [], False, changes))
-        pos += len(p.text)
-    tokens.sort(key=lambda t: t.start)
-    if text != engine_text:
-        tokens = _retokenize(engine_text, text, tokens, rule_changes)
-    for t in tokens:
-        t.start += offset
-    return text, tokens
-
-
-def _attach_sources(source: str, tokens: list[Token]) -> None:
-    """Fill ``Token.source`` where no layer knew it, by aligning with the source text."""
-    if all(t.source is not None for t in tokens):
-        return
-    for tok, src in zip(tokens, align(source, [t.text for t in tokens])):
-        if tok.source is None:
-            tok.source = src
-
-
-def _retokenize(before: str, after: str, tokens: list[Token],
-                changes: list[Change]) -> list[Token]:
-    """Carry tokens over a post-edit rewrite: unchanged words keep their data, rewritten
-    ones get the rule's change."""
-    import difflib
-
-    old = [(m.start(), m.group()) for m in _TOKEN.finditer(before)]
-    new = [(m.start(), m.group()) for m in _TOKEN.finditer(after)]
-    by_start = {t.start: t for t in tokens}
-    reasons = {(c.before.lower(), c.after.lower()): c for c in changes}
-    out: list[Token] = []
-    sm = difflib.SequenceMatcher(a=[w for _, w in old], b=[w for _, w in new], autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            for (os_, _), (ns, nw) in zip(old[i1:i2], new[j1:j2]):
-                t = by_start.get(os_)
-                if t is not None:
-                    t.start = ns
-                    out.append(t)
-                else:
-                    out.append(Token(nw, ns))
-            continue
-        before_words = " ".join(w for _, w in old[i1:i2])
-        if op == "delete":  # a rule deleted words: a zero-width token says so
-            at = new[j1][0] if j1 < len(new) else len(after)
-            ch = reasons.get((before_words.lower(), ""))
-            out.append(Token("", at, before_words, [], False,
-                             [ch or Change("rule", before_words, "", "post-edit rule")]))
-            continue
-        for ns, nw in new[j1:j2]:
-            ch = reasons.get((before_words.lower(), " ".join(w for _, w in new[j1:j2]).lower()))
-            out.append(Token(nw, ns, None, [], False,
-                             [ch or Change("rule", before_words, nw, "post-edit rule")]))
-    return out
-
-
-def _keep_edges(source: Sequence[Part], parts: list[Part]) -> list[Part]:
-    """Give a translated segment the leading/trailing whitespace of its source."""
-    def first_text(seq: Sequence[Part], rev: bool) -> str:
-        for p in (reversed(seq) if rev else seq):
-            if isinstance(p, str):
-                return p
-        return ""
-    lead = split_edges(first_text(source, False))[0] if source and isinstance(source[0], str) else ""
-    trail = split_edges(first_text(source, True))[2] if source and isinstance(source[-1], str) else ""
-    if parts and isinstance(parts[0], str):
-        parts[0] = lead + parts[0].lstrip()
-    if parts and isinstance(parts[-1], str):
-        parts[-1] = parts[-1].rstrip() + trail
-    return parts
+    parts: list[Part]
+    engine_parts: list[Part]
+    units: list[Unit] | None
+    spans: dict[int, tuple[int, int]]
+    changes: list[Change]
 
 
 def load_rules(profile: Profile | None, rules: "str | Path | bool | None"):
@@ -515,8 +374,6 @@ def load_rules(profile: Profile | None, rules: "str | Path | bool | None"):
             return None
     else:
         path = Path(rules)  # type: ignore[arg-type]
-    from .postedit import RuleSet
-
     return RuleSet.load(path)
 
 

@@ -1,8 +1,10 @@
-"""The Apertium engine: warm NUL-flushed pipelines and the stream format."""
+"""The Apertium engine: warm NUL-flushed pipelines, their owner per direction, and the
+stream format."""
 
+from .engine import Engine, EngineKey, StyleLayer
 from .modes import INSTALL_HINT, mode_name, pipeline_command, preferences, stages
 from .pool import Pool
-from .stream import Markup, Part, decode, decode_text, encode
+from .stream import decode, decode_text, encode
 
-__all__ = ["INSTALL_HINT", "Markup", "Part", "Pool", "decode", "decode_text", "encode",
-           "mode_name", "pipeline_command", "preferences", "stages"]
+__all__ = ["Engine", "EngineKey", "StyleLayer", "INSTALL_HINT", "Pool", "decode",
+           "decode_text", "encode", "mode_name", "pipeline_command", "preferences", "stages"]

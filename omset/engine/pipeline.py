@@ -122,6 +122,12 @@ class Pipeline:
             self._current()
 
     @property
+    def running(self) -> bool:
+        """Whether the pipeline's processes are up (it starts on its first request)."""
+        proc = self._proc
+        return proc is not None and not proc.dead
+
+    @property
     def pids(self) -> list[int]:
         """PIDs of the whole process group (the shell and every stage)."""
         proc = self._proc

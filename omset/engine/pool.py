@@ -1,4 +1,8 @@
-"""A pool of warm pipelines for one mode, with dispatch, time-outs and one retry."""
+"""A pool of warm pipelines for one command, with dispatch, time-outs and one retry.
+
+Every Apertium process omset starts lives in a Pool, so every request to any of them
+has a deadline (a watchdog kills a pipeline whose oldest request is overdue) and a
+restart (the next request starts a fresh process)."""
 
 from __future__ import annotations
 
@@ -12,10 +16,16 @@ from .pipeline import Pipeline, PipelineDied
 
 
 class Pool:
-    """``size`` identical pipelines; each request goes to the least busy one.
+    """Up to ``size`` identical pipelines; each request goes to the least busy one.
 
-    A request whose pipeline dies or times out is retried once, on a restarted
-    pipeline; a second failure reaches the caller as EngineError / EngineTimeout.
+    Pipelines start on demand: an idle running pipeline is preferred, and another one is
+    started only when every running one is busy, so a one-line input starts one
+    pipeline and a long text soon has all of them.
+
+    A request that overran its own deadline fails with EngineTimeout at once (sent
+    again, it would hang again). A request that was lost because its pipeline died under
+    it — a stage crashed, or another request's deadline had it killed — is retried once
+    on a fresh pipeline; a second failure reaches the caller as EngineError.
     """
 
     def __init__(self, command: str, *, size: int | None = None,
@@ -49,7 +59,14 @@ class Pool:
         return self.timeout + self.timeout_per_kb * len(payload) / 1024
 
     def _pick(self) -> Pipeline:
-        return min(self.pipelines, key=lambda p: p.inflight_bytes)
+        running = [p for p in self.pipelines if p.running]
+        idle = next((p for p in running if p.inflight_bytes == 0), None)
+        if idle is not None:
+            return idle
+        cold = next((p for p in self.pipelines if not p.running), None)
+        if cold is not None:
+            return cold
+        return min(running, key=lambda p: p.inflight_bytes)
 
     def submit(self, payload: str) -> Future:
         """Translate one stream-format request asynchronously (raw answer as str)."""
@@ -71,19 +88,25 @@ class Pool:
             exc = f.exception()
             if exc is None:
                 outer.set_result(f.result())
-            elif isinstance(exc, PipelineDied) and attempt < 2 and not self._closed.is_set():
-                self._attempt(payload, outer, attempt + 1)
             elif isinstance(exc, PipelineDied) and exc.timed_out:
                 outer.set_exception(EngineTimeout(
-                    f"Apertium did not answer within {self._timeout_for(payload):.0f} s, twice"))
+                    f"Apertium did not answer within {self._timeout_for(payload):.1f} s"))
+            elif isinstance(exc, PipelineDied) and attempt < 2 and not self._closed.is_set():
+                self._attempt(payload, outer, attempt + 1)
             else:
                 outer.set_exception(exc)
 
         inner.add_done_callback(done)
 
     def run(self, payload: str) -> str:
-        """Translate one request and wait for the answer."""
+        """Send one request and wait for the answer (at most its deadline, then
+        EngineTimeout)."""
         return self.submit(payload).result()
+
+    @property
+    def running(self) -> int:
+        """How many of the pipelines have processes now."""
+        return sum(p.running for p in self.pipelines)
 
     def _watch(self) -> None:
         while not self._closed.wait(0.25):

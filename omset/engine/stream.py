@@ -23,8 +23,9 @@ plain text ourselves, the same way they do:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Sequence
+
+from ..model import Markup, Part
 
 _SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
 # What apertium-destxt treats as blanks: ASCII space, tab, CR, LF — and `~`, which would
@@ -35,15 +36,6 @@ _TAG_OPEN, _TAG_CLOSE = "\ue000", "\ue001"
 SENTINEL = ".[][]"
 LEAD = ".[]"
 
-
-@dataclass(frozen=True)
-class Markup:
-    """Opaque inline markup inside a segment (an HTML tag, a DOCX run boundary...)."""
-
-    text: str
-
-
-Part = Union[str, Markup]
 
 
 def escape(text: str) -> str:

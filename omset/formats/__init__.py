@@ -5,12 +5,12 @@ Every format is a module in this package with::
     MEDIA_TYPE: str                      # what the service answers with
     def translate(data: bytes, tr: Translator, options: Options) -> bytes
 
-A format module parses with a well-kept library (lxml, markdown-it-py, python-docx,
-odfpy, polib, srt/webvtt-py, ruamel.yaml …), hands its text to the translator as
-segments — with inline markup as :class:`~omset.engine.stream.Markup` parts, so Apertium
-keeps it around the right words (:meth:`Translator.translate_parts`) — and writes the
-result back in the same shape. Modules are imported lazily: ``omset translate`` on plain
-text never pays for lxml or python-docx.
+A format module parses with a well-kept library (lxml for HTML, XLIFF and the XML
+inside DOCX and ODT zips, markdown-it-py, polib, srt/webvtt-py, ruamel.yaml …), hands
+its text to the translator as segments — with inline markup as
+:class:`~omset.model.Markup` parts, so Apertium keeps it around the right words
+(:meth:`Translator.translate_parts`) — and writes the result back in the same shape.
+Modules are imported lazily: ``omset translate`` on plain text never pays for lxml.
 
 Untrusted input is the rule, not the exception: :class:`Limits` bounds what a document
 may expand to (zip bombs, entity expansion), and every failure is a
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..translator import Translator
+    from ..translator import GlossaryLike, Translator
 
 __all__ = ["FormatError", "Limits", "Options", "FORMATS", "EXTENSIONS", "detect_format",
            "translate_document", "translate_file", "write_atomic", "media_type"]
@@ -136,13 +136,16 @@ def media_type(fmt: str) -> str:
 
 
 def translate_document(data: bytes, fmt: str, translator: "Translator", *,
-                       options: Options | None = None) -> bytes:
+                       options: Options | None = None, glossary: "GlossaryLike" = None) -> bytes:
     """Translate a whole document given as bytes; return the translated document.
 
+    ``glossary``: extra terms for this document, added to the translator's own.
     Raises :class:`FormatError` for input that is not a valid document of ``fmt`` or is
     larger than ``options.limits`` allow; nothing is returned half-done.
     """
     options = options or Options()
+    if glossary is not None:
+        translator = translator.using(glossary=glossary)
     if len(data) > options.limits.max_input_bytes:
         raise FormatError(f"document is {len(data)} bytes, more than the limit of "
                           f"{options.limits.max_input_bytes}")

@@ -18,30 +18,16 @@ marker's ``key`` what it stood for.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from ..engine.stream import Markup, Part
+from ..model import Marker, Part, Role
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..translator import Translator
 
-__all__ = ["Marker", "Builder", "nests", "tidy", "translate_segments", "split_long",
-           "texts_only"]
+__all__ = ["Marker", "Builder", "nests", "tidy", "translate_segments", "texts_only"]
 
-Role = Literal["open", "close", "void"]
-_SENTENCE_END = re.compile(r"[.!?…][»”\"')\]]*\s+$")
-
-
-@dataclass(frozen=True)
-class Marker(Markup):
-    """One piece of inline markup. ``key`` is unique within its segment, so two ``<b>``
-    tags are never confused; an ``open`` and its ``close`` share ``pair``."""
-
-    key: int = 0
-    role: Role = "void"
-    pair: int = -1
 
 
 @dataclass
@@ -163,83 +149,18 @@ def translate_segments(tr: "Translator", segments: Sequence[Sequence[Part]], *,
     Segments whose answer does not nest are translated again run by run (the text
     between two markers is one request), markers kept where they were.
     """
-    limit = getattr(tr, "max_segment_chars", 600)
-    pieces = [split_long(seg, limit) for seg in segments]
-    flat = [piece for seg in pieces for piece in seg]
-    done = iter(_translate_pieces(tr, flat, tidy_spaces))
-    return [[p for _ in seg for p in next(done)] for seg in pieces]
-
-
-def split_long(parts: Sequence[Part], limit: int) -> list[list[Part]]:
-    """Cut a long segment after sentence ends where no pair is open, into pieces of about
-    ``limit`` characters: they are translated in parallel, like long plain paragraphs.
-    The pieces joined give ``parts`` back."""
-    from ..text.segment import split_sentences
-
-    if sum(len(p) for p in parts if isinstance(p, str)) <= limit:
-        return [list(parts)]
-    pieces: list[list[Part]] = [[]]
-    size = depth = 0
-    for p in parts:
-        if isinstance(p, Marker):
-            depth += (p.role == "open") - (p.role == "close")
-            pieces[-1].append(p)
-            continue
-        if depth:
-            pieces[-1].append(p)
-            size += len(p)
-            continue
-        chunks = split_sentences(p, 1)  # every sentence end: [sentence, space, sentence …]
-        for k in range(0, len(chunks), 2):
-            text = chunks[k] + (chunks[k + 1] if k + 1 < len(chunks) else "")
-            if text:
-                pieces[-1].append(text)
-            size += len(text)
-            ends = k + 1 < len(chunks) or _SENTENCE_END.search(text) is not None
-            if ends and size >= limit:
-                pieces.append([])
-                size = 0
-    return [piece for piece in pieces if piece]
-
-
-def _translate_pieces(tr: "Translator", segments: Sequence[Sequence[Part]],
-                      tidy_spaces: bool) -> list[list[Part]]:
-    edges = [_edges(seg) for seg in segments]
-    answers = tr.translate_parts([core for _, core, _ in edges]) if segments else []
+    answers = tr.translate_parts(segments) if segments else []
     out: list[list[Part]] = []
     retry: list[int] = []
-    for i, ((lead, core, trail), ans) in enumerate(zip(edges, answers)):
-        if nests(core, ans):
-            ans = [lead, *ans, trail]
+    for i, (seg, ans) in enumerate(zip(segments, answers)):
+        if nests(seg, ans):
             out.append(tidy(ans) if tidy_spaces else [p for p in ans if p != ""])
         else:
             out.append([])
             retry.append(i)
     if retry:
-        runs = [[p for p in segments[i] if isinstance(p, str)] for i in retry]
-        flat = [[r] for rs in runs for r in rs]
-        done = iter(tr.translate_parts(flat)) if flat else iter(())
+        runs = [[p] for i in retry for p in segments[i] if isinstance(p, str)]
+        done = iter(tr.translate_parts(runs))
         for i in retry:
-            out[i] = [_joined(next(done)) if isinstance(p, str) else p for p in segments[i]]
+            out[i] = [texts_only(next(done)) if isinstance(p, str) else p for p in segments[i]]
     return out
-
-
-def _edges(parts: Sequence[Part]) -> tuple[str, list[Part], str]:
-    """(leading whitespace, the segment without it, trailing whitespace).
-
-    The whitespace at a segment's ends (the newline and indentation before ``</li>``)
-    is kept here rather than sent: Apertium may return it before a closing marker,
-    where the translator cannot tell it from the segment's own ending."""
-    core = list(parts)
-    lead = trail = ""
-    if core and isinstance(core[0], str):
-        text = core[0].lstrip()
-        lead, core[0] = core[0][:len(core[0]) - len(text)], text
-    if core and isinstance(core[-1], str):
-        text = core[-1].rstrip()
-        trail, core[-1] = core[-1][len(text):], text
-    return lead, [p for p in core if p != ""], trail
-
-
-def _joined(parts: Sequence[Part]) -> str:
-    return "".join(p if isinstance(p, str) else p.text for p in parts)

@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from ..engine.stream import Markup, Part
+from ..model import Markup, Part
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..translator import Translator

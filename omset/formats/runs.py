@@ -25,8 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Hashable, Sequence
 
-from ..engine.stream import Markup, Part
-from ..text.segment import split_sentences
+from ..model import Markup, Part
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..translator import Translator
@@ -125,42 +124,6 @@ class Flat:
         if opaque:
             marker("opaque", opaque)
 
-    def chunks(self, max_chars: int) -> list[list[Part]]:
-        """``parts`` cut at sentence ends into segments of about ``max_chars`` characters.
-
-        The text engine cuts long paragraphs the same way (so both give the same
-        translation, and one long paragraph uses every pipeline); the spacing after a
-        cut stays at the end of the earlier chunk, markup in the chunk it was in.
-        Translated chunks joined in order are the paragraph's translation.
-        """
-        text = "".join(p for p in self.parts if isinstance(p, str))
-        pieces = split_sentences(text, max_chars)
-        if len(pieces) == 1:
-            return [self.parts]
-        cuts, pos = [], 0
-        for i, piece in enumerate(pieces[:-1]):
-            pos += len(piece)
-            if i % 2 == 1:  # after the spacing that follows a chunk
-                cuts.append(pos)
-        out: list[list[Part]] = [[]]
-        seen = 0
-        for part in self.parts:
-            if not isinstance(part, str):
-                out[-1].append(part)
-                continue
-            while cuts and cuts[0] <= seen:  # defensive: a cut already passed
-                cuts.pop(0)
-            while cuts and seen + len(part) >= cuts[0] and cuts[0] > seen:
-                head, part = part[:cuts[0] - seen], part[cuts[0] - seen:]
-                seen += len(head)
-                out[-1].append(head)
-                out.append([])
-                cuts.pop(0)
-            if part:
-                out[-1].append(part)
-                seen += len(part)
-        return [c for c in out if c]
-
     @property
     def has_text(self) -> bool:
         """Whether there is anything to translate (not just spaces and markup)."""
@@ -237,8 +200,5 @@ class LangTags:
 
 
 def translate_flats(tr: "Translator", flats: Sequence[Flat]) -> list[list[Part]]:
-    """Translate paragraphs, long ones in sentence chunks, all in flight at once."""
-    max_chars = getattr(tr, "max_segment_chars", 600)
-    chunked = [flat.chunks(max_chars) for flat in flats]
-    done = iter(tr.translate_parts([c for chunks in chunked for c in chunks]))
-    return [[part for _ in chunks for part in next(done)] for chunks in chunked]
+    """Translate paragraphs, all in flight at once (long ones in sentence chunks)."""
+    return tr.translate_parts([flat.parts for flat in flats])

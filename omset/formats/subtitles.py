@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..engine.stream import Markup, Part
+from ..model import Markup, Part
 from .common import decode_text, encode_text
 from .placeholders import Placeholder, translate_segments
 

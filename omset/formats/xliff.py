@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from lxml import etree
 
-from ..engine.stream import Markup, Part
+from ..model import Markup, Part
 from .common import decode_text, encode_text, target_lang
 from .placeholders import translate_segments
 

@@ -4,18 +4,20 @@
     omset learn TRAIN.tsv -o omset/data/rules/nynorsk-news.json
 
 1. The engine (the profile's layers, rules off) translates the Bokmål side.
-2. Its output is aligned word by word with the human Nynorsk (``difflib`` on tokens):
+2. Its output is aligned word by word with the human Nynorsk (:func:`omset.align.diff`
+   on :mod:`omset.text.tokens`):
    inside equal-length differing stretches each output word gets the reference word as
    its *target*; elsewhere the target is the word itself (it was right) or unknown.
    Words the reference leaves out get the empty target (delete); each output word is
-   also aligned with the Bokmål word it translates.
+   also aligned with the Bokmål word it translates (:func:`omset.align.align`, exactly
+   as the rules' ``src`` context reads it at run time).
 3. Transformation-based learning, per output word: among the rule templates
    (no context; previous / next / two-before word; the Bokmål word; a word within six
    before; and pairs of these) instantiated at the words that need changing, repeatedly
    take the rule with the largest net gain (words fixed − right words broken) on the
    words no earlier rule covers, while it fixes at least ``min_count`` words. Then the
-   same for word endings (``*dd`` → ``*dde``), which generalise agreement fixes to
-   participles never seen with the context.
+   same for word endings (``*dd`` → ``*dde``), which generalise fixes to words never
+   seen with the context.
 4. Held-out check on the *training* pairs: cut them into ``heldout`` slices (every
    n-th pair); for ``folds`` slices, learn on the other pairs and count what each rule
    fixes and breaks on the slice. A rule learned from all training pairs is kept only if
@@ -32,21 +34,21 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..postedit import WINDOW, Rule, RuleSet, agreement, align_source, tokens
+from ..align import diff
+from ..postedit import WINDOW, Rule, RuleSet, source_words
+from ..text.tokens import lower_words
 
 #: rule templates: which context keys a rule may test together
 TEMPLATES: tuple[tuple[str, ...], ...] = (
     (), ("prev",), ("next",), ("src",), ("prev2", "prev"), ("prev", "next"),
     ("src", "prev"), ("src", "next"), ("before",), ("prev", "before"), ("src", "before"),
-    ("agree",),
 )
 #: templates for word-ending rules (which need a context to be safe)
 SUFFIX_TEMPLATES: tuple[tuple[str, ...], ...] = (
-    ("prev",), ("prev", "before"), ("prev2", "prev"), ("src",), ("agree",), ("agree", "prev"),
+    ("prev",), ("prev", "before"), ("prev2", "prev"), ("src",),
 )
 UNKNOWN = "\x00?"   # target of a word whose reference is unclear: changing it is neutral
 
@@ -65,19 +67,13 @@ class Sentence:
                 "next": o[i + 1] if i + 1 < len(o) else "</s>",
                 "prev2": o[i - 2] if i > 1 else "<s>",
                 "src": self.src[i],
-                "before": set(o[max(0, i - 1 - WINDOW):max(0, i - 1)]),
-                "agree": agreement(o, i)}
-
-
-def low_tokens(text: str) -> list[str]:
-    return [m.group().lower() for m in tokens(text)]
+                "before": set(o[max(0, i - 1 - WINDOW):max(0, i - 1)])}
 
 
 def targets(out: Sequence[str], ref: Sequence[str]) -> list[str]:
     """What each output word should have been, by a token alignment with the reference."""
     result = [UNKNOWN] * len(out)
-    sm = SequenceMatcher(a=out, b=ref, autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
+    for op, i1, i2, j1, j2 in diff(out, ref):
         if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
             for k in range(i2 - i1):
                 result[i1 + k] = ref[j1 + k]
@@ -95,8 +91,8 @@ def targets(out: Sequence[str], ref: Sequence[str]) -> list[str]:
 def prepare(sources: Sequence[str], outputs: Sequence[str], refs: Sequence[str]) -> list[Sentence]:
     sents = []
     for s, o, r in zip(sources, outputs, refs):
-        out = low_tokens(o)
-        sents.append(Sentence(out, targets(out, low_tokens(r)), align_source(low_tokens(s), out)))
+        out = lower_words(o)
+        sents.append(Sentence(out, targets(out, lower_words(r)), source_words(lower_words(s), out)))
     return sents
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import AsyncIterator
@@ -63,9 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s", request.url.path)
-        return error_response(500, f"internal error: {type(exc).__name__}",
-                              family_of(request.url.path, request.url.query))
+        # a bug, never the client's fault: logged with an id the client is given too
+        rid = _request_id(request)
+        log.exception("unexpected error on %s (request %s)", request.url.path, rid)
+        return error_response(500, f"internal error: {type(exc).__name__} (request {rid})",
+                              family_of(request.url.path, request.url.query),
+                              {"X-Request-ID": rid})
 
     app.include_router(api.router)
     app.include_router(documents.router)
@@ -88,6 +92,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                            max_age=86400)
     app.add_middleware(MetricsMiddleware, metrics=service.metrics)
     return app
+
+
+def _request_id(request: Request) -> str:
+    """The client's ``X-Request-ID`` if it sent a sane one, else a new random id."""
+    given = request.headers.get("x-request-id", "")
+    if 0 < len(given) <= 64 and given.isascii() and given.isprintable():
+        return given
+    return secrets.token_hex(8)
 
 
 def _web_dir():

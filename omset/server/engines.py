@@ -1,10 +1,11 @@
-"""Warm translators shared by all requests: one pipeline pool per direction.
+"""The service's warm engines and translators.
 
-A configuration (direction, style, variant, preferences, unknown-word marks) gets one
-:class:`~omset.Translator`, created on first use and kept in a small LRU cache. All
-translators of one direction and marking share the pipelines of the first one
-(``Translator(share_engine=…)``), so a new style costs a profile, not ~330 MB of
-pipelines.
+One :class:`~omset.engine.Engine` per engine key (direction, nn→nn infinitive, unknown-
+word marks: :meth:`Engine.key_for`, the one rule for what may share) owns every Apertium
+process of that direction; translators — one per configuration (style, variant,
+preferences), created on first use and kept in a small LRU cache — all run on it. A new
+style costs a profile, not ~330 MB of pipelines, and six styles with agreement on still
+hold one generator helper per direction.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import OrderedDict
 from typing import Iterable, Iterator
 
 from ..detect import Detector
-from ..engine import Pool
+from ..engine import Engine, EngineKey, Pool
 from ..languages import direction
 from ..translator import Translator
 
@@ -22,7 +23,7 @@ ConfigKey = tuple[str, str, "str | None", "str | None", tuple[str, ...], bool]
 
 
 class Engines:
-    """Thread-safe factory and cache of translators, plus the one language detector."""
+    """Thread-safe owner of the engines, a cache of translators, and the one detector."""
 
     def __init__(self, *, workers: int | None, timeout: float, default_style: str | None,
                  max_translators: int = 64):
@@ -31,21 +32,34 @@ class Engines:
         self.default_style = default_style
         self.max_translators = max_translators
         self._lock = threading.Lock()
-        self._owners: dict[tuple[str, str, bool], Translator] = {}
+        self._engines: dict[EngineKey, Engine] = {}
         self._cache: OrderedDict[ConfigKey, Translator] = OrderedDict()
         self._detector: Detector | None = None
+
+    def engine(self, source: str, target: str, variant: str | None = None,
+               mark_unknown: bool = False) -> Engine:
+        """The engine for a direction (started on first use; its pipelines start as
+        requests need them)."""
+        key = Engine.key_for(source, target, variant, mark_unknown)
+        with self._lock:
+            engine = self._engines.get(key)
+            if engine is None:
+                engine = self._engines[key] = Engine(
+                    key[0], key[1], variant=key[2], mark_unknown=mark_unknown,
+                    pool_size=self.workers, timeout=self.timeout)
+            return engine
 
     def translator(self, source: str, target: str, *, style: str | None = None,
                    variant: str | None = None, prefs: Iterable[str] = (),
                    mark_unknown: bool = False) -> Translator:
         """The warm translator for a configuration (created on first use).
 
-        Raises what :class:`Translator` raises for bad options (UnsupportedLanguage,
-        ProfileError, ValueError).
+        Raises what :class:`Translator` raises for bad options (OptionError and its
+        subclasses).
         """
         source, target = direction(source, target, normalise=True)  # nob/nno/no… → one key
-        if source == target:  # Nynorsk normalisation: one engine per infinitive
-            style, variant = None, variant or "e"
+        if source == target:  # Nynorsk normalisation: the infinitive picks the engine
+            style = None
         elif target != "nn":
             style, variant = None, None
         elif style is None:
@@ -56,18 +70,14 @@ class Engines:
             if tr is not None:
                 self._cache.move_to_end(key)
                 return tr
-            owner_key = (source, target if source != target else f"nn-{variant}", mark_unknown)
-            owner = self._owners.get(owner_key)
-            tr = Translator(source, target, style=style, variant=variant, prefs=key[4],  # type: ignore[arg-type]
-                            mark_unknown=mark_unknown, pool_size=self.workers,
-                            timeout=self.timeout, share_engine=owner)
-            if owner is None:
-                self._owners[owner_key] = tr
-            self._cache[key] = tr
+        engine = self.engine(source, target, variant if source == target else None, mark_unknown)
+        tr = Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
+                        prefs=key[4], mark_unknown=mark_unknown, engine=engine)
+        with self._lock:
+            tr = self._cache.setdefault(key, tr)
+            self._cache.move_to_end(key)
             while len(self._cache) > self.max_translators:
-                _, old = self._cache.popitem(last=False)
-                if old not in self._owners.values():
-                    old.close()  # a borrower: frees nothing shared
+                self._cache.popitem(last=False)  # a translator holds no process: just drop it
             return tr
 
     def detector(self) -> Detector:
@@ -77,24 +87,26 @@ class Engines:
             return self._detector
 
     def pools(self) -> Iterator[tuple[str, Pool]]:
-        """Every running pool, named by direction (for health checks and metrics)."""
+        """Every running pool, named by direction and role (for health checks and
+        metrics): ``nb-nn``, ``nb-nn-post``, ``nb-nn-generator``, ``nn-nn-a`` …"""
         with self._lock:
-            owners = list(self._owners.items())
-        for (source, target, marked), tr in owners:
-            name = f"{source}-{target}" + ("-marked" if marked else "")
-            for i, pool in enumerate(tr.pools):
-                yield name + ("-post" if i else ""), pool
+            engines = list(self._engines.values())
+        for e in engines:
+            name = f"{e.source}-{e.target}" + (f"-{e.variant}" if e.source == e.target else "") \
+                + ("-marked" if e.mark_unknown else "")
+            for role, pool in e.pools():
+                yield name + ("" if role == "heavy" else f"-{role}"), pool
 
     def restarts(self) -> dict[str, int]:
         return {name: pool.restarts for name, pool in self.pools()}
 
     def close(self) -> None:
         with self._lock:
-            translators = list(self._cache.values()) + list(self._owners.values())
+            engines = list(self._engines.values())
+            self._engines.clear()
             self._cache.clear()
-            self._owners.clear()
             detector, self._detector = self._detector, None
-        for tr in translators:
-            tr.close()
+        for engine in engines:
+            engine.close()
         if detector is not None:
             detector.close()

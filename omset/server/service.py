@@ -6,7 +6,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping, Sequence
 
-from ..errors import EngineError, EngineNotInstalled, EngineTimeout, OmsetError
+from ..errors import (EngineError, EngineNotInstalled, EngineTimeout, InputError, OmsetError,
+                      OptionError)
 from ..glossary import Glossary
 from ..result import Segment
 from ..text.clean import strip_controls
@@ -47,8 +48,10 @@ class Service:
             raise ApiError(504, str(exc), family) from None
         except (EngineError, EngineNotInstalled) as exc:
             raise ApiError(503, str(exc), family) from None
-        except (OmsetError, ValueError) as exc:
+        except (OptionError, InputError) as exc:
             raise ApiError(400, str(exc), family) from None
+        # anything else is a bug: the app's handler answers 500 and logs it with the
+        # request's id
 
     async def translator(self, family: Family, source: str, target: str, *,
                          style: str | None = None, variant: str | None = None,
@@ -146,18 +149,7 @@ def _translate_markup(tr: Translator, texts: list[str], fmt: str,
 
 def translate_document(tr: Translator, data: bytes, fmt: str,
                        glossary: Glossary | None = None) -> bytes:
-    """A document through :mod:`omset.formats` (blocking); a request's glossary rides on
-    a short-lived translator that borrows ``tr``'s pipelines."""
+    """A document through :mod:`omset.formats` (blocking), with a request's glossary."""
     from .. import formats
 
-    if not glossary:
-        return formats.translate_document(data, fmt, tr)
-    with _with_glossary(tr, glossary) as gtr:
-        return formats.translate_document(data, fmt, gtr)
-
-
-def _with_glossary(tr: Translator, glossary: Glossary) -> Translator:
-    """``tr``'s configuration plus ``glossary``, on ``tr``'s pipelines (cheap to make)."""
-    return Translator(tr.source, tr.target, style=tr.profile, prefs=tr.prefs,
-                      mark_unknown=tr.mark_unknown, glossary=glossary, protect=tr.protect,
-                      keep_quoted_titles=tr.keep_quoted_titles, share_engine=tr)
+    return formats.translate_document(data, fmt, tr, glossary=glossary)

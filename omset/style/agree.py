@@ -35,7 +35,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .choose import Unit
+from ..model import Unit
 
 #: auxiliaries after which a participle agrees with the subject
 AUX = frozenset({"vere", "verte", "bli"})
@@ -240,14 +240,14 @@ class Agreement:
     """Finds participles to make plural and generates their forms with Apertium.
 
     ``generate`` maps a lexical unit without forms (``^skade<adj><pp><pl>$``) to the
-    generator's answer (``skadde``) or ``None``; by default a warm ``lt-proc -g``
-    on Apertium's nob→nno generator, started when first needed.
+    generator's answer (``skadde``); in a translator it is a question to its Engine's
+    Nynorsk generator (:meth:`omset.engine.Engine.ask`), which has a deadline and a
+    restart of its own.
     """
 
-    def __init__(self, generate: Generate | None = None, name: str = ""):
+    def __init__(self, generate: Generate, name: str = ""):
         self._generate = generate
-        self._pipeline = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()   # guards the cache only, never a generator call
         self._cache: dict[str, str | None] = {}
         self.name = name
 
@@ -257,25 +257,16 @@ class Agreement:
         with self._lock:
             if head in self._cache:
                 return self._cache[head]
-            gen = self._generate or self._default_generator()
-            out = gen(f"^{head}$")
-            if out is not None:
-                out = out.replace("\0", "").strip()
-                if not out or out[0] in "#@*" or "^" in out or "$" in out:
-                    out = None
+        out: str | None = self._generate(f"^{head}$")
+        if out is not None:
+            out = out.replace("\0", "").strip()
+            if not out or out[0] in "#@*" or "^" in out or "$" in out:
+                out = None
+        with self._lock:
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[head] = out
-            return out
-
-    def _default_generator(self) -> Generate:
-        from ..engine.modes import lt_proc
-        from ..engine.pipeline import Pipeline
-
-        if self._pipeline is None:
-            self._pipeline = Pipeline(lt_proc("-g", "nob-nno.autogen.bin"))
-        pipeline = self._pipeline
-        return lambda lu: pipeline.submit(lu, 10).result()
+        return out
 
     def find(self, units: Sequence[Unit | None], lus: Sequence[str]) -> list[Agreed]:
         """The participles among ``units`` (with their LU texts ``lus``) to make plural."""
@@ -305,8 +296,3 @@ class Agreement:
                       f"plural participle from Apertium's generator ({lemma}<adj><pp><pl>)")
             found.append(Agreed(p, f"^{new_head}/{forms}$", reason))
         return found
-
-    def close(self) -> None:
-        if self._pipeline is not None:
-            self._pipeline.close()
-            self._pipeline = None

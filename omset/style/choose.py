@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+from ..model import Form, Unit
 from . import genprefs
 
 if TYPE_CHECKING:
@@ -30,40 +31,6 @@ _TOKEN = re.compile(  # unrolled loops: this runs over every generated stream
 _TAG = re.compile(r"<([^<>]*)>")
 _UNESCAPE = re.compile(r"\\(.)")
 _MAX_DECIDED = 200_000   # cached choices per chooser (a few tens of MB at most)
-
-
-@dataclass
-class Form:
-    """One spelling the generator offers: stream text and the preferences selecting it."""
-
-    raw: str                 # escaped surface, tags removed (what goes on to post-generation)
-    prefs: frozenset[str]    # the v: tags
-
-    @property
-    def text(self) -> str:
-        return _UNESCAPE.sub(r"\1", self.raw).lstrip("#@*")
-
-
-@dataclass
-class Unit:
-    """A lexical unit after generation, and the form chosen for it."""
-
-    lemma: str               # target lemma (``komme``), marks removed
-    tags: tuple[str, ...]    # grammatical tags (``vblex``, ``inf``)
-    forms: list[Form]
-    chosen: int = 0
-    unknown: bool = False    # the analyser did not know the source word (``*``)
-    reason: str = ""         # why a non-default form was chosen
-    default: int = 0         # what Apertium itself would have chosen
-    agreed_from: str = ""    # the form before the agreement layer changed it (agree.py)
-    agree_reason: str = ""   # why it did
-
-    @property
-    def alternatives(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for f in self.forms:
-            seen.setdefault(f.text, None)
-        return list(seen) if len(seen) > 1 else []
 
 
 @dataclass

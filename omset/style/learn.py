@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..engine.modes import pipeline_command, preferences
-from ..engine.pipeline import Pipeline
+from ..engine.pool import Pool
 from ..engine.stream import encode
 from . import genprefs
-from .choose import Unit, parse_unit
+from ..align import edit_distance
+from ..model import Unit
+from .choose import parse_unit
 from .profile import Profile
 
 _LU = re.compile(r"\^((?:\\.|[^/$\\])*)/((?:\\.|[^$\\])*)\$")
@@ -97,10 +99,7 @@ def _pairs(description: str) -> list[tuple[str, str]]:
 
 def _distance(a: list[str], b: list[str]) -> int:
     """Word-level edit distance (for comparing a translation with a reference)."""
-    import difflib
-
-    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal")
+    return edit_distance(a, b)
 
 
 def check_on_parallel(base: Profile, candidates: Iterable[str],
@@ -136,8 +135,9 @@ class StyleLearner:
                                                                  "apertium-tagger -z -p -g")
         gen = pipeline_command("nob-nno_e").split(" | ")
         generator = next(s for s in gen if "autogen.bin" in s)
-        self._analyse = Pipeline(analyse)
-        self._generate = Pipeline(generator)
+        # watched pools: a hung stage is killed at its deadline, not waited on forever
+        self._analyse = Pool(analyse, size=1, timeout=60.0)
+        self._generate = Pool(generator, size=1, timeout=60.0)
         self._short = next((r.unless_lemma for r in genprefs.load("nob-nno.genprefs")
                             if r.unless_lemma), frozenset())
         self._described = {p: _pairs(d) for p, d in preferences("nb", "nn").items()}
@@ -153,13 +153,13 @@ class StyleLearner:
         self.close()
 
     def _units(self, paragraph: str) -> list[tuple[str, Unit]]:
-        analysed = self._analyse.submit(encode(paragraph), 60).result()
+        analysed = self._analyse.run(encode(paragraph))
         lus = [(m.group(1), m.group(2)) for m in _LU.finditer(analysed)]
         lus = [(s, a) for s, a in lus if not a.startswith("*")]
         if not lus:
             return []
         request = " ".join(f"^{a}$" for _, a in lus)
-        generated = self._generate.submit(request, 60).result()
+        generated = self._generate.run(request)
         units = [parse_unit(m.group()) for m in re.finditer(r"\^(?:\\.|[^$\\])*\$", generated)]
         if len(units) != len(lus):
             return []

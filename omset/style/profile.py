@@ -28,14 +28,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import OmsetError
+from ..errors import OptionError
 from .choose import Chooser
 
 INFINITIVES = ("a", "e", "split")
 DEFAULT_PROFILE = "nynorsk-news"
 
 
-class ProfileError(OmsetError, ValueError):
+class ProfileError(OptionError):
     """A profile that cannot be used (unknown name, bad TOML, unknown preference)."""
 
 

@@ -10,10 +10,9 @@ them through untouched, with their spaces and separators (tested).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
-from ..engine.stream import Markup, Part
+from ..model import Markup, Part, Protected
 
 _PATTERNS: list[tuple[str, str]] = [
     ("code", r"`[^`\n]+`"),
@@ -26,14 +25,6 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _TITLE = r"«[^«»\n]{1,120}»"
 _MAX_TITLE_WORDS = 12
-
-
-@dataclass(frozen=True)
-class Protected(Markup):
-    """A protected span: ``kind`` says why (url, email, handle, …, title, glossary)."""
-
-    kind: str = "protected"
-    original: str = ""        # the source text it replaced (glossary terms)
 
 
 def _pattern(keep_titles: bool) -> re.Pattern[str]:

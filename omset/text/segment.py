@@ -8,9 +8,12 @@ byte for byte.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
+
+from ..model import Marker, Part
 
 _SENTENCE_END = re.compile(r"[.!?…:;»\"”’)\]]\s*$")
 _STARTS_LOWER = re.compile(r"^\s*[a-zæøåäöüé]")
@@ -106,4 +109,75 @@ def split_sentences(text: str, max_chars: int) -> list[str]:
             out.append(m.group(1))
             chunk_start = m.end(1)
     out.append(text[chunk_start:])
+    return out
+
+
+def strip_edges(parts: Sequence[Part]) -> tuple[str, list[Part], str]:
+    """(leading whitespace, the segment without it, trailing whitespace) of a segment
+    given as parts.
+
+    The whitespace at a segment's ends (the newline and indentation before ``</li>``)
+    is kept here rather than sent: Apertium may return it before a closing marker,
+    where it could no longer be told from the segment's own ending."""
+    core = list(parts)
+    lead = trail = ""
+    if core and isinstance(core[0], str):
+        text = core[0].lstrip()
+        lead, core[0] = core[0][:len(core[0]) - len(text)], text
+    if core and isinstance(core[-1], str):
+        text = core[-1].rstrip()
+        trail, core[-1] = core[-1][len(text):], text
+    return lead, [p for p in core if p != ""], trail
+
+
+def split_parts(parts: Sequence[Part], max_chars: int) -> list["list[Part] | str"]:
+    """:func:`split_sentences` for a segment with inline markup: alternating
+    [chunk, spacing, chunk, …] where each chunk is a list of parts.
+
+    The cuts are the ones :func:`split_sentences` makes in the segment's text, except
+    where the spacing is not inside one text part or a :class:`~omset.model.Marker`
+    pair is open there; so a sentence is cut — and so translated — the same with or
+    without markup around its words.
+    """
+    text = "".join(p for p in parts if isinstance(p, str))
+    if len(text) <= max_chars:
+        return [list(parts)]
+    starts: list[int] = []          # text offset of each text part outside open pairs
+    ends: list[int] = []
+    pos = depth = 0
+    for p in parts:
+        if isinstance(p, str):
+            if depth == 0:
+                starts.append(pos)
+                ends.append(pos + len(p))
+            pos += len(p)
+        elif isinstance(p, Marker):
+            depth += (p.role == "open") - (p.role == "close")
+    cuts: list[tuple[int, int]] = []
+    chunk_start = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        s, e = m.span(1)
+        k = bisect.bisect_right(starts, s) - 1
+        if s - chunk_start >= max_chars and k >= 0 and e <= ends[k]:
+            cuts.append((s, e))
+            chunk_start = e
+    if not cuts:
+        return [list(parts)]
+    out: list[list[Part] | str] = [[]]
+    pos = 0
+    for p in parts:
+        if not isinstance(p, str):
+            out[-1].append(p)  # type: ignore[union-attr]
+            continue
+        end, rest = pos + len(p), p
+        while cuts and cuts[0][1] <= end:
+            s, e = cuts.pop(0)
+            head, space, rest = rest[:s - pos], rest[s - pos:e - pos], rest[e - pos:]
+            if head:
+                out[-1].append(head)  # type: ignore[union-attr]
+            out += [space, []]
+            pos = e
+        if rest:
+            out[-1].append(rest)  # type: ignore[union-attr]
+        pos = end
     return out

@@ -26,11 +26,11 @@ def test_plural_participles_from_apertiums_generator(agreeing):
 
 def test_switch_per_profile_and_per_translator(agreeing):
     text = "Mange av dem ble skadet i brannen."
-    with Translator(style="nynorsk-news", agreement=False, share_engine=agreeing) as off:
+    with Translator(style="nynorsk-news", agreement=False, engine=agreeing.engine) as off:
         assert off.translate(text) == "Mange av dei vart skadd i brannen."
     profile = from_toml('name = "x"\nprefs = ["me_vi"]\nagreement = true\n')
     assert profile.agreement and "agreement = true" in profile.to_toml()
-    with Translator(style=profile, share_engine=agreeing) as on:
+    with Translator(style=profile, engine=agreeing.engine) as on:
         assert on.translate(text) == "Mange av dei vart skadde i brannen."
     assert load("tradisjonell").agreement and not load("apertium").agreement
 

@@ -223,7 +223,7 @@ def test_progress_bar_only_over_the_threshold_on_a_terminal(apertium_installed, 
     from omset import cli
 
     monkeypatch.setattr(cli, "PROGRESS_BYTES", 20)
-    monkeypatch.setattr(cli, "err", Console(stderr=True, force_terminal=terminal, width=100))
+    monkeypatch.setattr(cli._Stderr, "_console", Console(stderr=True, force_terminal=terminal, width=100))
     src = tmp_path / "inn.txt"
     src.write_text("Jeg kommer hjem.\nDu kommer også hjem.\n", encoding="utf-8")
     r = CliRunner().invoke(cli.app, ["translate", str(src)])

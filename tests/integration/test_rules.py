@@ -46,7 +46,7 @@ def test_default_style_applies_its_rules(news):
 def test_a_rule_file_of_ones_own(tmp_path: Path):
     path = tmp_path / "r.json"
     path.write_text(json.dumps({"format": FORMAT, "rules": [
-        {"id": "A1", "pattern": "*dd", "replacement": "*dde", "context": {"agree": "pl"}},
+        {"id": "A1", "pattern": "*dd", "replacement": "*dde", "context": {"prev": "vorte", "before": "dei"}},
     ]}), encoding="utf-8")
     with Translator("nb", "nn", rules=path) as tr:
         assert tr.translate("Flere av dem har blitt skadet.") == "Fleire av dei har vorte skadde."

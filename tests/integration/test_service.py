@@ -174,7 +174,7 @@ def test_translate_list_style_variant_glossary(client, news):
 
     texts = ["Jeg kommer hjem.", "", "Hun skal komme også.\n\nDe bygger et hus."]
     glossary = {"hus": "bustad"}
-    with Translator("nb", "nn", style="tradisjonell", variant="e", share_engine=news) as ref:
+    with Translator("nb", "nn", style="tradisjonell", variant="e", engine=news.engine) as ref:
         expected = [ref.translate(t, glossary=glossary) for t in texts]
     r = _post(client, "/v1/translate", {"text": texts, "style": "tradisjonell", "variant": "e",
                                         "glossary": glossary, "detailed": False})
@@ -333,7 +333,7 @@ def test_apy_translate_get_and_post(client, news, nn_nb):
     from omset import Translator
 
     text = "Jeg kommer hjem. Hun vil komme også."
-    with Translator("nb", "nn", variant="a", share_engine=news) as a:
+    with Translator("nb", "nn", variant="a", engine=news.engine) as a:
         expected_a = a.translate(text)
     r = client.get("/translate", params={"langpair": "nob|nno", "q": text, "markUnknown": "no"})
     assert r.status_code == 200, r.text
@@ -546,21 +546,21 @@ def test_markup_formats_match_library(client, news, fmt, text):
         assert r.json()["translations"][0]["text"] == expected
 
 
-def test_share_engine_borrows_pipelines(news):
+def test_translators_share_an_engine(news):
     from omset import Translator
 
     text = "Hun kommer også hjem med bilene."
-    terms = {"bil": "køyretøy"}  # inflected by the shared engine's inflector
-    with Translator("nb", "nn", style="skule", glossary=terms, share_engine=news) as borrower:
-        assert borrower.pool is news.pool and borrower.pools == news.pools
+    terms = {"bil": "køyretøy"}  # inflected by the shared engine's helper processes
+    with Translator("nb", "nn", style="skule", glossary=terms, engine=news.engine) as borrower:
+        assert borrower.engine is news.engine and borrower.pools == news.pools
         with Translator("nb", "nn", style="skule", glossary=terms) as own:
             assert own.pool is not news.pool
             assert borrower.translate(text) == own.translate(text)
     assert news.translate(text)  # closing the borrower left the pipelines running
     with pytest.raises(ValueError):
-        Translator("nn", "nb", share_engine=news)
+        Translator("nn", "nb", engine=news.engine)
     with pytest.raises(ValueError):
-        Translator("nb", "nn", mark_unknown=True, share_engine=news)
+        Translator("nb", "nn", mark_unknown=True, engine=news.engine)
 
 
 def test_hostile_json_is_400_not_500(client):

@@ -1,7 +1,7 @@
 import pytest
 
 from omset.glossary import Glossary, GlossaryError, match_case
-from omset.text.protect import Protected
+from omset.model import Protected
 
 
 def protected(parts):

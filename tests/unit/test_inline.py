@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from omset.formats.inline import Builder, Marker, nests, split_long, tidy, translate_segments
+from omset.formats.inline import Builder, Marker, nests, tidy, translate_segments
 
 
 def segment() -> tuple[list, Marker, Marker, Marker]:
@@ -93,23 +93,29 @@ def test_an_answer_that_nests_is_kept_in_the_engines_order():
 
 
 def test_long_segments_are_cut_after_sentences_outside_pairs():
+    from omset.text.segment import split_parts
+
     b = Builder()
     b.text("En to. Tre fire. ")
     b.open("<b>")
     b.text("Fem seks. Sju åtte. Ni ti.")
     b.close("</b>")
     b.text(" Elleve tolv. Tretten.")
-    pieces = split_long(b.parts, 5)
-    assert [p for piece in pieces for p in piece] == _merged(b.parts, pieces)
-    assert pieces[0] == ["En to. "] and pieces[1] == ["Tre fire. "]
+    cut = split_parts(b.parts, 5)
+    pieces = [c for c in cut if not isinstance(c, str)]
+    assert [c for c in cut if isinstance(c, str)] == [" "] * (len(pieces) - 1)
+    joined = [p if isinstance(p, str) else [p] for c in cut for p in (c if isinstance(c, list) else [c])]
+    assert "".join(p for p in joined if isinstance(p, str)) == \
+        "".join(p for p in b.parts if isinstance(p, str))       # nothing lost, nothing added
+    assert pieces[0] == ["En to."] and pieces[1] == ["Tre fire."]
     assert sum(isinstance(p, Marker) for p in pieces[2]) == 2   # the pair is never cut
     assert pieces[-1] == ["Tretten."]
-    assert split_long(b.parts, 1000) == [b.parts]
+    assert split_parts(b.parts, 1000) == [b.parts]
 
 
-def _merged(parts, pieces):
-    """``parts`` with its text cut where ``pieces`` cut it (for comparing)."""
-    joined = "".join(p if isinstance(p, str) else "\0" for p in parts)
-    again = "".join(p if isinstance(p, str) else "\0" for piece in pieces for p in piece)
-    assert joined == again
-    return [p for piece in pieces for p in piece]
+def test_a_segment_without_markup_is_cut_as_plain_text_is():
+    from omset.text.segment import split_parts, split_sentences
+
+    text = "Dette er ei setning. " * 8 + "Og så ei til. Slutt."
+    assert [c if isinstance(c, str) else "".join(c) for c in split_parts([text], 50)] == \
+        split_sentences(text, 50)

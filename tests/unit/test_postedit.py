@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from omset.learn.rules import learn, targets
-from omset.postedit import FORMAT, Rule, RuleError, RuleSet, align_source, match_case
+from omset.postedit import FORMAT, Rule, RuleError, RuleSet, match_case, source_words
 
 
 def _rules() -> RuleSet:
@@ -91,11 +91,36 @@ def test_bad_files(tmp_path: Path):
         RuleSet([Rule("R1", "a", "b"), Rule("R1", "c", "d")])
 
 
-def test_align_source():
+def test_source_words_are_the_one_alignment():
     src = "flere av dem ble skadet .".split()
     out = "fleire av dei vart skadd .".split()
-    assert align_source(src, out) == src
-    assert align_source("saken ble henlagt".split(), "saka vart lagd bort".split())[0] == "saken"
+    assert source_words(src, out) == src
+    assert source_words("saken ble henlagt".split(), "saka vart lagd bort".split())[0] == "saken"
+    # what the detailed API shows as a token's source is what a rule's «src» reads
+    from omset.align import align
+    assert [w.lower() if w else "" for w in align(src, out)] == source_words(src, out)
+
+
+def test_agreement_is_not_a_rule_context():
+    # participle agreement is the tag-based layer (omset.style.agree), not word lists
+    with pytest.raises(RuleError, match="unknown context"):
+        Rule.from_json({"id": "A1", "pattern": "*dd", "replacement": "*dde",
+                        "context": {"agree": "pl"}})
+
+
+def test_rules_rewrite_text_parts_and_never_across_markup():
+    from omset.model import Markup, Protected
+
+    rs = RuleSet([Rule("R1", "andelen", "delen"), Rule("R2", "ntb", "NPK-NTB")])
+    b, nb = Markup("<b>"), Markup("</b>")
+    parts, changes = rs.apply_parts("Andelen (NTB) er stor.",
+                                    [b, "Andelen", nb, " (", Protected("NTB", "url"), ") er stor."])
+    assert parts == [b, "Delen", nb, " (", Protected("NTB", "url"), ") er stor."]
+    assert [c.after for c in changes] == ["Delen"]             # a protected span is kept
+    split = ["Ande", b, "len er stor."]                         # markup inside the word
+    assert rs.apply_parts("Andelen er stor.", split) == (split, [])
+    # the same words with and without markup: the same rewrite
+    assert rs.apply("x", "Andelen er stor.")[0] == "Delen er stor."
 
 
 def test_targets_from_reference():

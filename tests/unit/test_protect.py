@@ -1,6 +1,7 @@
 import pytest
 
-from omset.text.protect import Protected, join, protect
+from omset.model import Protected
+from omset.text.protect import join, protect
 
 
 @pytest.mark.parametrize("text,kind", [

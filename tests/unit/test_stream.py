@@ -1,4 +1,5 @@
-from omset.engine.stream import Markup, decode, decode_text, encode, escape
+from omset.engine.stream import decode, decode_text, encode, escape
+from omset.model import Markup
 
 
 def test_escape_special_characters():
