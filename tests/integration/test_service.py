@@ -614,3 +614,52 @@ def test_stalled_body_gets_408(strict):
     status, data, _ = _raw(strict, head, [b'{"text": '])  # and then nothing more
     assert status == 408, data[:300]
     assert time.monotonic() - started < 15
+
+
+# -- per-request options on the shared engines (issue 17) ------------------------------------
+def test_nn_normalisation_with_a_glossary_in_html_and_as_a_document(client):
+    # the request's glossary rides on the warm nn→nn (a-infinitive) translator; before,
+    # a per-request Translator forgot the variant and this answered 400
+    from omset import Translator, formats
+
+    html = "<p>Eg skal <b>kome</b> heim til fastlegen.</p>"
+    terms = {"fastlege": "lækjar"}
+    with Translator("nn", "nn", variant="a") as tr:
+        expected = formats.translate_document(html.encode(), "html", tr, glossary=terms)
+    assert b"komma" in expected
+    r = _post(client, "/v1/translate", {"text": html, "source": "nn", "target": "nn",
+                                        "variant": "a", "glossary": terms, "format": "html"})
+    assert r.status_code == 200, r.text
+    assert r.json()["translations"][0]["text"] == expected.decode()
+    r = client.post("/v1/translate/document", files={"file": ("sak.html", html.encode(), "text/html")},
+                    data={"source": "nn", "target": "nn", "variant": "a",
+                          "glossary": json.dumps(terms)})
+    assert r.status_code == 200, r.text
+    assert r.content == expected
+
+
+def test_an_internal_error_is_a_500_with_a_request_id_in_the_log(apertium_installed,
+                                                                  monkeypatch, caplog):
+    # a bug (here: a ValueError from inside the translator) is the service's fault, not
+    # the client's: 500, and the id in the answer finds the traceback in the log
+    from fastapi.testclient import TestClient
+
+    from omset import Translator
+    from omset.server import Settings, create_app
+
+    def broken(self, texts, **kwargs):
+        raise ValueError("an internal slip")
+
+    monkeypatch.setattr(Translator, "translate_batch", broken)
+    app = create_app(Settings(workers=1, warm=()))
+    with TestClient(app, raise_server_exceptions=False) as c, caplog.at_level("ERROR"):
+        r = c.post("/v1/translate", json={"text": "Hei.", "detailed": False})
+        assert r.status_code == 500, r.text
+        rid = r.headers["X-Request-ID"]
+        assert rid in r.json()["error"] and "an internal slip" not in r.json()["error"]
+        assert any(rid in rec.getMessage() and rec.exc_info for rec in caplog.records)
+        r = c.post("/v1/translate", json={"text": "Hei.", "variant": "x"})
+        assert r.status_code == 400   # a bad option is still the client's
+        r = c.post("/v1/translate", json={"text": "Hei.", "detailed": False},
+                   headers={"X-Request-ID": "desk-42"})
+        assert r.status_code == 500 and r.headers["X-Request-ID"] == "desk-42"
