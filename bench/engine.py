@@ -15,7 +15,11 @@ the load average before and after. It measures
   breaks stay put (as bench/quality.py does): words per second and the ratio (target
   ≥ 0.95×); ``--limit N`` takes the first N lines;
 * memory: PSS (from /proc/PID/smaps_rollup) of the pool's pipelines, summed over every
-  process of each pipeline, after the runs above (target ≤ 800 MB for 2 pipelines).
+  process of each pipeline, after the runs above (target ≤ 800 MB for 2 pipelines);
+* one-shot: the wall time of ``echo SENTENCE | omset translate`` (the product's default
+  layers, a fresh process every time: imports, engine start, one request, exit) against
+  ``echo SENTENCE | apertium nob-nno_e``, alternating, median of ``--oneshots`` runs each
+  (target ≤ 1.2×). ``--only-oneshot`` measures just this.
 
 The omset configuration is the engine alone (``style="apertium"``, no protection, no
 post-edit rules: the output the CLI gives) unless ``--product`` asks for the default
@@ -161,6 +165,33 @@ def bulk(tr: Translator, lines: list[str], workers: int, product: bool) -> dict[
             "mb": len(text.encode("utf-8")) / 1e6}
 
 
+def oneshot(repeats: int) -> dict[str, float]:
+    """Wall time of one sentence through a fresh ``omset translate`` and a fresh
+    ``apertium`` call, alternating."""
+    omset_cmd = [str(ROOT / ".venv" / "bin" / "omset"), "translate"]
+    if not Path(omset_cmd[0]).exists():
+        omset_cmd = [sys.executable, "-m", "omset", "translate"]
+    cli_cmd = ["apertium", MODE]
+    data = (SENTENCE + "\n").encode()
+    ours, cli = [], []
+    for _ in range(repeats):
+        for cmd, times in ((omset_cmd, ours), (cli_cmd, cli)):
+            t0 = time.perf_counter()
+            out = subprocess.run(cmd, input=data, capture_output=True, check=True, cwd=ROOT)
+            times.append(time.perf_counter() - t0)
+            assert out.stdout.strip(), f"{cmd} gave no output"
+    o, c = statistics.median(ours), statistics.median(cli)
+    return {"omset_s": o, "cli_s": c, "ratio": o / c, "omset_min": min(ours), "cli_min": min(cli)}
+
+
+def print_oneshot(repeats: int) -> None:
+    r = oneshot(repeats)
+    print(f"one-shot ({repeats} alternating runs each, median wall time): omset translate "
+          f"{1000 * r['omset_s']:.0f} ms, apertium {MODE} {1000 * r['cli_s']:.0f} ms, ratio "
+          f"{r['ratio']:.2f}× (target ≤ 1.2×); best runs {1000 * r['omset_min']:.0f} / "
+          f"{1000 * r['cli_min']:.0f} ms; load {load()}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="bulk: first N dev lines only")
@@ -168,12 +199,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sentences", type=int, default=200, help="short-sentence runs")
     ap.add_argument("--workers", type=int, default=2, help="pipelines in omset's pool")
     ap.add_argument("--skip-bulk", action="store_true")
+    ap.add_argument("--oneshots", type=int, default=15, help="one-shot runs per system")
+    ap.add_argument("--only-oneshot", action="store_true", help="measure the one-shot alone")
     ap.add_argument("--product", action="store_true",
                     help="measure the default omset layers (nynorsk-news) instead of the core")
     args = ap.parse_args(argv)
 
     print(f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
           f"machine: {os.cpu_count()} CPUs, {platform.platform()}; load before: {load()}")
+    if args.only_oneshot:
+        print_oneshot(args.oneshots)
+        return 0
     print(f"omset: Translator('nb', 'nn', {'default layers' if args.product else CORE}, "
           f"pool_size={args.workers}); CLI: apertium -u {MODE}")
     options = {} if args.product else CORE
@@ -208,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{main_mb:.0f} MB (target ≤ 800 MB); with the post-generation pipeline "
               f"{total_mb:.0f} MB; Python process {pss_kib(os.getpid()) / 1024:.0f} MB; "
               f"pipelines recycled for memory: {tr.pool.recycled}")
+    print_oneshot(args.oneshots)
     print(f"load after: {load()}")
     return 0
 

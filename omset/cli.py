@@ -12,13 +12,16 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Iterator, List, Optional
+from typing import TYPE_CHECKING, BinaryIO, Iterator, List, Optional
 
 import typer
 
 from .errors import EngineNotInstalled, InputError, OmsetError
 from .formats import output_mode
 from .text.clean import decode_utf8, strip_controls
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .translator import Translator
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Translate Norwegian Bokmål ⇄ Nynorsk with Apertium's nno-nob data.")
@@ -187,14 +190,14 @@ def translate(
             if output:
                 output.write_bytes(b"")
             return
-        tr = _translator(source=source, target=target, style=style, variant=variant, pref=pref,
-                         mark_unknown=mark_unknown, workers=workers, glossary=glossary,
-                         keep_quoted_titles=keep_quoted_titles, no_protect=no_protect,
-                         no_rules=no_rules)
         show = total > PROGRESS_BYTES and err.is_terminal
         progress = _progress_bar() if show else None
         tmp = None
-        with tr, (progress or contextlib.nullcontext()):
+        with _translator(source=source, target=target, style=style, variant=variant, pref=pref,
+                         mark_unknown=mark_unknown, workers=workers, glossary=glossary,
+                         keep_quoted_titles=keep_quoted_titles, no_protect=no_protect,
+                         no_rules=no_rules, warm=1 if total < PROGRESS_BYTES else None) as tr, \
+                (progress or contextlib.nullcontext()):
             task = progress.add_task("translate", total=total) if progress else None
             if output:
                 fd, name = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}.")
@@ -232,29 +235,49 @@ def translate(
             signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
 def _translator(*, source: str, target: str, style: Optional[str], variant: Optional[str],
                 pref: List[str], mark_unknown: bool, workers: Optional[int],
                 glossary: List[Path], keep_quoted_titles: bool, no_protect: bool,
-                no_rules: bool):
-    """A Translator for the command line's options; bad options exit with a message."""
-    from .glossary import Glossary
-    from .translator import Translator
+                no_rules: bool, warm: Optional[int] = None) -> Iterator["Translator"]:
+    """A Translator for the command line's options, on an engine this command owns; bad
+    options exit with a message.
+
+    The engine starts first, and ``warm`` of its pipelines with it (plus
+    post-generation), so that Apertium's programs load their data while Python imports
+    the layers and reads the profile, its rules and glossaries: a one-line input is
+    answered about as soon as the CLI's own pipeline would answer it.
+    """
+    from .engine.engine import Engine
 
     if variant not in (None, "a", "e", "split"):
         raise _fail("--variant must be a, e or split")
     try:
-        terms = Glossary()
-        for g in glossary:
-            terms = terms.merged(Glossary.load(g))
-        return Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
-                          prefs=pref, mark_unknown=mark_unknown, pool_size=workers,
-                          glossary=terms or None, protect=not no_protect,
-                          keep_quoted_titles=keep_quoted_titles,
-                          rules=False if no_rules else None)
+        engine = Engine(source, target, variant=variant, mark_unknown=mark_unknown,
+                        pool_size=workers)
     except EngineNotInstalled as exc:
         raise _fail(str(exc), 1)
-    except (OmsetError, ValueError) as exc:
+    except OmsetError as exc:
         raise _fail(str(exc))
+    with engine:
+        if warm:
+            engine.warm_up(warm)
+        from .glossary import Glossary
+        from .translator import Translator
+
+        try:
+            terms = Glossary()
+            for g in glossary:
+                terms = terms.merged(Glossary.load(g))
+            tr = Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
+                            prefs=pref, mark_unknown=mark_unknown, glossary=terms or None,
+                            protect=not no_protect, keep_quoted_titles=keep_quoted_titles,
+                            rules=False if no_rules else None, engine=engine)
+        except EngineNotInstalled as exc:
+            raise _fail(str(exc), 1)
+        except (OmsetError, ValueError) as exc:
+            raise _fail(str(exc))
+        yield tr
 
 
 def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **opts) -> None:

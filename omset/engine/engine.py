@@ -112,6 +112,9 @@ class Engine:
         """
         first = self.heavy.submit(payload)
         outer: Future[tuple[str, Any]] = Future()
+        if self.post is not None and not self.post.running:
+            # start post-generation now: it loads while the heavy stages work
+            self.post.warm_up()
         if self.post is None or layer is None:
             first.add_done_callback(lambda f: _forward(f, outer, None))
             return outer
@@ -185,9 +188,10 @@ class Engine:
     def restarts(self) -> int:
         return sum(p.restarts for _, p in self.pools())
 
-    def warm_up(self) -> "Engine":
-        """Start every heavy pipeline now, so the first requests are as fast as the rest."""
-        self.heavy.warm_up()
+    def warm_up(self, pipelines: int | None = None) -> "Engine":
+        """Start heavy pipelines now (all of them, or ``pipelines``) and post-generation,
+        so their data loads while the caller does other work."""
+        self.heavy.warm_up(pipelines)
         if self.post is not None:
             self.post.warm_up()
         return self

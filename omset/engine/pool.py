@@ -39,8 +39,9 @@ class Pool:
         self._watchdog = threading.Thread(target=self._watch, daemon=True, name="omset-watchdog")
         self._watchdog.start()
 
-    def warm_up(self) -> None:
-        for p in self.pipelines:
+    def warm_up(self, count: int | None = None) -> None:
+        """Start the processes of ``count`` pipelines (default: all) now."""
+        for p in self.pipelines[:count]:
             p.warm_up()
 
     @property
