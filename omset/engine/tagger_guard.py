@@ -17,7 +17,8 @@ How: the tagger runs with ``-d``, which reports each such word on standard error
 ("A new ambiguity class was found") before it writes that request's NUL. We pass one
 NUL-terminated chunk at a time, forward the answer up to its NUL, and after any chunk
 that reported one, switch to a fresh tagger that was started in advance (the old one's
-input is closed and it is let end; the NULs it adds at end of input are dropped). The tagger answers each NUL with one NUL until its end of input
+input is closed and it is let end; the NULs it adds at end of input are dropped). The
+tagger answers each NUL with one NUL until its end of input
 (checked on 3,000 dev segments each way); were it ever to add one in between, the rest
 of that answer would go out with the next chunk's and a report be acted on one chunk
 late, but nothing would be lost: a retired tagger's output is copied to its end. The chunk

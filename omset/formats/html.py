@@ -50,7 +50,7 @@ INLINE = frozenset({
     "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
     "time", "tt", "u", "var", "wbr", "script", "style", "textarea", "button", "output",
     "meter", "progress", "svg", "math", "audio", "video", "canvas", "embed", "object",
-    "iframe", "picture", "source", "abbr",
+    "iframe", "picture", "source",
 })
 #: inline elements that stay opaque inside a segment (their content is not text)
 OPAQUE = frozenset({"svg", "math", "audio", "video", "canvas", "embed", "object", "iframe",

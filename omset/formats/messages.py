@@ -145,7 +145,7 @@ def _yaml_indent(text: str) -> dict[str, int]:
     """The file's own indentation (ruamel's defaults re-indent lists otherwise):
     ``mapping`` step, and how far a list's dash sits in from its parent key."""
     mapping, offset = 2, 0
-    lines = [l for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     for prev, line in zip(lines, lines[1:]):
         if not re.match(r"\s*[^-\s][^:]*:\s*(?:[&!].*)?$", prev):
             continue
