@@ -12,13 +12,16 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Iterator, List, Optional
+from typing import TYPE_CHECKING, BinaryIO, Iterator, List, Optional, TextIO
 
 import typer
 
 from .errors import EngineNotInstalled, InputError, OmsetError
 from .formats import output_mode
 from .text.clean import decode_utf8, strip_controls
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Translate Norwegian Bokmål ⇄ Nynorsk with Apertium's nno-nob data.")
@@ -28,9 +31,9 @@ class _Stderr:
     """Rich's console on stderr, made on first use: a one-line ``omset translate`` that
     has nothing to report never pays for importing rich."""
 
-    _console = None
+    _console: Console | None = None
 
-    def get(self):
+    def get(self) -> Console:
         if _Stderr._console is None:
             from rich.console import Console
 
@@ -210,7 +213,8 @@ def translate(
                          no_rules=no_rules)
         show = total > PROGRESS_BYTES and err.is_terminal
         progress = _progress_bar() if show else None
-        tmp = None
+        tmp: Path | None = None
+        sink: TextIO
         with tr, (progress or contextlib.nullcontext()):
             task = progress.add_task("translate", total=total) if progress else None
             if output:
@@ -230,7 +234,7 @@ def translate(
                                                         by_line=lines):
                             sink.write(chunk)
                 sink.flush()
-                if tmp is not None:
+                if tmp is not None and output is not None:  # tmp is made only for an output
                     sink.close()
                     os.replace(tmp, output)
                     tmp = None

@@ -34,7 +34,7 @@ import os
 import select
 import subprocess
 import sys
-from typing import Callable
+from typing import IO, Callable
 
 CHANGED = b"new ambiguity class"
 
@@ -43,9 +43,11 @@ class _Tagger:
     def __init__(self, argv: list[str]):
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, bufsize=0)
-        self.stdin, self.stdout, self.stderr = (self.proc.stdin.fileno(),
-                                                self.proc.stdout.fileno(),
-                                                self.proc.stderr.fileno())
+        # all three are pipes, as asked for just above
+        assert self.proc.stdin and self.proc.stdout and self.proc.stderr
+        self.pipes: tuple[IO[bytes], IO[bytes], IO[bytes]] = (
+            self.proc.stdin, self.proc.stdout, self.proc.stderr)
+        self.stdin, self.stdout, self.stderr = (pipe.fileno() for pipe in self.pipes)
         os.set_blocking(self.stdin, False)
         self.errors = bytearray()
 
@@ -70,7 +72,7 @@ class _Tagger:
 
     def _finish(self, rest: bytes, sink: Callable[[bytes], None]) -> None:
         if not rest:
-            self.proc.stdin.close()
+            self.pipes[0].close()
         try:
             self._pump(rest, sink, last=True)
         except EOFError:
@@ -85,7 +87,7 @@ class _Tagger:
             if w:
                 todo = todo[os.write(self.stdin, todo):]
                 if not todo and last:
-                    self.proc.stdin.close()
+                    self.pipes[0].close()
             if self.stderr in r:
                 self.errors += os.read(self.stderr, 1 << 16)
             if self.stdout in r:
@@ -112,7 +114,7 @@ class _Tagger:
 
     def _close(self) -> None:
         self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+        for pipe in self.pipes:
             pipe.close()
 
 

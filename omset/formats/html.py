@@ -222,7 +222,7 @@ class Page:
         walker.block(self.root)
         segments = [p.builder.parts for p in walker.plans]
         attrs = [[el.get(name)] for el, name in walker.attributes]
-        done = translate_segments(tr, segments + attrs)  # type: ignore[arg-type]
+        done = translate_segments(tr, segments + attrs)
         for plan, parts in zip(walker.plans, done):
             plan.rebuild(parts)
         for (el, name), parts in zip(walker.attributes, done[len(segments):]):

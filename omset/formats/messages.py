@@ -182,6 +182,7 @@ def _same_style(old: Any, new: str) -> Any:
 def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
     import io
 
+    from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import YAMLError
 
     from . import FormatError
@@ -195,7 +196,7 @@ def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
         raise FormatError("YAML: nested too deeply") from None
     if data is None or isinstance(data, str):
         raise FormatError("YAML: not a message file (expected a mapping or a list at the top)")
-    if isinstance(data, dict):
+    if isinstance(data, CommentedMap):  # what round-trip mode makes of every mapping
         new_key = _locale_key(data, tr, options)
         if new_key is not None:
             old_key = next(iter(data))
