@@ -1,7 +1,9 @@
 # The two commands of README.md. Both install whatever is missing first.
-.PHONY: demo test setup setup-test bench bench-service quality rules clean
+.PHONY: demo test lint setup setup-test bench bench-service quality rules clean
 
 PY := .venv/bin/python
+# Static checks (config in pyproject.toml): ruff on the code, then mypy on the package.
+LINT := $(PY) -m ruff check omset tests bench && $(PY) -m mypy
 
 setup:
 	@bash scripts/setup.sh
@@ -13,7 +15,11 @@ demo: setup
 	@$(PY) -m omset translate examples/artikkel.nb.txt -s nb -t nn
 
 test: setup-test
+	@$(LINT)
 	@$(PY) -m pytest -q -ra
+
+lint: setup-test
+	@$(LINT)
 
 bench: setup
 	@$(PY) bench/engine.py

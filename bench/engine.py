@@ -136,8 +136,8 @@ def run_with_peak_rss(cmd: list[str]) -> tuple[bytes, int]:
 
 
 def bulk(tr: Translator, lines: list[str], workers: int, product: bool) -> dict[str, float]:
-    words = sum(len(l.split()) for l in lines)
-    text = "".join(l + "\n" for l in lines)
+    words = sum(len(line.split()) for line in lines)
+    text = "".join(line + "\n" for line in lines)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
         f.write(text)
         path = f.name
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\nbulk: skipped, {DEV} not found (the third-party data folder "
                       "../shared is not part of the repository)")
             else:
-                lines = [l.split("\t")[0] for l in DEV.read_text(encoding="utf-8").splitlines()]
+                lines = [row.split("\t")[0] for row in DEV.read_text(encoding="utf-8").splitlines()]
                 lines = lines[:args.limit] if args.limit else lines
                 b = bulk(tr, lines, args.workers, args.product)
                 print(f"\nbulk ({b['lines']} lines, {b['words']} words, --lines): "

@@ -14,7 +14,8 @@ differing segment *alone* (after a paragraph holding only a full stop, as omset 
 every segment), to tell differences caused by the CLI reading a paragraph in the
 context of the previous ones from real ones; prints the differences grouped by
 class (see :func:`classify`) and writes every differing segment to
-``DIR/differences.<mode>.tsv`` (index, class, source, apertium, apertium alone, omset). ``--mode nno-nob`` does the same for nn→nb on the nn side.
+``DIR/differences.<mode>.tsv`` (index, class, source, apertium, apertium alone, omset).
+``--mode nno-nob`` does the same for nn→nb on the nn side.
 Needs the third-party data folder ../shared (exits 2 without it).
 """
 

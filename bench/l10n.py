@@ -166,7 +166,8 @@ def report(src: list[str], ref: list[str], origin: list[str],
     words = sum(len(s.split()) for s in src)
     print(f"{len(src)} messages ({words} words) of {DATA}: "
           + ", ".join(f"{k} {len(v)}" for k, v in subsets.items() if k != "all") + ".\n")
-    print("| system | subset | BLEU | chrF | TER | exact | placeholders kept | accelerators kept | wall time |")
+    print("| system | subset | BLEU | chrF | TER | exact | placeholders kept | accelerators kept "
+          "| wall time |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, (hyp, elapsed) in outputs.items():
         for sub, idx in subsets.items():

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = ("both" if {"også", "òg"} <= words else "også" if "også" in words
                    else "òg" if "òg" in words else "neither")
         pairs = {}
-        for op, i1, i2, j1, j2 in SequenceMatcher(a=B, b=P, autojunk=False).get_opcodes():
+        for _op, i1, i2, j1, j2 in SequenceMatcher(a=B, b=P, autojunk=False).get_opcodes():
             if i2 - i1 == j2 - j1:
                 pairs.update({i1 + k: P[j1 + k] for k in range(i2 - i1)})
         for k, w in enumerate(B):

@@ -253,7 +253,8 @@ def main() -> None:
     apy_pipes = list(dict.fromkeys(args.apy_pipes or [1, args.workers]))
     print(f"omset --workers {args.workers}; APy -i/-n {'/'.join(map(str, apy_pipes))}; "
           f"{args.clients} clients")
-    print(f"texts: {len(texts)} from {where}; mean {statistics.mean(len(t.split()) for t in texts):.1f} words")
+    mean_words = statistics.mean(len(t.split()) for t in texts)
+    print(f"texts: {len(texts)} from {where}; mean {mean_words:.1f} words")
     load_before = os.getloadavg()
     procs = []
     results: dict[str, list[Run]] = {}
@@ -267,7 +268,7 @@ def main() -> None:
             apy_proc, apy_url = start_apy(pipes)
             procs.append(apy_proc)
             servers.append((f"apy-{pipes}pipe", apy_proc, apy_url))
-        for name, proc, url in servers:
+        for _name, proc, url in servers:
             wait_up(url, proc)
         results = {name: [] for name, _, _ in servers}
         for rnd in range(args.rounds):
@@ -278,7 +279,8 @@ def main() -> None:
                 results[name].append(r)
                 print(f"round {rnd + 1} {name:6s} {r.rps:7.1f} req/s {r.wps:8.0f} words/s "
                       f"p50 {r.pct(50) * 1000:7.1f} ms  p99 {r.pct(99) * 1000:7.1f} ms  "
-                      f"cpu {r.cpu_per_kword:5.2f} s/1000 words ({100 * r.main_share:.0f} % server process)  errors {r.errors}  "
+                      f"cpu {r.cpu_per_kword:5.2f} s/1000 words "
+                      f"({100 * r.main_share:.0f} % server process)  errors {r.errors}  "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         for p in procs:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 from functools import cache
-from typing import Callable, Hashable, Sequence
+from typing import Callable, Hashable, Literal, Sequence
 
 from .text.tokens import words
 
@@ -106,7 +106,11 @@ def align(source: str | Sequence[str], targets: Sequence[str]) -> list[str | Non
     return out
 
 
-def diff(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[str, int, int, int, int]]:
+#: one step of :func:`diff`: ``(op, i1, i2, j1, j2)`` as difflib gives it
+Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
+
+
+def diff(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
     """How ``b`` differs from ``a`` (two token lists of the same language): difflib's
     opcodes ``(op, i1, i2, j1, j2)``, with ``op`` one of equal, replace, delete, insert."""
     return SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()

@@ -12,7 +12,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterator, List, Optional
+from typing import TYPE_CHECKING, BinaryIO, Iterator, List, Optional, TextIO
 
 import typer
 
@@ -21,6 +21,8 @@ from .formats import output_mode
 from .text.clean import decode_utf8, strip_controls
 
 if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
     from .translator import Translator
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -31,9 +33,9 @@ class _Stderr:
     """Rich's console on stderr, made on first use: a one-line ``omset translate`` that
     has nothing to report never pays for importing rich."""
 
-    _console = None
+    _console: Console | None = None
 
-    def get(self):
+    def get(self) -> Console:
         if _Stderr._console is None:
             from rich.console import Console
 
@@ -138,18 +140,35 @@ def translate(
     target: str = typer.Option("nn", "-t", "--target", help="Target language: nn or nb."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here, not to stdout."),
     lines: bool = typer.Option(False, "--lines", help="Every input line is one segment."),
-    style: Optional[str] = typer.Option(None, "--style", help="House style: a built-in name (omset styles) or a .toml file; default nynorsk-news."),
-    variant: Optional[str] = typer.Option(None, "--variant", help="Nynorsk infinitive: e (komme), a (komma) or split; default: the style's."),
+    style: Optional[str] = typer.Option(
+        None, "--style",
+        help="House style: a built-in name (omset styles) or a .toml file; default nynorsk-news."),
+    variant: Optional[str] = typer.Option(
+        None, "--variant",
+        help="Nynorsk infinitive: e (komme), a (komma) or split; default: the style's."),
     pref: List[str] = typer.Option([], "--pref", help="Apertium preference (repeatable); see `omset prefs`."),
     mark_unknown: bool = typer.Option(False, "--mark-unknown", help="Mark unknown words with * # @."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Pipelines (default: CPU cores)."),
-    explain: bool = typer.Option(False, "--explain", help="Say on stderr which layer changed which word, and why."),
-    glossary: List[Path] = typer.Option([], "--glossary", "-g", help="Glossary file (TSV or TOML), repeatable."),
-    keep_quoted_titles: bool = typer.Option(False, "--keep-quoted-titles", help="Keep titles in «guillemets» as written."),
-    no_protect: bool = typer.Option(False, "--no-protect", help="Let Apertium see URLs, e-mail, handles, hashtags and code."),
+    explain: bool = typer.Option(
+        False, "--explain",
+        help="Say on stderr which layer changed which word, and why."),
+    glossary: List[Path] = typer.Option(
+        [], "--glossary", "-g",
+        help="Glossary file (TSV or TOML), repeatable."),
+    keep_quoted_titles: bool = typer.Option(
+        False, "--keep-quoted-titles",
+        help="Keep titles in «guillemets» as written."),
+    no_protect: bool = typer.Option(
+        False, "--no-protect",
+        help="Let Apertium see URLs, e-mail, handles, hashtags and code."),
     no_rules: bool = typer.Option(False, "--no-rules", help="Skip the style's learned post-edit rules."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Document format (text, html, markdown, docx, odt, srt, vtt, po, xliff, json, yaml); default: by the file's extension."),
-    no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="PO: do not mark machine-translated entries fuzzy."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", "-f",
+        help="Document format (text, html, markdown, docx, odt, srt, vtt, po, xliff, json, yaml); default: "
+             "by the file's extension."),
+    no_fuzzy: bool = typer.Option(
+        False, "--no-fuzzy",
+        help="PO: do not mark machine-translated entries fuzzy."),
 ) -> None:
     """Translate text files, documents or standard input."""
     spooled: list[Path] = []
@@ -167,7 +186,7 @@ def translate(
         try:
             kind = detect_format(files[0] if files else None, fmt)
         except FormatError as exc:
-            raise _fail(str(exc))
+            raise _fail(str(exc)) from None
         if kind != "text":
             if len(inputs) != 1:
                 raise _fail(f"a {kind} document is translated one file at a time")
@@ -181,7 +200,7 @@ def translate(
             try:
                 controls += _validate(p)
             except InputError as exc:
-                raise _fail(f"{p if p not in spooled else 'standard input'}: {exc}")
+                raise _fail(f"{p if p not in spooled else 'standard input'}: {exc}") from None
         if controls:
             err.print(f"omset: removed {controls} NUL/control character(s) from the input",
                       highlight=False)
@@ -192,7 +211,8 @@ def translate(
             return
         show = total > PROGRESS_BYTES and err.is_terminal
         progress = _progress_bar() if show else None
-        tmp = None
+        tmp: Path | None = None
+        sink: TextIO
         with _translator(source=source, target=target, style=style, variant=variant, pref=pref,
                          mark_unknown=mark_unknown, workers=workers, glossary=glossary,
                          keep_quoted_titles=keep_quoted_titles, no_protect=no_protect,
@@ -216,14 +236,14 @@ def translate(
                                                         by_line=lines):
                             sink.write(chunk)
                 sink.flush()
-                if tmp is not None:
+                if tmp is not None and output is not None:  # tmp is made only for an output
                     sink.close()
                     os.replace(tmp, output)
                     tmp = None
             except OmsetError as exc:
-                raise _fail(f"translation failed: {exc}", 1)
+                raise _fail(f"translation failed: {exc}", 1) from None
             except KeyboardInterrupt:
-                raise _fail("interrupted" + (f"; {output} not written" if output else ""), 130)
+                raise _fail("interrupted" + (f"; {output} not written" if output else ""), 130) from None
             finally:
                 if tmp is not None:
                     sink.close()
@@ -256,9 +276,9 @@ def _translator(*, source: str, target: str, style: Optional[str], variant: Opti
         engine = Engine(source, target, variant=variant, mark_unknown=mark_unknown,
                         pool_size=workers)
     except EngineNotInstalled as exc:
-        raise _fail(str(exc), 1)
+        raise _fail(str(exc), 1) from None
     except OmsetError as exc:
-        raise _fail(str(exc))
+        raise _fail(str(exc)) from None
     with engine:
         if warm:
             engine.warm_up(warm)
@@ -274,9 +294,9 @@ def _translator(*, source: str, target: str, style: Optional[str], variant: Opti
                             protect=not no_protect, keep_quoted_titles=keep_quoted_titles,
                             rules=False if no_rules else None, engine=engine)
         except EngineNotInstalled as exc:
-            raise _fail(str(exc), 1)
+            raise _fail(str(exc), 1) from None
         except (OmsetError, ValueError) as exc:
-            raise _fail(str(exc))
+            raise _fail(str(exc)) from None
         yield tr
 
 
@@ -294,9 +314,9 @@ def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **o
         try:
             out = translate_document(data, kind, tr, options=options)
         except FormatError as exc:
-            raise _fail(f"{path}: {exc}")
+            raise _fail(f"{path}: {exc}") from None
         except OmsetError as exc:
-            raise _fail(f"translation failed: {exc}", 1)
+            raise _fail(f"translation failed: {exc}", 1) from None
     if output is None:
         sys.stdout.buffer.write(out)
         sys.stdout.buffer.flush()
@@ -309,11 +329,11 @@ def _explain(tr, path: Path, sink, by_line: bool) -> None:
     text = strip_controls(path.read_text(encoding="utf-8"))[0]
     sink.write(tr.translate(text))
     for seg in (s for texts in tr.translate_detailed([text]) for s in texts):
-        changed = [(t, c) for t in seg.tokens for c in t.changes]
+        changed = [c for t in seg.tokens for c in t.changes]
         if not changed:
             continue
         err.print(f"[bold]{seg.text}[/]", highlight=False)
-        for tok, ch in changed:
+        for ch in changed:
             err.print(f"  {ch.before} → {ch.after}  [dim]({ch.layer}: {ch.reason})[/]",
                       highlight=False)
 
@@ -342,9 +362,13 @@ def style_learn(
     name: Optional[str] = typer.Option(None, "--name", help="Profile name (default: file stem)."),
     description: str = typer.Option("", "--description"),
     min_count: int = typer.Option(10, "--min-count", help="Evidence needed before a preference counts."),
-    parallel: Optional[Path] = typer.Option(None, "--parallel", help="Bokmål<TAB>Nynorsk pairs: test word-level preferences in context."),
+    parallel: Optional[Path] = typer.Option(
+        None, "--parallel",
+        help="Bokmål<TAB>Nynorsk pairs: test word-level preferences in context."),
     sample_size: int = typer.Option(3000, "--parallel-sample", help="How many pairs --parallel uses."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write the counts as a Markdown table."),
+    report: Optional[Path] = typer.Option(
+        None, "--report",
+        help="Also write the counts as a Markdown table."),
 ) -> None:
     """Infer a house-style profile from a sample of the house's own Nynorsk."""
     from .style.learn import StyleLearner, check_on_parallel
@@ -352,16 +376,16 @@ def style_learn(
     try:
         text = strip_controls(decode_utf8(sample.read_bytes()))[0]
     except (OSError, InputError) as exc:
-        raise _fail(str(exc))
+        raise _fail(str(exc)) from None
     try:
         with StyleLearner() as learner:
             ev = learner.count(text.splitlines())
     except EngineNotInstalled as exc:
-        raise _fail(str(exc), 1)
+        raise _fail(str(exc), 1) from None
     prof = ev.profile(name or output.stem, description, min_count)
     checked: dict[str, tuple[int, int]] = {}
     if parallel is not None:
-        rows = [l.split("\t") for l in parallel.read_text(encoding="utf-8").splitlines()]
+        rows = [line.split("\t") for line in parallel.read_text(encoding="utf-8").splitlines()]
         pairs = [(r[0], r[1]) for r in rows if len(r) >= 2][:sample_size]
         word_prefs = [p for p, t in ev.prefs.items()
                       if ev.source.get(p) == "words" and t.total >= min_count]
@@ -376,14 +400,17 @@ def style_learn(
         ctx = f"+{checked[pref][0]}/-{checked[pref][1]}" if pref in checked else ""
         mark = "✓" if pref in prof.enabled else ""
         table.add_row(f"{pref} {mark}", str(on), str(off), f"{share:.2f}", src, ctx)
-        rows_out.append(f"| {pref} | {'on' if mark else 'off'} | {on} | {off} | {share:.2f} | {src} | {ctx} |")
+        rows_out.append(f"| {pref} | {'on' if mark else 'off'} | {on} | {off} | {share:.2f} "
+                        f"| {src} | {ctx} |")
     err.print(table)
     err.print(f"{ev.words} words; infinitive {prof.infinitive} "
-              f"(e-forms {ev.prefs['infa_infe'].on}, a-forms {ev.prefs['infa_infe'].off}); wrote {output}")
+              f"(e-forms {ev.prefs['infa_infe'].on}, a-forms {ev.prefs['infa_infe'].off}); "
+              f"wrote {output}")
     if report is not None:
         report.write_text(
             f"Counts behind profile `{prof.name}` ({ev.words} words of sample).\n\n"
-            "| preference | chosen | house form | other form | share | evidence | in context (+closer/-farther) |\n"
+            "| preference | chosen | house form | other form | share | evidence "
+            "| in context (+closer/-farther) |\n"
             "|---|---|---:|---:|---:|---|---|\n" + "\n".join(rows_out) + "\n", encoding="utf-8")
 
 
@@ -395,9 +422,15 @@ def learn(
     min_count: int = typer.Option(3, "--min-count", help="Words a rule must fix in training."),
     min_gain: int = typer.Option(2, "--min-gain", help="Net gain (fixed - broken) a rule needs in training."),
     heldout: int = typer.Option(5, "--heldout", help="Every N-th pair is held out to check each rule."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Engine outputs: reused if present, else written."),
-    guard: Optional[Path] = typer.Option(None, "--guard", help="Pairs whose right engine output no rule may change (e.g. Apertium's regression pairs)."),
-    guard_cache: Optional[Path] = typer.Option(None, "--guard-cache", help="Engine outputs for --guard, like --cache."),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache",
+        help="Engine outputs: reused if present, else written."),
+    guard: Optional[Path] = typer.Option(
+        None, "--guard",
+        help="Pairs whose right engine output no rule may change (e.g. Apertium's regression pairs)."),
+    guard_cache: Optional[Path] = typer.Option(
+        None, "--guard-cache",
+        help="Engine outputs for --guard, like --cache."),
 ) -> None:
     """Learn post-edit rules from parallel text (docs/rules.md)."""
     from .learn.rules import run
@@ -409,7 +442,7 @@ def learn(
                  heldout=heldout, cache=cache, guard=guard, guard_cache=guard_cache,
                  log=lambda m: err.print(m, highlight=False))
     except EngineNotInstalled as exc:
-        raise _fail(str(exc), 1)
+        raise _fail(str(exc), 1) from None
     err.print(f"wrote {len(rs)} rules to {output}", highlight=False)
 
 
@@ -424,7 +457,7 @@ def prefs(
     try:
         table_data = Translator.preferences(source, target)
     except OmsetError as exc:
-        raise _fail(str(exc), 1 if isinstance(exc, EngineNotInstalled) else 2)
+        raise _fail(str(exc), 1 if isinstance(exc, EngineNotInstalled) else 2) from None
     table = _table("preference", "what it does")
     for name, desc in sorted(table_data.items()):
         table.add_row(name, desc)
@@ -442,9 +475,9 @@ def detect(file: Optional[Path] = typer.Argument(None, help="Input file (default
         with Detector() as det:
             result = det.detect(text)
     except EngineNotInstalled as exc:
-        raise _fail(str(exc), 1)
+        raise _fail(str(exc), 1) from None
     except InputError as exc:
-        raise _fail(str(exc))
+        raise _fail(str(exc)) from None
     typer.echo(f"{result.language}\t{result.confidence:.2f}")
 
 
@@ -452,11 +485,19 @@ def detect(file: Optional[Path] = typer.Argument(None, help="Input file (default
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8080, "--port", help="Port to listen on."),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Pipelines per direction (default: CPU cores)."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers",
+        help="Pipelines per direction (default: CPU cores)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds a request may take (then 504)."),
-    max_body: int = typer.Option(10 * 1024 * 1024, "--max-body", help="Largest request body in bytes (then 413)."),
-    api_key_file: Optional[Path] = typer.Option(None, "--api-key-file", help="Require one of these keys (one per line)."),
-    cors_origin: List[str] = typer.Option([], "--cors-origin", help="Origin allowed to call the API from a browser (repeatable; * for any)."),
+    max_body: int = typer.Option(
+        10 * 1024 * 1024, "--max-body",
+        help="Largest request body in bytes (then 413)."),
+    api_key_file: Optional[Path] = typer.Option(
+        None, "--api-key-file",
+        help="Require one of these keys (one per line)."),
+    cors_origin: List[str] = typer.Option(
+        [], "--cors-origin",
+        help="Origin allowed to call the API from a browser (repeatable; * for any)."),
     style: Optional[str] = typer.Option(None, "--style", help="Default nb→nn style (a built-in name)."),
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
@@ -469,7 +510,7 @@ def serve(
     try:
         keys = read_api_keys(api_key_file) if api_key_file else frozenset()
     except (OSError, ValueError) as exc:
-        raise _fail(f"--api-key-file: {exc}")
+        raise _fail(f"--api-key-file: {exc}") from None
     settings = Settings(host=host, port=port, workers=workers, timeout=timeout,
                         max_body=max_body, api_keys=keys, cors_origins=tuple(cors_origin),
                         style=style)

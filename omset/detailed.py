@@ -79,7 +79,7 @@ def attach_sources(source: str, tokens: list[Token]) -> None:
 
 
 def _retokenize(before: str, after: str, tokens: list[Token],
-                changes: list[Change]) -> list[Token]:
+                changes: Sequence[Change]) -> list[Token]:
     """Carry tokens over a post-edit rewrite: unchanged words keep their data, rewritten
     ones get the rule's change."""
     old = [(m.start(), m.group()) for m in WORD.finditer(before)]

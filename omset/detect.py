@@ -25,7 +25,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -220,7 +220,7 @@ class Detector:
         """``analyse`` for many texts, all in flight at once (much faster in bulk)."""
         futures = [(self._analyse_one(self._nb, w), self._analyse_one(self._nn, w))
                    if w else None for w in word_lists]
-        out = []
+        out: list[tuple[list[Readings], list[Readings]]] = []
         for words, fut in zip(word_lists, futures):
             if fut is None:
                 out.append(([], []))
@@ -251,14 +251,14 @@ class Detector:
         foreign = foreign_n / len(pool)
         z = self.model.log_odds(features(words, nb, nn))
         p_nb = _sigmoid(z)
-        scores = dict(nb_score=round(p_nb, 4), nn_score=round(1 - p_nb, 4), words=n,
-                      foreign=round(foreign, 3))
+        verdict = partial(Detection, nb_score=round(p_nb, 4),
+                          nn_score=round(1 - p_nb, 4), words=n, foreign=round(foreign, 3))
         if foreign >= FOREIGN_SHARE_UND and foreign_n >= min(MIN_FOREIGN_WORDS, len(pool)):
-            return Detection("und", round(min(1.0, 0.5 + foreign / 2), 3), **scores)
+            return verdict("und", round(min(1.0, 0.5 + foreign / 2), 3))
         if abs(z) < MIN_EVIDENCE:
-            return Detection("und", 0.5, **scores)
+            return verdict("und", 0.5)
         language = "nb" if z > 0 else "nn"
-        return Detection(language, round(max(p_nb, 1 - p_nb), 3), **scores)
+        return verdict(language, round(max(p_nb, 1 - p_nb), 3))
 
     def close(self) -> None:
         self._nb.close()

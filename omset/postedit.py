@@ -36,13 +36,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from .align import align
 from .errors import OptionError
 from .model import Part, Protected
 from .result import Change
 from .text.tokens import lower_words, tokens
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["Rule", "RuleSet", "RuleError", "Edit", "source_words", "FORMAT", "WINDOW"]
 
@@ -183,7 +186,7 @@ class RuleSet:
 
     # -- files ----------------------------------------------------------------------------
     @classmethod
-    def load(cls, path: "str | Path") -> "RuleSet":
+    def load(cls, path: "str | Path | Traversable") -> "RuleSet":
         """Read a rule file (JSON, docs/rules.md)."""
         try:
             doc = json.loads(Path(str(path)).read_text(encoding="utf-8"))

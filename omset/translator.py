@@ -22,7 +22,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, Union
 
 from .detailed import attach_sources, tokens_of
 from .engine.engine import Engine, StyleLayer
@@ -40,6 +40,9 @@ from .style.agree import Agreement
 from .style.choose import apply as choose_forms
 from .text.protect import protect
 from .text.segment import Piece, iter_pieces, pieces, split_parts, strip_edges
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["Translator", "Markup", "Part"]
 
@@ -362,18 +365,21 @@ class _Answer:
     changes: list[Change]
 
 
-def load_rules(profile: Profile | None, rules: "str | Path | bool | None"):
+def load_rules(profile: Profile | None, rules: "str | Path | bool | None") -> RuleSet | None:
     """The post-edit rule set to use: the profile's (``None``), none (``False``), or a file."""
-    if rules is False or (rules in (None, True) and (profile is None or not profile.rules)):
+    if rules is False:
         return None
-    from importlib import resources
+    path: Path | Traversable
+    if rules is None or rules is True:
+        if profile is None or not profile.rules:
+            return None
+        from importlib import resources
 
-    if rules in (None, True):
-        path = resources.files("omset").joinpath("data", "rules", profile.rules)  # type: ignore[union-attr]
+        path = resources.files("omset").joinpath("data", "rules", profile.rules)
         if not path.is_file():
             return None
     else:
-        path = Path(rules)  # type: ignore[arg-type]
+        path = Path(rules)
     return RuleSet.load(path)
 
 

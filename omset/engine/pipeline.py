@@ -246,6 +246,7 @@ class Pipeline:
     # -- threads ----------------------------------------------------------------------
     def _write_loop(self, proc: _Process) -> None:
         stdin = proc.popen.stdin
+        assert stdin is not None  # started with stdin=PIPE
         while True:
             with self._lock:
                 while not proc.outbox and not proc.dead:
@@ -267,10 +268,12 @@ class Pipeline:
                 return
 
     def _drain_stderr(self, proc: _Process) -> None:
+        assert proc.popen.stderr is not None  # started with stderr=PIPE
         for line in proc.popen.stderr:
             proc.stderr_tail.append(line.decode("utf-8", "replace").rstrip())
 
     def _read_loop(self, proc: _Process) -> None:
+        assert proc.popen.stdout is not None  # started with stdout=PIPE
         fd = proc.popen.stdout.fileno()
         buf = bytearray()
         scan_from = 0

@@ -17,7 +17,8 @@ How: the tagger runs with ``-d``, which reports each such word on standard error
 ("A new ambiguity class was found") before it writes that request's NUL. We pass one
 NUL-terminated chunk at a time, forward the answer up to its NUL, and after any chunk
 that reported one, switch to a fresh tagger that was started in advance (the old one's
-input is closed and it is let end; the NULs it adds at end of input are dropped). The tagger answers each NUL with one NUL until its end of input
+input is closed and it is let end; the NULs it adds at end of input are dropped). The
+tagger answers each NUL with one NUL until its end of input
 (checked on 3,000 dev segments each way); were it ever to add one in between, the rest
 of that answer would go out with the next chunk's and a report be acted on one chunk
 late, but nothing would be lost: a retired tagger's output is copied to its end. The chunk
@@ -33,7 +34,7 @@ import os
 import select
 import subprocess
 import sys
-from typing import Callable
+from typing import IO, Callable
 
 CHANGED = b"new ambiguity class"
 
@@ -42,9 +43,11 @@ class _Tagger:
     def __init__(self, argv: list[str]):
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, bufsize=0)
-        self.stdin, self.stdout, self.stderr = (self.proc.stdin.fileno(),
-                                                self.proc.stdout.fileno(),
-                                                self.proc.stderr.fileno())
+        # all three are pipes, as asked for just above
+        assert self.proc.stdin and self.proc.stdout and self.proc.stderr
+        self.pipes: tuple[IO[bytes], IO[bytes], IO[bytes]] = (
+            self.proc.stdin, self.proc.stdout, self.proc.stderr)
+        self.stdin, self.stdout, self.stderr = (pipe.fileno() for pipe in self.pipes)
         os.set_blocking(self.stdin, False)
         self.errors = bytearray()
 
@@ -69,7 +72,7 @@ class _Tagger:
 
     def _finish(self, rest: bytes, sink: Callable[[bytes], None]) -> None:
         if not rest:
-            self.proc.stdin.close()
+            self.pipes[0].close()
         try:
             self._pump(rest, sink, last=True)
         except EOFError:
@@ -84,7 +87,7 @@ class _Tagger:
             if w:
                 todo = todo[os.write(self.stdin, todo):]
                 if not todo and last:
-                    self.proc.stdin.close()
+                    self.pipes[0].close()
             if self.stderr in r:
                 self.errors += os.read(self.stderr, 1 << 16)
             if self.stdout in r:
@@ -111,7 +114,7 @@ class _Tagger:
 
     def _close(self) -> None:
         self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+        for pipe in self.pipes:
             pipe.close()
 
 

@@ -119,7 +119,7 @@ def _module(fmt: str) -> Format:
     if fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}")
     try:
-        return importlib.import_module(f"{__name__}.{FORMATS[fmt]}")  # type: ignore[return-value]
+        return importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
     except ModuleNotFoundError as exc:
         if exc.name == f"{__name__}.{FORMATS[fmt]}":
             raise FormatError(f"the {fmt} format is not available in this version") from None

@@ -50,7 +50,7 @@ INLINE = frozenset({
     "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
     "time", "tt", "u", "var", "wbr", "script", "style", "textarea", "button", "output",
     "meter", "progress", "svg", "math", "audio", "video", "canvas", "embed", "object",
-    "iframe", "picture", "source", "abbr",
+    "iframe", "picture", "source",
 })
 #: inline elements that stay opaque inside a segment (their content is not text)
 OPAQUE = frozenset({"svg", "math", "audio", "video", "canvas", "embed", "object", "iframe",
@@ -222,7 +222,7 @@ class Page:
         walker.block(self.root)
         segments = [p.builder.parts for p in walker.plans]
         attrs = [[el.get(name)] for el, name in walker.attributes]
-        done = translate_segments(tr, segments + attrs)  # type: ignore[arg-type]
+        done = translate_segments(tr, segments + attrs)
         for plan, parts in zip(walker.plans, done):
             plan.rebuild(parts)
         for (el, name), parts in zip(walker.attributes, done[len(segments):]):

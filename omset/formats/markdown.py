@@ -351,11 +351,11 @@ class _Walk:
                 while i < len(children) and children[i].type != "link_close":
                     i += 1
             elif kind == "link_open":
-                close = next((j for j in range(i + 1, len(children))
-                              if children[j].type == "link_close"), None)
-                if close is None:
+                link_close = next((j for j in range(i + 1, len(children))
+                                   if children[j].type == "link_close"), None)
+                if link_close is None:
                     raise _Misaligned
-                inner = children[i + 1:close]
+                inner = children[i + 1:link_close]
                 text_end = self.run(inner, self._expect("[", at), _Segment())
                 end = self._link_end(self._expect("]", text_end))
                 if self.c[text_end:end] in ("]", "][]"):
@@ -365,7 +365,7 @@ class _Walk:
                     self._mark(seg, "open", at, at + 1)
                     self.run(inner, at + 1, seg)
                     self._mark(seg, "close", text_end, end)
-                i = close
+                i = link_close
             elif kind == "image":
                 end = self._image(t, at, seg)
             elif kind == "code_inline":

@@ -145,7 +145,7 @@ def _yaml_indent(text: str) -> dict[str, int]:
     """The file's own indentation (ruamel's defaults re-indent lists otherwise):
     ``mapping`` step, and how far a list's dash sits in from its parent key."""
     mapping, offset = 2, 0
-    lines = [l for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     for prev, line in zip(lines, lines[1:]):
         if not re.match(r"\s*[^-\s][^:]*:\s*(?:[&!].*)?$", prev):
             continue
@@ -182,6 +182,7 @@ def _same_style(old: Any, new: str) -> Any:
 def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
     import io
 
+    from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import YAMLError
 
     from . import FormatError
@@ -195,7 +196,7 @@ def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
         raise FormatError("YAML: nested too deeply") from None
     if data is None or isinstance(data, str):
         raise FormatError("YAML: not a message file (expected a mapping or a list at the top)")
-    if isinstance(data, dict):
+    if isinstance(data, CommentedMap):  # what round-trip mode makes of every mapping
         new_key = _locale_key(data, tr, options)
         if new_key is not None:
             old_key = next(iter(data))

@@ -13,8 +13,9 @@ Recognised (in this order, so the longer forms win):
   an ICU ``{n, plural|select|selectordinal, …}`` is *not* a placeholder: its skeleton is
   kept and the text of every branch is translated as a message of its own (``#`` in a
   plural branch is a placeholder); a Fluent select ``{ $n -> [one] … *[other] … }`` alike;
-* ``$t(key)`` (i18next nesting), ``@:key`` ``@.lower:key`` (vue-i18n links), ``%{name}`` and ``%<name>s`` (Ruby/Rails), ``${name}``,
-  LibreOffice's ``$(ARG1)``, ``$name$``, ``$1``, ``%PRODUCTNAME``, ``%1``;
+* ``$t(key)`` (i18next nesting), ``@:key`` ``@.lower:key`` (vue-i18n links), ``%{name}`` and
+  ``%<name>s`` (Ruby/Rails), ``${name}``, LibreOffice's ``$(ARG1)``, ``$name$``, ``$1``,
+  ``%PRODUCTNAME``, ``%1``;
 * printf: ``%s %d %.2f %1$s %(name)s %S %@`` and ``%%`` (no space flag, so the
   Norwegian ``5 % av`` is text);
 * HTML/XML tags and entity references (``<b>``, ``</a>``, ``&amp;``, ``&brandShortName;``);

@@ -73,19 +73,19 @@ def _heal_words(pieces: list[Piece]) -> list[Piece]:
         if p.text is None:
             out.append(p)
             continue
-        p = Piece(p.text, p.key, p.style)
+        text = p.text
         if last_text is not None:
             prev = out[last_text]
             boundary = last_text != len(out) - 1 or prev.key != p.key
-            if boundary and _WORD_END.search(prev.text or "") and (m := _WORD_START.match(p.text)):
+            if boundary and _WORD_END.search(prev.text or "") and (m := _WORD_START.match(text)):
                 prev.text = (prev.text or "") + m.group()
-                p.text = p.text[m.end():]
-                if not p.text:
+                text = text[m.end():]
+                if not text:
                     continue
         if last_text == len(out) - 1 and out and out[-1].key == p.key:
-            out[-1].text = (out[-1].text or "") + p.text
+            out[-1].text = (out[-1].text or "") + text
             continue
-        out.append(p)
+        out.append(Piece(text, p.key, p.style))
         last_text = len(out) - 1
     return out
 
@@ -146,8 +146,8 @@ class Flat:
         last: Piece | None = None  # the last text piece, if nothing opaque came since
         for part in parts:
             if isinstance(part, str):
-                if single and last is not None and last.text.endswith(" ") \
-                        and part.startswith(" "):  # type: ignore[union-attr]
+                if single and last is not None and last.text is not None \
+                        and last.text.endswith(" ") and part.startswith(" "):
                     part = part[1:]
                 if part and current is not None:
                     last = Piece(part, current.key, current.style)

@@ -65,8 +65,9 @@ class SafeZip:
                                   f"{limits.max_uncompressed_bytes} bytes (zip bomb?)")
             if (info.file_size > RATIO_MIN_BYTES
                     and info.file_size > limits.max_compression_ratio * max(info.compress_size, 1)):
+                ratio = info.file_size / max(info.compress_size, 1)
                 raise FormatError(
-                    f"{what} member {info.filename} inflates {info.file_size / max(info.compress_size, 1):.0f}"
+                    f"{what} member {info.filename} inflates {ratio:.0f}"
                     f"-fold, more than the limit of {limits.max_compression_ratio:.0f} (zip bomb?)")
         self.infos = infos
         self._read_total = 0

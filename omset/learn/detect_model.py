@@ -24,6 +24,7 @@ import random
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Mapping
 
 from ..detect import MODEL_PATH, Detector, features, words_of
 
@@ -75,9 +76,9 @@ def train(data: list[tuple[Counter[str], int]], epochs: int, l2: float, lr: floa
     for _ in range(epochs):
         rng.shuffle(order)
         for i in order:
-            x, y = data[i]
-            if keep is not None:
-                x = {f: v for f, v in x.items() if f in keep}
+            counts, y = data[i]
+            x: Mapping[str, int] = counts if keep is None else {
+                f: v for f, v in counts.items() if f in keep}
             z = bias + sum(w.get(f, 0.0) * v for f, v in x.items())
             p = 1 / (1 + math.exp(-z)) if z > -30 else 0.0
             g = p - y

@@ -27,11 +27,11 @@ _WORD = re.compile(r"[^\W\d_][\w-]*")
 
 def capitalised_mid_sentence(text: str) -> list[str]:
     """Capitalised words that do not start the text or a sentence."""
-    out = []
-    prev_end = None
+    out: list[str] = []
+    prev_end: int | None = None
     for m in _WORD.finditer(text):
         w = m.group()
-        before = text[prev_end:m.start()] if prev_end is not None else None
+        before: str | None = text[prev_end:m.start()] if prev_end is not None else None
         starts_sentence = before is None or re.search(r"[.!?:–—-]\s*[«\"]?\s*$", before or "")
         if w[0].isupper() and not w.isupper() and not starts_sentence:
             out.append(w)

@@ -53,6 +53,10 @@ SUFFIX_TEMPLATES: tuple[tuple[str, ...], ...] = (
 UNKNOWN = "\x00?"   # target of a word whose reference is unclear: changing it is neutral
 
 
+#: what is known around one output word: neighbour words (str) and the words before (a set)
+Context = dict[str, "str | set[str]"]
+
+
 @dataclass
 class Sentence:
     """One training pair, tokenised: output words, their targets and contexts."""
@@ -61,7 +65,7 @@ class Sentence:
     targets: list[str]
     src: list[str]
 
-    def context(self, i: int) -> dict[str, object]:
+    def context(self, i: int) -> Context:
         o = self.out
         return {"prev": o[i - 1] if i else "<s>",
                 "next": o[i + 1] if i + 1 < len(o) else "</s>",
@@ -96,7 +100,7 @@ def prepare(sources: Sequence[str], outputs: Sequence[str], refs: Sequence[str])
     return sents
 
 
-def _keys(ctx: dict[str, object], templates: Iterable[tuple[str, ...]]) -> list[tuple]:
+def _keys(ctx: Context, templates: Iterable[tuple[str, ...]]) -> list[tuple]:
     """Every (template, values) instance of the templates at one word."""
     keys: list[tuple] = []
     for t in templates:
@@ -104,7 +108,7 @@ def _keys(ctx: dict[str, object], templates: Iterable[tuple[str, ...]]) -> list[
             rest = tuple(ctx[k] for k in t if k != "before")
             if "" in rest:
                 continue
-            keys.extend((t, rest + (b,)) for b in sorted(ctx["before"]))  # type: ignore[arg-type]
+            keys.extend((t, rest + (b,)) for b in sorted(ctx["before"]))
         else:
             vals = tuple(ctx[k] for k in t)
             if "" in vals:
@@ -268,7 +272,7 @@ def evaluate(rules: RuleSet, sents: Sequence[Sentence]) -> dict[str, tuple[int, 
     """Per rule id: (words fixed, right words broken) on these sentences."""
     res: dict[str, list[int]] = {r.id: [0, 0] for r in rules.rules}
     for s in sents:
-        for i, rule in rules.match(s.out, lambda s=s: s.src):
+        for i, rule in rules.match(s.out, s.src.copy):  # the sources are at hand already
             new = rule.rewrite(s.out[i]).lower()
             t = s.targets[i]
             if new == s.out[i]:

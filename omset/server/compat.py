@@ -152,7 +152,7 @@ async def _lt_translate(request: Request, params: dict[str, Any]) -> Response:
         if not value:
             raise ApiError(400, f"Invalid request: missing {name} parameter", "lt")
     batch = isinstance(q, list)
-    texts = q if batch else [q]
+    texts: list[Any] = q if isinstance(q, list) else [q]  # JSON values: the service checks each
     fmt = params.get("format") or "text"
     if fmt not in ("text", "html"):
         raise ApiError(400, f"{fmt} format is not supported", "lt")

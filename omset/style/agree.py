@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeGuard
 
 from ..model import Unit
 
@@ -59,7 +59,7 @@ class Agreed:
     reason: str
 
 
-def _is(u: Unit | None, *tags: str) -> bool:
+def _is(u: Unit | None, *tags: str) -> TypeGuard[Unit]:
     return u is not None and len(u.tags) >= len(tags) and u.tags[:len(tags)] == tags
 
 
@@ -67,7 +67,7 @@ def _word(u: Unit) -> str:
     return u.forms[u.chosen].text if u.forms else u.lemma
 
 
-def is_participle(u: Unit | None) -> bool:
+def is_participle(u: Unit | None) -> TypeGuard[Unit]:
     """A singular (or unmarked) perfect participle: ``<vblex><pp>`` or a singular
     indefinite ``<adj><pp>`` (what transfer picks when it thinks the subject singular)."""
     if u is None or u.unknown or "#" in u.lemma or " " in u.lemma:
@@ -115,7 +115,7 @@ def _boundary(u: Unit) -> bool:
     return bool(u.tags) and (u.tags[0] in _PUNCT or u.tags[0] in ("cnjsub", "cnjcoo", "cnjadv"))
 
 
-def _np_head(u: Unit | None) -> bool:
+def _np_head(u: Unit | None) -> TypeGuard[Unit]:
     if u is None or not u.tags:
         return False
     return u.tags[0] in _NOUNISH or (u.tags[0] == "adj" and u.lemma.lower() in _PLURAL_ADJ)
@@ -124,12 +124,14 @@ def _np_head(u: Unit | None) -> bool:
 def _np_start(units: Sequence[Unit | None], head: int, stop: int) -> int:
     """Index of the first unit of the noun phrase ending at ``head``."""
     i = head
-    while i - 1 >= stop and units[i - 1] is not None:
-        if units[i - 1].tags[:1] in (("det",), ("adj",), ("num",)):
+    while i - 1 >= stop:
+        prev = units[i - 1]
+        if prev is None:
+            break
+        if prev.tags[:1] in (("det",), ("adj",), ("num",)):
             i -= 1
         elif i - 2 >= stop and _is(units[i], "adj") and _is(units[i - 2], "adj") and (
-                _is(units[i - 1], "cm") or (_is(units[i - 1], "cnjcoo")
-                                            and units[i - 1].lemma.lower() == "og")):
+                _is(prev, "cm") or (_is(prev, "cnjcoo") and prev.lemma.lower() == "og")):
             i -= 2                          # «kalde og tørre vintrar»: one phrase
         else:
             break
@@ -156,14 +158,16 @@ def _subject(units: Sequence[Unit | None], head: int, stop: int, *,
             head, coordinated = left, False
             continue
         if left >= stop and _np_head(units[left]) and (
-                (_is(before, "cnjcoo") and "clb" not in before.tags    # type: ignore[union-attr]
-                 and before.lemma.lower() == "og" and not coordinated)  # type: ignore[union-attr]
+                (_is(before, "cnjcoo") and "clb" not in before.tags
+                 and before.lemma.lower() == "og" and not coordinated)
                 or (coordinated and _is(before, "cm"))):
             head, coordinated = left, True  # «han og ho», «A, B og C»
             continue
         if check_left and before is not None and not _boundary(before):
             return "", start                # «såg bilane vart»: an object, or unclear
-        return ("pl" if coordinated else _np_number(units[head])), start  # type: ignore[arg-type]
+        head_unit = units[head]
+        assert head_unit is not None        # callers and the loop pass noun-phrase heads only
+        return ("pl" if coordinated else _np_number(head_unit)), start
     return "", head
 
 
@@ -197,37 +201,39 @@ def plural_subject(units: Sequence[Unit | None], p: int) -> tuple[int, int, int]
         # inverted order: «vart to personar skadd», «kan dei bli skadd»
         number, start = _subject(units, i, stop, check_left=False)
         verb = _left(units, start, stop)
-        if number == "pl" and verb >= stop and _is(units[verb], "vblex") and \
-                units[verb].lemma in AUX and any(t in _FINITE for t in units[verb].tags) \
-                and not _subject_before(units, verb, stop):  # type: ignore[union-attr]
+        v = units[verb] if verb >= stop else None
+        if number == "pl" and _is(v, "vblex") and v.lemma in AUX \
+                and any(t in _FINITE for t in v.tags) and not _subject_before(units, verb, stop):
             return start, i, verb
         return None
-    if not (_is(u, "vblex") and u.lemma in AUX):  # type: ignore[union-attr]
+    if not (_is(u, "vblex") and u.lemma in AUX):
         return None
     aux = i
     # the rest of the verb chain: «har vorte», «kan ha vorte», «skal bli», «kan dei bli»
-    j = aux
-    while "pp" in units[j].tags or "inf" in units[j].tags:  # type: ignore[union-attr]
+    j, chain = aux, u
+    while "pp" in chain.tags or "inf" in chain.tags:
         k = _left(units, j, stop)
         if k < stop:
             return None
-        if _is(units[k], "vblex") or _is(units[k], "vbmod") or _is(units[k], "vaux"):
-            j = k
+        nxt = units[k]
+        if _is(nxt, "vblex") or _is(nxt, "vbmod") or _is(nxt, "vaux"):
+            j, chain = k, nxt
             continue
-        if _np_head(units[k]):          # an inverted subject inside the chain
+        if _np_head(nxt):               # an inverted subject inside the chain
             number, start = _subject(units, k, stop, check_left=False)
             verb = _left(units, start, stop)
-            if verb >= stop and units[verb] is not None and units[verb].tags[:1] in (
-                    ("vblex",), ("vbmod",), ("vaux",)):
+            v = units[verb] if verb >= stop else None
+            if v is not None and v.tags[:1] in (("vblex",), ("vbmod",), ("vaux",)):
                 return (start, k, aux) if number == "pl" else None
         return None
     k = _left(units, j, stop)
     if k < stop:
         return None
     before = units[k]
-    if _is(before, "cnjsub") and before.lemma.lower() == "som":  # type: ignore[union-attr]
+    if _is(before, "cnjsub") and before.lemma.lower() == "som":
         k = _left(units, k, stop)                # the antecedent of «som»
-        if k >= stop and _np_head(units[k]) and _np_number(units[k]) == "pl":  # type: ignore[arg-type]
+        antecedent = units[k] if k >= stop else None
+        if _np_head(antecedent) and _np_number(antecedent) == "pl":
             return k, k, aux
         return None
     if not _np_head(before):
@@ -291,8 +297,10 @@ class Agreement:
             if {f.split("<", 1)[0] for f in forms.split("/")} <= {f.raw for f in u.forms}:
                 continue                            # «kasta»: the plural is the same word
             subject = " ".join(_word(w) for w in units[first:last + 1] if w is not None)
+            aux_unit = units[aux]
+            assert aux_unit is not None     # plural_subject found a verb there
             reason = (f"agreement{' ' + self.name if self.name else ''}: plural subject "
-                      f"«{subject}» with «{_word(units[aux])}»; "  # type: ignore[arg-type]
+                      f"«{subject}» with «{_word(aux_unit)}»; "
                       f"plural participle from Apertium's generator ({lemma}<adj><pp><pl>)")
             found.append(Agreed(p, f"^{new_head}/{forms}$", reason))
         return found

@@ -62,7 +62,8 @@ def parse(text: str) -> tuple[Rule, ...]:
         tag = lists[target][0]
         if not tag.startswith("v:"):
             continue
-        when_var, unless = None, frozenset()
+        when_var: str | None = None
+        unless: frozenset[str] = frozenset()
         for neg, setname in _COND.findall(conds):
             items = lists[setname]
             if neg:

@@ -94,13 +94,17 @@ def build_docx() -> bytes:
 FOOTNOTES_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:footnotes xmlns:w="{W_NS}">
 <w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>
-<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>
-<w:footnote w:id="1"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {FOOTNOTE}</w:t></w:r></w:p></w:footnote>
+<w:footnote w:type="continuationSeparator" w:id="0">\
+<w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>
+<w:footnote w:id="1"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>\
+<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>\
+<w:r><w:t xml:space="preserve"> {FOOTNOTE}</w:t></w:r></w:p></w:footnote>
 </w:footnotes>"""
 
 COMMENTS_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:comments xmlns:w="{W_NS}">
-<w:comment w:id="0" w:author="Redaktør" w:date="2024-01-01T00:00:00Z" w:initials="R"><w:p><w:r><w:t>{COMMENT}</w:t></w:r></w:p></w:comment>
+<w:comment w:id="0" w:author="Redaktør" w:date="2024-01-01T00:00:00Z" w:initials="R">\
+<w:p><w:r><w:t>{COMMENT}</w:t></w:r></w:p></w:comment>
 </w:comments>"""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -79,7 +78,8 @@ def test_no_marks_by_default_and_marks_on_request(apertium_installed):
 
 def test_variant_pref_and_bad_options(apertium_installed):
     assert "komma" in run(["translate", "--variant", "a"], "Vi vil komme.".encode()).stdout.decode()
-    assert run(["translate", "--pref", "også_òg"], "Vi kommer også.".encode()).stdout.decode() == "Vi kjem òg."
+    assert (run(["translate", "--pref", "også_òg"], "Vi kommer også.".encode()).stdout.decode()
+            == "Vi kjem òg.")
     bad = run(["translate", "-t", "sv"], b"Hei.")
     assert bad.returncode == 2 and b"unsupported language" in bad.stderr
     assert run(["translate", "--pref", "tull"], b"Hei.").returncode == 2

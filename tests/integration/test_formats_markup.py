@@ -411,8 +411,8 @@ def test_markdown_alt_text_link_text_table_and_quote_are_translated(nb_nn, artic
     assert f"![{nb_nn.translate('Et sykehus i Oslo')}](/bilder/sykehus.jpg" in article_nn
     assert f"| {nb_nn.translate('Flere uker')} |" in article_nn
     quote = nb_nn.translate("Vi vil også komme hjem, og flere av dem ble skadet.")
-    lines = [l for l in article_nn.split("\n") if l.startswith("> ")]
-    assert len(lines) == 2 and " ".join(l[2:] for l in lines) == quote
+    lines = [line for line in article_nn.split("\n") if line.startswith("> ")]
+    assert len(lines) == 2 and " ".join(line[2:] for line in lines) == quote
 
 
 def test_aligned_table_keeps_its_pipes_where_they_were(nb_nn):
@@ -524,7 +524,8 @@ inline_html = st.recursive(
         st.tuples(st.sampled_from(["b", "em", "span", "strong", "i"]),
                   st.lists(kids, min_size=1, max_size=3)).map(
             lambda t: f"<{t[0]}>{' '.join(t[1])}</{t[0]}>"),
-        st.lists(kids, min_size=1, max_size=3).map(lambda ks: f'<a href="/sak?id=1&amp;x=2">{" ".join(ks)}</a>'),
+        st.lists(kids, min_size=1, max_size=3).map(
+            lambda ks: f'<a href="/sak?id=1&amp;x=2">{" ".join(ks)}</a>'),
         words.map(lambda w: f'<abbr title="{w}">NRK</abbr>'),
     ),
     max_leaves=6)
@@ -535,7 +536,8 @@ html_para = st.tuples(st.lists(html_piece, min_size=1, max_size=4), sentence,
 html_block = st.one_of(
     html_para.map(lambda p: f"<p>{p}</p>"),
     words.map(lambda w: f"<h2>{w}</h2>"),
-    st.lists(html_para, min_size=1, max_size=3).map(lambda ps: "<ul>" + "".join(f"<li>{p}</li>" for p in ps) + "</ul>"),
+    st.lists(html_para, min_size=1, max_size=3).map(
+        lambda ps: "<ul>" + "".join(f"<li>{p}</li>" for p in ps) + "</ul>"),
     html_para.map(lambda p: f"<blockquote><p>{p}</p></blockquote>"),
     html_para.map(lambda p: f'<div class="x">{p}<p>{p}</p></div>'),
     words.map(lambda w: f"<pre>{w}\n  {w}</pre>"),
@@ -571,8 +573,8 @@ md_line = st.tuples(st.lists(md_inline, min_size=1, max_size=4).map(" ".join), s
 md_block = st.one_of(
     st.lists(md_line, min_size=1, max_size=3).map("\n".join),
     st.tuples(st.integers(1, 4), words).map(lambda t: "#" * t[0] + " " + t[1]),
-    st.lists(md_line, min_size=1, max_size=3).map(lambda ls: "\n".join("- " + l for l in ls)),
-    st.lists(md_line, min_size=1, max_size=2).map(lambda ls: "\n".join("> " + l for l in ls)),
+    st.lists(md_line, min_size=1, max_size=3).map(lambda ls: "\n".join("- " + line for line in ls)),
+    st.lists(md_line, min_size=1, max_size=2).map(lambda ls: "\n".join("> " + line for line in ls)),
     words.map(lambda w: f"```\n{w}\n```"),
     st.tuples(md_line, md_line).map(lambda t: f"| A | B |\n|---|:-:|\n| {t[0]} | {t[1]} |"),
 )

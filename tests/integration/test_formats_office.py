@@ -180,8 +180,9 @@ def test_docx_reopens_in_python_docx(docx_pair, nb_nn):
 
 def test_docx_field_codes_and_references_are_untouched(nb_nn):
     """A complex field's code stays as it was; its result text is translated."""
-    body = f"""<w:p><w:r><w:t xml:space="preserve">Se </w:t></w:r>
-<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> REF hjem \\h </w:instrText></w:r>
+    body = """<w:p><w:r><w:t xml:space="preserve">Se </w:t></w:r>
+<w:r><w:fldChar w:fldCharType="begin"/></w:r>\
+<w:r><w:instrText xml:space="preserve"> REF hjem \\h </w:instrText></w:r>
 <w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>kapittelet om sykehus</w:t></w:r>
 <w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> nedenfor.</w:t></w:r></w:p>"""
     out = translate_document(minimal_docx(body), "docx", nb_nn)
@@ -202,7 +203,8 @@ TRICKY_BODY = """<w:p><w:r><w:t xml:space="preserve">Han kom hjem. </w:t></w:r><
 </w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r><w:r><w:t>Hun kom også.</w:t></w:r></w:p>
 <w:p><w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent><w:r><w:t>Jeg kommer</w:t></w:r>
 </w:sdtContent></w:sdt><w:r><w:t xml:space="preserve"> hjem</w:t></w:r><w:ins w:id="3" w:author="a"><w:r>
-<w:t xml:space="preserve"> i morgen</w:t></w:r></w:ins><w:del w:id="4" w:author="a"><w:r><w:delText> i dag</w:delText>
+<w:t xml:space="preserve"> i morgen</w:t></w:r></w:ins>\
+<w:del w:id="4" w:author="a"><w:r><w:delText> i dag</w:delText>
 </w:r></w:del><w:r><w:t>.</w:t></w:r></w:p>
 <w:p><w:smartTag w:uri="x" w:element="place"><w:smartTagPr><w:attr w:name="a" w:val="b"/></w:smartTagPr>
 <w:r><w:t>Bergen</w:t></w:r></w:smartTag><w:r><w:t xml:space="preserve"> er en by</w:t></w:r>

@@ -104,7 +104,7 @@ def test_learn_on_a_tiny_parallel_file(tmp_path: Path, news):
 @pytest.mark.skipif(not (SHARED / "apertium_regression_tests.nb-nn.tsv").is_file(),
                     reason="needs ../shared (the Apertium regression pairs)")
 def test_rules_change_few_regression_pairs():
-    rows = [l.split("\t") for l in
+    rows = [line.split("\t") for line in
             (SHARED / "apertium_regression_tests.nb-nn.tsv").read_text(encoding="utf-8").splitlines()]
     rs = RuleSet.load(SHIPPED)
     # the rules work on the engine's output; on the references (right Nynorsk) they

@@ -7,7 +7,6 @@ library (`Translator(...).translate`) on the same text.
 from __future__ import annotations
 
 import json
-import re
 import socket
 import subprocess
 import sys
@@ -425,7 +424,7 @@ def test_libretranslate_errors_languages_detect(client):
     r = client.post("/translate", content=b"[1,", headers={"content-type": "application/json"})
     assert r.status_code == 400 and set(r.json()) == {"error"}
     langs = client.get("/languages").json()
-    assert {l["code"]: l["targets"] for l in langs} == {"nb": ["nn"], "nn": ["nb"]}
+    assert {lang["code"]: lang["targets"] for lang in langs} == {"nb": ["nn"], "nn": ["nb"]}
     r = client.post("/detect", data={"q": "Eg kjem heim i morgon, sa ho."})
     assert r.status_code == 200
     best = r.json()[0]

@@ -68,7 +68,8 @@ def test_long_paragraphs_are_cut_at_sentence_ends_like_plain_text():
     cut = split_parts(flat.parts, 120)
     chunks = [c for c in cut if isinstance(c, list)]
     assert len(chunks) > 2
-    joined = "".join(p if isinstance(p, str) else "" for c in cut for p in (c if isinstance(c, list) else [c]))
+    joined = "".join(p if isinstance(p, str) else ""
+                     for c in cut for p in (c if isinstance(c, list) else [c]))
     assert joined == "".join(p for p in flat.parts if isinstance(p, str))
     text_cut = ["".join(p for p in c if isinstance(p, str)) if isinstance(c, list) else c for c in cut]
     assert text_cut == split_sentences(joined, 120)

@@ -38,8 +38,9 @@ def test_markup_comes_back_as_the_same_objects_where_apertium_put_it():
     raw = encode(parts)
     assert "<b>" not in raw  # markup travels as an index only
     # Simulate Apertium moving the closing tag one word on.
-    moved = raw.replace(raw[raw.index("[", raw.index("fin")):raw.index("]", raw.index("fin")) + 1], "")
-    moved = moved.replace(" dag", " dag" + raw[raw.index("[", raw.index("fin")):raw.index("]", raw.index("fin")) + 1])
+    tag = raw[raw.index("[", raw.index("fin")):raw.index("]", raw.index("fin")) + 1]
+    moved = raw.replace(tag, "")
+    moved = moved.replace(" dag", " dag" + tag)
     out = decode(moved, parts)
     assert out.count(b) == 1 and out.count(eb) == 1
     assert out[-2] is eb
