@@ -8,7 +8,7 @@ definition of a translation-memory fuzzy match, computed by rapidfuzz.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 

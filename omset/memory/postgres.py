@@ -9,8 +9,9 @@ transaction-scoped advisory lock, so replicas starting together migrate once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from .errors import MemoryStoreError
 from .store import Memory

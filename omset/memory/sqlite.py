@@ -11,9 +11,10 @@ memory, is refused before anything is written to it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from .errors import MemoryStoreError
 from .store import Memory

@@ -23,12 +23,13 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Self
 
 from . import fuzzy
-from .entry import Entry, MachineVersion, Match, ORIGINS
+from .entry import ORIGINS, Entry, MachineVersion, Match
 from .errors import MemoryStoreError
 from .keys import key, normalise, source_key, term_key, terms, tokens
 from .schema import SCHEMA_VERSION, statements
@@ -83,7 +84,7 @@ class Memory(ABC):
 
     # -- opening ------------------------------------------------------------------------
     @staticmethod
-    def open(url_or_path: str, *, create: bool = True) -> "Memory":
+    def open(url_or_path: str, *, create: bool = True) -> Memory:
         """Open a memory: ``postgresql://…`` (or ``postgres://…``) for PostgreSQL, anything
         else is an SQLite file path (``sqlite:///path`` also works). ``create=False``
         refuses a missing SQLite file instead of making one."""
@@ -91,12 +92,11 @@ class Memory(ABC):
         if target.startswith(("postgresql://", "postgres://")):
             from .postgres import PostgresMemory
             return PostgresMemory(target)
-        if target.startswith("sqlite://"):
-            target = target[len("sqlite://"):]
+        target = target.removeprefix("sqlite://")
         from .sqlite import SQLiteMemory
         return SQLiteMemory(target, create=create)
 
-    def __enter__(self) -> "Memory":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -271,7 +271,9 @@ class Memory(ABC):
                 origins: Iterable[str] = ORIGINS) -> Iterator[Entry]:
         """Every stored entry (oldest first), optionally of one direction and some origins."""
         wanted = [o for o in origins if o in ORIGINS]
-        where, params = [f"origin IN ({','.join('?' * len(wanted))})"], list(wanted)
+        params: list[Any]
+        where = [f"origin IN ({','.join('?' * len(wanted))})"]
+        params = list(wanted)
         if source_lang:
             where.append("source_lang = ?")
             params.append(source_lang)
