@@ -121,10 +121,11 @@ def translate_text(translator: Any, memory: Memory, text: str, *, document: str 
         new: list[Entry] = []
         for i, mt in zip(todo, out):
             prev, nxt = _context(cores, i)
-            r = results[i]
+            prior = results[i]
             results[i] = SegmentResult(cores[i], mt, "machine", None,
-                                       r.entry_id if r else None, r.entry_origin if r else None,
-                                       r.note if r else "")
+                                       prior.entry_id if prior else None,
+                                       prior.entry_origin if prior else None,
+                                       prior.note if prior else "")
             new.append(Entry(cores[i], mt, translator.source, translator.target, "machine",
                              style=style, engine_version=stamp.engine,
                              profile_version=stamp.profile, document=document,
