@@ -83,8 +83,8 @@ def read(path: str | Path, source_lang: str, target_lang: str,
     """
     from xml.etree.ElementTree import ParseError
 
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
 
     report = report if report is not None else ReadReport()
     try:
