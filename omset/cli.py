@@ -108,6 +108,9 @@ def translate(
     no_rules: bool = typer.Option(False, "--no-rules", help="Skip the style's learned post-edit rules."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Document format (text, html, markdown, docx, odt, srt, vtt, po, xliff, json, yaml); default: by the file's extension."),
     no_fuzzy: bool = typer.Option(False, "--no-fuzzy", help="PO: do not mark machine-translated entries fuzzy."),
+    memory: Optional[str] = typer.Option(None, "--memory", "-m", help="Translation memory to use and fill (SQLite path or postgresql:// URL)."),
+    doc: Optional[str] = typer.Option(None, "--doc", help="With --memory: the document's id."),
+    doc_version: Optional[str] = typer.Option(None, "--version", help="With --memory: the document's version."),
 ) -> None:
     """Translate text files, documents or standard input."""
     spooled: list[Path] = []
@@ -127,6 +130,8 @@ def translate(
         except FormatError as exc:
             raise _fail(str(exc))
         if kind != "text":
+            if memory:
+                raise _fail("--memory translates text input; documents are not supported yet")
             if len(inputs) != 1:
                 raise _fail(f"a {kind} document is translated one file at a time")
             _document(inputs[0], kind, output, source=source, target=target, style=style,
@@ -169,6 +174,11 @@ def translate(
                 sink = sys.stdout
             try:
                 for p in inputs:
+                    if memory:
+                        from .cli_memory import translate_file
+                        translate_file(tr, memory, p, sink, by_line=lines, explain=explain,
+                                       document=doc, version=doc_version)
+                        continue
                     if explain:
                         _explain(tr, p, sink, lines)
                         continue
@@ -257,6 +267,10 @@ def _explain(tr, path: Path, sink, by_line: bool) -> None:
         for tok, ch in changed:
             err.print(f"  {ch.before} → {ch.after}  [dim]({ch.layer}: {ch.reason})[/]",
                       highlight=False)
+
+
+from .cli_memory import memory_app  # noqa: E402 - registered after the commands above
+app.add_typer(memory_app, name="memory")
 
 
 @app.command()
