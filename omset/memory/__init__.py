@@ -13,8 +13,10 @@ memory), :mod:`.tmx` and :mod:`.tabular` (import/export).
 
 from __future__ import annotations
 
+from . import tabular, tmx
 from .entry import Entry, MachineVersion, Match
 from .errors import MemoryStoreError
 from .store import Memory, Query
 
-__all__ = ["Entry", "MachineVersion", "Match", "Memory", "MemoryStoreError", "Query"]
+__all__ = ["Entry", "MachineVersion", "Match", "Memory", "MemoryStoreError", "Query", "tabular",
+           "tmx"]
