@@ -35,12 +35,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server() -> Iterator[str]:
-    """Run a server; yield a ``postgresql://`` URL to its ``postgres`` database."""
+def server(keep: str | None = None) -> Iterator[str]:
+    """Run a server; yield a ``postgresql://`` URL to its ``postgres`` database.
+
+    ``keep``: a directory whose cluster is reused (made when missing) and kept (benchmarks
+    that load a large memory once); by default the cluster is thrown away.
+    """
     bins = bindir()
     if bins is None:
         raise RuntimeError("PostgreSQL is not installed (scripts/setup.sh --test installs it)")
-    root = tempfile.mkdtemp(prefix="omset-pg-")
+    root = keep or tempfile.mkdtemp(prefix="omset-pg-")
+    os.makedirs(root, exist_ok=True)
     prefix: list[str] = []
     if os.geteuid() == 0:
         pw = pwd.getpwnam("postgres")
@@ -50,8 +55,10 @@ def server() -> Iterator[str]:
     port = _free_port()
     log = os.path.join(root, "log")
     try:
-        subprocess.run([*prefix, f"{bins}/initdb", "-D", data, "-A", "trust", "-U", "postgres",
-                        "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+        if not os.path.isdir(data):
+            subprocess.run([*prefix, f"{bins}/initdb", "-D", data, "-A", "trust", "-U",
+                            "postgres", "-E", "UTF8", "--no-sync"], check=True,
+                           capture_output=True)
         subprocess.run([*prefix, f"{bins}/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60",
                         "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
                         "start"], check=True, capture_output=True)
@@ -61,4 +68,5 @@ def server() -> Iterator[str]:
             subprocess.run([*prefix, f"{bins}/pg_ctl", "-D", data, "-m", "immediate", "-w",
                             "stop"], check=False, capture_output=True)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)

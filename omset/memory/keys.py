@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 #: a word (letters, digits, with inner hyphens/apostrophes/periods/commas as in 3,5 or
@@ -40,12 +41,8 @@ def terms(text: str) -> set[str]:
 
 def key(*parts: str) -> int:
     """A signed 64-bit hash of the parts (unambiguous: parts are length-prefixed)."""
-    h = hashlib.blake2b(digest_size=8)
-    for p in parts:
-        b = p.encode("utf-8")
-        h.update(len(b).to_bytes(4, "little"))
-        h.update(b)
-    return int.from_bytes(h.digest(), "little", signed=True)
+    data = "".join(f"{len(p)}:{p}" for p in parts).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
 def source_key(source_lang: str, target_lang: str, source: str) -> int:
@@ -53,6 +50,7 @@ def source_key(source_lang: str, target_lang: str, source: str) -> int:
     return key("s", source_lang, target_lang, normalise(source))
 
 
+@lru_cache(maxsize=1 << 18)
 def term_key(source_lang: str, target_lang: str, term: str) -> int:
     """The fuzzy-index key of a word in one direction."""
     return key("t", source_lang, target_lang, term)

@@ -22,6 +22,8 @@ from .store import Memory
 _MAGIC = b"SQLite format 3\x00"
 #: how long a writer waits for another one (milliseconds)
 BUSY_MS = 60_000
+#: page cache per connection (KiB): the word index of a large memory is written at random
+CACHE_KB = 65_536
 
 
 class SQLiteMemory(Memory):
@@ -44,6 +46,7 @@ class SQLiteMemory(Memory):
             if str(mode).lower() != "wal":
                 raise MemoryStoreError(f"{p}: cannot switch the database to WAL mode ({mode})")
             self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self._db.close()

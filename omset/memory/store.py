@@ -41,11 +41,13 @@ _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM tm_entry"
 _INSERT_COLUMNS = ("dedup", "skey") + _COLUMNS[1:]
 
 #: words that occur in more entries than this are too common to find candidates with
-MAX_POSTINGS = 50_000
+MAX_POSTINGS = 20_000
+#: how many index rows one fuzzy lookup may read (the rarest words first)
+POSTINGS_BUDGET = 4_000
 #: how many of a segment's rarest words are looked up in the index
 RARE_TERMS = 8
 #: how many candidates (by shared rare words) are scored with the edit distance
-CANDIDATES = 40
+CANDIDATES = 20
 #: rows written per transaction by :meth:`Memory.add_many`
 BATCH = 2000
 
@@ -205,6 +207,7 @@ class Memory(ABC):
                         postings.append((k, d))
                         df[k] += 1
             if postings:
+                postings.sort()   # in index order: fewer pages touched per batch
                 self._executemany("INSERT INTO tm_term (term, entry) VALUES (?, ?) "
                                   "ON CONFLICT DO NOTHING", postings)
                 # sorted: concurrent writers take the row locks in the same order
@@ -240,21 +243,31 @@ class Memory(ABC):
         if not words or q.threshold > 1.0:
             return None
         keys = [term_key(q.source_lang, q.target_lang, t) for t in words]
-        marks = ",".join("?" * len(keys))
-        df = self._execute(f"SELECT term, n FROM tm_df WHERE term IN ({marks})", keys).fetchall()
-        rare = [t for t, n in sorted(df, key=lambda r: r[1]) if n <= MAX_POSTINGS][:RARE_TERMS]
-        if not rare:
-            return None
-        marks = ",".join("?" * len(rare))
-        cands = self._execute(
-            f"SELECT entry FROM tm_term WHERE term IN ({marks}) GROUP BY entry "
-            f"ORDER BY COUNT(*) DESC LIMIT {CANDIDATES}", rare).fetchall()
-        if not cands:
-            return None
-        marks = ",".join("?" * len(cands))
-        entries = [_entry(r) for r in self._execute(
-            f"{_SELECT} WHERE dedup IN ({marks})", [c[0] for c in cands]).fetchall()]
         mine = tokens(q.source)
+        # an entry that reaches the threshold is at most len/threshold tokens long, and
+        # lacks at most (1 - threshold) of those: so it shares all picked words but these
+        # (and, in practice, at least half of them: a match that misses more of the rare
+        # words is too far off to be repaired well)
+        allowed = int((1 - q.threshold) * len(mine) / max(q.threshold, 1e-9))
+        # the segment's rarest indexed words, as many as fit the postings budget (always
+        # the rarest one); then the entries that share enough of them
+        df = self._execute(f"SELECT term, n FROM tm_df WHERE term IN ({','.join('?' * len(keys))}) "
+                           "AND n <= ?", (*keys, MAX_POSTINGS)).fetchall()
+        picked: list[int] = []
+        budget = 0
+        for term, n in sorted(df, key=lambda r: (r[1], r[0]))[:RARE_TERMS]:
+            if picked and budget + n > POSTINGS_BUDGET:
+                break
+            picked.append(term)
+            budget += n
+        if not picked:
+            return None
+        rows = self._execute(
+            f"{_SELECT} WHERE dedup IN (SELECT entry FROM tm_term "
+            f"WHERE term IN ({','.join('?' * len(picked))}) GROUP BY entry "
+            f"HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC LIMIT ?)",
+            (*picked, max(1, len(picked) - allowed, (len(picked) + 1) // 2), CANDIDATES)).fetchall()
+        entries = [_entry(r) for r in rows]
         best: Match | None = None
         for e in entries:
             if not (e.trusted and _fits(e, q)):

@@ -13,6 +13,7 @@ machine-translated in one batch and stored as ``machine`` entries.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -74,6 +75,28 @@ def _context(cores: list[str], i: int) -> tuple[str, str]:
     return (cores[i - 1] if i > 0 else "", cores[i + 1] if i + 1 < len(cores) else "")
 
 
+def _repair(translator: Any, cores: list[str], jobs: list[tuple[int, Entry, float]],
+            results: list[SegmentResult | None]) -> list[int]:
+    """Repair the fuzzy matches into ``results``; return the segments that could not be
+    (their result says why; they still need the engine)."""
+    if not jobs:
+        return []
+    failed = []
+    repaired = repair_many([(e.source, cores[i], e.target) for i, e, _ in jobs],
+                           translator.translate_batch)
+    for (i, e, score), r in zip(jobs, repaired):
+        if r.text is not None:
+            changes = "; ".join(f"{a!r} → {b!r}" for a, b in r.patches)
+            results[i] = SegmentResult(cores[i], r.text, "fuzzy", score, e.id, e.origin,
+                                       f"patched {changes}")
+        else:
+            results[i] = SegmentResult(cores[i], "", "machine", None, e.id, e.origin,
+                                       f"fuzzy match {score:.0%} with entry #{e.id} not "
+                                       f"repaired: {r.reason}")
+            failed.append(i)
+    return failed
+
+
 def translate_text(translator: Any, memory: Memory, text: str, *, document: str = "",
                    version: str = "", author: str = "", store: bool = True,
                    by_line: bool = False, threshold: float = fuzzy.THRESHOLD) -> MemoryTranslation:
@@ -103,36 +126,31 @@ def translate_text(translator: Any, memory: Memory, text: str, *, document: str 
         else:
             results[i] = SegmentResult(core, m.entry.target, "machine", None, m.entry.id,
                                        "machine", "stored output of the same engine and profile")
-    if fuzzy_jobs:
-        repaired = repair_many([(e.source, cores[i], e.target) for i, e, _ in fuzzy_jobs],
-                               translator.translate_batch)
-        for (i, e, score), r in zip(fuzzy_jobs, repaired):
-            if r.text is not None:
-                changes = "; ".join(f"{a!r} → {b!r}" for a, b in r.patches)
-                results[i] = SegmentResult(cores[i], r.text, "fuzzy", score, e.id, e.origin,
-                                           f"patched {changes}")
-            else:
-                results[i] = SegmentResult(cores[i], "", "machine", None, e.id, e.origin,
-                                           f"fuzzy match {score:.0%} with entry #{e.id} not "
-                                           f"repaired: {r.reason}")
-    todo = [i for i, r in enumerate(results) if r is None or (r.origin == "machine" and not r.text)]
-    if todo:
-        out = translator.translate_batch([cores[i] for i in todo])
-        new: list[Entry] = []
-        for i, mt in zip(todo, out):
-            prev, nxt = _context(cores, i)
-            prior = results[i]
-            results[i] = SegmentResult(cores[i], mt, "machine", None,
-                                       prior.entry_id if prior else None,
-                                       prior.entry_origin if prior else None,
-                                       prior.note if prior else "")
-            new.append(Entry(cores[i], mt, translator.source, translator.target, "machine",
-                             style=style, engine_version=stamp.engine,
-                             profile_version=stamp.profile, document=document,
-                             doc_version=version, position=i, prev_source=prev,
-                             next_source=nxt, author=author))
-        if store:
-            memory.add_many(new)
+    # the engine translates the misses while the fuzzy matches are being repaired
+    repairing = {i for i, _e, _s in fuzzy_jobs}
+    misses = [i for i, r in enumerate(results) if r is None and i not in repairing]
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(translator.translate_batch, [cores[i] for i in misses]) \
+            if misses else None
+        failed = _repair(translator, cores, fuzzy_jobs, results)
+        machine = dict(zip(misses, pending.result())) if pending is not None else {}
+    if failed:
+        machine.update(zip(failed, translator.translate_batch([cores[i] for i in failed])))
+    new: list[Entry] = []
+    for i, mt in sorted(machine.items()):
+        prev, nxt = _context(cores, i)
+        prior = results[i]
+        results[i] = SegmentResult(cores[i], mt, "machine", None,
+                                   prior.entry_id if prior else None,
+                                   prior.entry_origin if prior else None,
+                                   prior.note if prior else "")
+        new.append(Entry(cores[i], mt, translator.source, translator.target, "machine",
+                         style=style, engine_version=stamp.engine,
+                         profile_version=stamp.profile, document=document,
+                         doc_version=version, position=i, prev_source=prev,
+                         next_source=nxt, author=author))
+    if store and new:
+        memory.add_many(new)
     done = [r for r in results if r is not None]
     it = iter(done)
     out_text = "".join(next(it).text if p.translate else p.text for p in parts)
