@@ -197,7 +197,8 @@ def synthetic(src: list[str], ref: list[str], count: int) -> Iterator[Entry]:
 def queries(src: list[str], ref: list[str], count: int, per_kind: int) -> dict[str, list[str]]:
     rng = random.Random(7)
     keys = sorted(rng.sample(range(count), 2 * per_kind))
-    stored = {k: e.source for k, e in zip(range(count), synthetic(src, ref, count)) if k in set(keys)}
+    wanted = set(keys)
+    stored = {k: e.source for k, e in enumerate(synthetic(src, ref, count)) if k in wanted}
     exact = [stored[k] for k in keys[:per_kind]]
     fuzzy = []
     for k in keys[per_kind:]:
