@@ -154,3 +154,19 @@ def test_cli_refuses_bad_imports_and_stores_nothing(apertium_installed, tmp_path
     r = run(["memory", "import", str(evil), "--memory", str(db)])
     assert r.returncode == 2 and b"Traceback" not in r.stderr
     assert not db.exists()
+
+
+def test_cli_with_postgresql(apertium_installed, tmp_path):
+    from tests import pgserver
+
+    (tmp_path / "v1.nb").write_text(V1, encoding="utf-8")
+    (tmp_path / "v1.nn").write_text(V1_PROOFREAD, encoding="utf-8")
+    with pgserver.server() as url:
+        r = run(["memory", "add", str(tmp_path / "v1.nb"), str(tmp_path / "v1.nn"),
+                 "--memory", url, "--doc", "story"])
+        assert r.returncode == 0, r.stderr
+        r = run(["translate", "--memory", url, "--doc", "story", "--explain"], v2().encode())
+        assert r.returncode == 0, r.stderr
+        assert "Ordføraren i Bodø seier at ho er nøgd med avtalen." in r.stdout.decode()
+        r = run(["memory", "stats", "--memory", url])
+        assert r.returncode == 0 and b"4 approved, 1 machine" in r.stdout
