@@ -44,7 +44,7 @@ def server(keep: str | None = None) -> Iterator[str]:
     bins = bindir()
     if bins is None:
         raise RuntimeError("PostgreSQL is not installed (scripts/setup.sh --test installs it)")
-    root = keep or tempfile.mkdtemp(prefix="omset-pg-")
+    root = os.path.abspath(keep) if keep else tempfile.mkdtemp(prefix="omset-pg-")
     os.makedirs(root, exist_ok=True)
     prefix: list[str] = []
     if os.geteuid() == 0:

@@ -74,6 +74,11 @@ class PostgresMemory(Memory):
         except self._psycopg.Error as exc:
             raise MemoryStoreError(f"{self.location}: {exc}") from exc
 
+    def _in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """``= ANY(array)``: one statement text for any number of values, so psycopg
+        prepares it once and the server does not plan every lookup again."""
+        return f"{column} = ANY(?)", [list(values)]
+
     def _table_exists(self, name: str) -> bool:
         return self._execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
 

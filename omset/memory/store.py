@@ -129,6 +129,11 @@ class Memory(ABC):
     def _lock_schema(self) -> None:
         """Inside a transaction: keep other processes from migrating at the same time."""
 
+    def _in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """``column IN (…)`` with its parameters (a backend may spell it so that the
+        statement text does not depend on the number of values)."""
+        return f"{column} IN ({','.join('?' * len(values))})", list(values)
+
     def _upsert_df_sql(self) -> str:
         return ("INSERT INTO tm_df (term, n) VALUES (?, ?) "
                 "ON CONFLICT (term) DO UPDATE SET n = tm_df.n + excluded.n")
@@ -184,10 +189,9 @@ class Memory(ABC):
         with self._lock, self._transaction():
             keys = list(fresh)
             for i in range(0, len(keys), 500):
-                chunk = keys[i:i + 500]
-                marks = ",".join("?" * len(chunk))
+                cond, params = self._in("dedup", keys[i:i + 500])
                 for (d,) in self._execute(
-                        f"SELECT dedup FROM tm_entry WHERE dedup IN ({marks})", chunk).fetchall():
+                        f"SELECT dedup FROM tm_entry WHERE {cond}", params).fetchall():
                     fresh.pop(d, None)
             if not fresh:
                 return 0
@@ -251,8 +255,9 @@ class Memory(ABC):
         allowed = int((1 - q.threshold) * len(mine) / max(q.threshold, 1e-9))
         # the segment's rarest indexed words, as many as fit the postings budget (always
         # the rarest one); then the entries that share enough of them
-        df = self._execute(f"SELECT term, n FROM tm_df WHERE term IN ({','.join('?' * len(keys))}) "
-                           "AND n <= ?", (*keys, MAX_POSTINGS)).fetchall()
+        cond, params = self._in("term", keys)
+        df = self._execute(f"SELECT term, n FROM tm_df WHERE {cond} AND n <= ?",
+                           (*params, MAX_POSTINGS)).fetchall()
         picked: list[int] = []
         budget = 0
         for term, n in sorted(df, key=lambda r: (r[1], r[0]))[:RARE_TERMS]:
@@ -262,11 +267,11 @@ class Memory(ABC):
             budget += n
         if not picked:
             return None
+        cond, params = self._in("term", picked)
         rows = self._execute(
-            f"{_SELECT} WHERE dedup IN (SELECT entry FROM tm_term "
-            f"WHERE term IN ({','.join('?' * len(picked))}) GROUP BY entry "
+            f"{_SELECT} WHERE dedup IN (SELECT entry FROM tm_term WHERE {cond} GROUP BY entry "
             f"HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC LIMIT ?)",
-            (*picked, max(1, len(picked) - allowed, (len(picked) + 1) // 2), CANDIDATES)).fetchall()
+            (*params, max(1, len(picked) - allowed, (len(picked) + 1) // 2), CANDIDATES)).fetchall()
         entries = [_entry(r) for r in rows]
         best: Match | None = None
         for e in entries:
