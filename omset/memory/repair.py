@@ -7,7 +7,8 @@ translation systems" (EAMT 2014 / Computational Linguistics 2016), simplified:
    every run of differing words is a *mismatch*;
 2. for each mismatch, take the sub-segment σ' of S' that covers it — with 0, 1, 2 …
    words of the unchanged context around it — and the sub-segment σ of S that covers
-   the same place; translate both with the engine, as a black box: τ' and τ;
+   the same place; translate both with the engine, as a black box: τ' and τ (text
+   without letters, such as a bare number, is its own translation);
 3. if τ' occurs exactly once in the stored target T' (as whole words), that is where
    the proofreader's text says σ': replace it with τ. The smallest context that pins
    τ' down wins (the least of the proofreader's text is touched);
@@ -122,6 +123,12 @@ def _occurrences(haystack: str, needle: str) -> list[int]:
     return found
 
 
+def _verbatim(text: str) -> bool:
+    """Text without letters (numbers, punctuation) is the same in the translation:
+    no need to ask the engine (Apertium copies it too)."""
+    return not any(c.isalpha() for c in text)
+
+
 def repair_many(items: Sequence[tuple[str, str, str]], translate: Translate,
                 max_context: int = MAX_CONTEXT) -> list[Repaired]:
     """Repair several (old source, new source, stored target) triples.
@@ -153,9 +160,12 @@ def repair_many(items: Sequence[tuple[str, str, str]], translate: Translate,
         for job, _m, a, b, c, d in wanted:
             texts.append(_text(job.old, job.old_spans, a, b))
             texts.append(_text(job.new, job.new_spans, c, d))
-        out = translate(texts)
-        if len(out) != len(texts):
+        engine = [t for t in dict.fromkeys(texts) if not _verbatim(t)]
+        done = translate(engine) if engine else []
+        if len(done) != len(engine):
             raise ValueError("translate() must give one output per input")
+        known = dict(zip(engine, done))
+        out = [known.get(t, t) for t in texts]
         for n, (job, m, _a, _b, _c, _d) in enumerate(wanted):
             if m.patch is not None:
                 continue
