@@ -43,11 +43,11 @@ _INSERT_COLUMNS = ("dedup", "skey") + _COLUMNS[1:]
 #: words that occur in more entries than this are too common to find candidates with
 MAX_POSTINGS = 20_000
 #: how many index rows one fuzzy lookup may read (the rarest words first)
-POSTINGS_BUDGET = 4_000
+POSTINGS_BUDGET = 1_000
 #: how many of a segment's rarest words are looked up in the index
 RARE_TERMS = 8
 #: how many candidates (by shared rare words) are scored with the edit distance
-CANDIDATES = 20
+CANDIDATES = 10
 #: rows written per transaction by :meth:`Memory.add_many`
 BATCH = 2000
 
