@@ -169,6 +169,12 @@ def translate(
     no_fuzzy: bool = typer.Option(
         False, "--no-fuzzy",
         help="PO: do not mark machine-translated entries fuzzy."),
+    memory: Optional[str] = typer.Option(
+        None, "--memory", "-m",
+        help="Translation memory to use and fill (SQLite path or postgresql:// URL)."),
+    doc: Optional[str] = typer.Option(None, "--doc", help="With --memory: the document's id."),
+    doc_version: Optional[str] = typer.Option(
+        None, "--version", help="With --memory: the document's version."),
 ) -> None:
     """Translate text files, documents or standard input."""
     spooled: list[Path] = []
@@ -188,6 +194,8 @@ def translate(
         except FormatError as exc:
             raise _fail(str(exc)) from None
         if kind != "text":
+            if memory:
+                raise _fail("--memory translates text input; documents are not supported yet")
             if len(inputs) != 1:
                 raise _fail(f"a {kind} document is translated one file at a time")
             _document(inputs[0], kind, output, source=source, target=target, style=style,
@@ -228,6 +236,11 @@ def translate(
                 sink = sys.stdout
             try:
                 for p in inputs:
+                    if memory:
+                        from .cli_memory import translate_file
+                        translate_file(tr, memory, p, sink, by_line=lines, explain=explain,
+                                       document=doc, version=doc_version)
+                        continue
                     if explain:
                         _explain(tr, p, sink, lines)
                         continue
@@ -336,6 +349,10 @@ def _explain(tr, path: Path, sink, by_line: bool) -> None:
         for ch in changed:
             err.print(f"  {ch.before} → {ch.after}  [dim]({ch.layer}: {ch.reason})[/]",
                       highlight=False)
+
+
+from .cli_memory import memory_app  # noqa: E402 - registered after the commands above
+app.add_typer(memory_app, name="memory")
 
 
 @app.command()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what omset needs and is missing, on a Debian/Ubuntu machine.
 #   scripts/setup.sh            runtime: apertium-nno-nob + the Python environment (.venv)
-#   scripts/setup.sh --test     also what the test suite uses (chromium, libreoffice)
+#   scripts/setup.sh --test     also what the test suite uses (chromium, libreoffice, postgresql)
 # Debian packages come from apt (with sudo when not root); Python packages from PyPI via uv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 
 debs=(apertium-nno-nob apertium lttoolbox cg3 apertium-lex-tools apertium-separable gawk libjemalloc2)
 if [[ $want_test -eq 1 ]]; then
-  debs+=(chromium libreoffice-writer-nogui fonts-dejavu-core)
+  debs+=(chromium libreoffice-writer-nogui fonts-dejavu-core postgresql)
 fi
 
 missing=()

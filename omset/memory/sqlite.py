@@ -1,0 +1,119 @@
+"""The SQLite backend: one file, nothing to set up, several writers at once.
+
+WAL mode lets readers go on while one process writes; every write transaction starts
+with ``BEGIN IMMEDIATE`` and waits (``busy_timeout``) for the other writers instead of
+failing, so two proofreaders, a CLI job and the service lose nothing.
+
+A file that is not an SQLite database, or an SQLite database that is not a translation
+memory, is refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .errors import MemoryStoreError
+from .store import Memory
+
+_MAGIC = b"SQLite format 3\x00"
+#: how long a writer waits for another one (milliseconds)
+BUSY_MS = 60_000
+#: page cache per connection (KiB): the word index of a large memory is written at random
+CACHE_KB = 65_536
+
+
+class SQLiteMemory(Memory):
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        super().__init__()
+        p = Path(path)
+        self.location = str(p)
+        _check_file(p, create)
+        try:
+            self._db = sqlite3.connect(str(p), timeout=BUSY_MS / 1000, isolation_level=None,
+                                       check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise MemoryStoreError(f"{p}: cannot open the translation memory: {exc}") from exc
+        try:
+            self._check_foreign(p)
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise MemoryStoreError(f"{p}: cannot switch the database to WAL mode ({mode})")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise MemoryStoreError(f"{p}: not a usable translation memory: {exc}") from exc
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_foreign(self, p: Path) -> None:
+        """Refuse an SQLite database made by something else (we would add tables to it)."""
+        names = {r[0] for r in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+        if names and "tm_meta" not in names:
+            raise MemoryStoreError(f"{p}: an SQLite database, but not an omset translation "
+                                   f"memory (tables: {', '.join(sorted(names)[:5])})")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise MemoryStoreError(f"{self.location}: {exc}") from exc
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            self._db.executemany(sql, rows)
+        except sqlite3.DatabaseError as exc:
+            raise MemoryStoreError(f"{self.location}: {exc}") from exc
+
+    def _table_exists(self, name: str) -> bool:
+        return self._execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                             (name,)).fetchone() is not None
+
+    def _lock_schema(self) -> None:
+        """BEGIN IMMEDIATE already holds the write lock."""
+
+
+def _check_file(p: Path, create: bool) -> None:
+    """Look at the file before SQLite does: a missing, foreign or unreadable file is an
+    error, and nothing is created next to it."""
+    if p.is_dir():
+        raise MemoryStoreError(f"{p}: is a directory, not a translation memory file")
+    if not p.exists():
+        if not create:
+            raise MemoryStoreError(f"{p}: no such translation memory")
+        if not p.parent.is_dir():
+            raise MemoryStoreError(f"{p}: the directory {p.parent} does not exist")
+        return
+    try:
+        with p.open("rb") as f:
+            head = f.read(len(_MAGIC))
+    except OSError as exc:
+        raise MemoryStoreError(f"{p}: cannot read the translation memory: {exc}") from exc
+    if head and head != _MAGIC:
+        raise MemoryStoreError(f"{p}: not an SQLite database (corrupt or another kind of "
+                               "file); it was left as it is")
