@@ -517,6 +517,9 @@ def serve(
         help="Origin allowed to call the API from a browser (repeatable; * for any)."),
     style: Optional[str] = typer.Option(None, "--style", help="Default nb→nn style (a built-in name)."),
     log_level: str = typer.Option("info", "--log-level"),
+    memory: Optional[str] = typer.Option(
+        None, "--memory", help="Translation memory for requests that ask for it (SQLite path or "
+                               "postgresql:// URL; docs/memory.md)."),
 ) -> None:
     """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
     from .server import Settings, read_api_keys, run
@@ -530,7 +533,14 @@ def serve(
         raise _fail(f"--api-key-file: {exc}") from None
     settings = Settings(host=host, port=port, workers=workers, timeout=timeout,
                         max_body=max_body, api_keys=keys, cors_origins=tuple(cors_origin),
-                        style=style)
+                        style=style, memory=memory)
+    if memory:
+        from .memory import Memory, MemoryStoreError
+
+        try:  # a corrupt or foreign file is refused before the server starts
+            Memory.open(memory).close()
+        except MemoryStoreError as exc:
+            raise _fail(str(exc)) from None
     if not keys and not settings.loopback:
         err.print(f"omset: warning: serving on {host} without API keys (--api-key-file)",
                   highlight=False)

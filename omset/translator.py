@@ -44,6 +44,10 @@ from .text.segment import Piece, iter_pieces, pieces, split_parts, strip_edges
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .memory import Memory
+    from .memory.workflow import MemoryTranslation
+
 __all__ = ["Translator", "Markup", "Part"]
 
 GlossaryLike = Union[Glossary, Mapping[str, str], str, Path, None]
@@ -75,6 +79,9 @@ class Translator:
             with a plural subject, :mod:`omset.style.agree`): ``None`` as the profile says.
         max_segment_chars: longer segments are cut at sentence ends and their pieces
             translated in parallel.
+        memory: a translation memory (:meth:`omset.memory.Memory.open`) that
+            :meth:`recall` translates against; it never changes what :meth:`translate`
+            does.
         engine: the :class:`~omset.engine.Engine` to run on (its direction and
             ``mark_unknown`` must match: :meth:`Engine.key_for`); closing the translator
             then leaves it running. Without one, the translator starts its own, with
@@ -89,7 +96,7 @@ class Translator:
                  keep_quoted_titles: bool = False, rules: "str | Path | bool | None" = None,
                  agreement: bool | None = None, pool_size: int | None = None,
                  timeout: float = 20.0, max_segment_chars: int = 600,
-                 engine: Engine | None = None):
+                 memory: "Memory | None" = None, engine: Engine | None = None):
         self.source, self.target = direction(source, target, normalise=True)
         if variant not in (None, "a", "e", "split"):
             raise OptionError(f"variant must be 'a', 'e' or 'split', not {variant!r}")
@@ -104,6 +111,7 @@ class Translator:
         self.keep_quoted_titles = keep_quoted_titles
         self.mark_unknown = mark_unknown
         self.max_segment_chars = max_segment_chars
+        self.memory = memory
         self.profile: Profile | None = None
         enabled = frozenset(self.prefs)
         if self.source == self.target:
@@ -329,6 +337,20 @@ class Translator:
                 result.append(Segment(source, text, tokens))
             out.append(result)
         return out
+
+    def recall(self, text: str, *, document: str = "", version: str = "", author: str = "",
+               store: bool = True) -> "MemoryTranslation":
+        """Translate ``text`` against the translator's memory: each segment a proofreader
+        approved comes back exactly as stored (in context or exact), a changed one is
+        repaired around the change, the rest comes from the engine and is stored as
+        machine output (``store=False``: read only). The result says per segment where its
+        text came from (docs/memory.md)."""
+        from .memory.workflow import translate_text
+
+        if self.memory is None:
+            raise OptionError("this translator has no translation memory (memory=…)")
+        return translate_text(self, self.memory, text, document=document, version=version,
+                              author=author, store=store)
 
     # -- life cycle ----------------------------------------------------------------------
     def close(self) -> None:

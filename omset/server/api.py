@@ -9,9 +9,12 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
+from ..errors import OmsetError
 from ..languages import NAMES
+from ..style import DEFAULT_PROFILE
 from .auth import require_key
 from .errors import ApiError
+from .limits import check_text
 from .service import Service
 
 router = APIRouter()
@@ -33,6 +36,27 @@ class TranslateRequest(BaseModel):
     format: Literal["text", "html", "markdown"] = "text"
     detailed: bool = Field(True, description="Include segments with per-word details.")
     mark_unknown: bool = Field(False, description="Keep Apertium's * # @ marks.")
+    memory: bool = Field(False, description="Use the service's translation memory (plain text "
+                                            "only): proofread segments come back as stored, "
+                                            "changed ones repaired; `memory` in each "
+                                            "translation says where each segment came from.")
+    document_id: Optional[str] = Field(None, max_length=200,
+                                       description="With memory: the story's id (in-context "
+                                                   "matches prefer the same document).")
+    version: Optional[str] = Field(None, max_length=100,
+                                   description="With memory: the story's version.")
+
+
+class MemoryRequest(BaseModel):
+    source_text: str = Field(..., description="The source text, paragraph by paragraph.")
+    target_text: str = Field(..., description="Its proofread translation, aligned paragraph by "
+                                              "paragraph with the source.")
+    source: str = "nb"
+    target: str = "nn"
+    style: Optional[str] = Field(None, description="The style the translation is in (nb→nn).")
+    document_id: Optional[str] = Field(None, max_length=200)
+    version: Optional[str] = Field(None, max_length=100)
+    author: Optional[str] = Field(None, max_length=200)
 
 
 class ChangeModel(BaseModel):
@@ -58,9 +82,20 @@ class SegmentModel(BaseModel):
     tokens: list[TokenModel]
 
 
+class MemorySegmentModel(BaseModel):
+    source: str
+    text: str
+    origin: Literal["in-context", "exact", "fuzzy", "machine"]
+    score: Optional[float]
+    entry_id: Optional[int]
+    note: str
+
+
 class TranslationModel(BaseModel):
     text: str = Field(..., description="The whole translated text; blank lines kept.")
     segments: list[SegmentModel] = Field(default_factory=list)
+    memory: Optional[list[MemorySegmentModel]] = Field(
+        None, description="With memory: per segment, where its text came from.")
 
 
 class TranslateResponse(BaseModel):
@@ -101,15 +136,80 @@ async def translate(body: TranslateRequest, request: Request) -> Response:
     tr = await svc.translator("omset", body.source, body.target, style=body.style,
                               variant=body.variant, prefs=body.prefs,
                               mark_unknown=body.mark_unknown)
-    done = await svc.translate("omset", tr, texts, fmt=body.format, detailed=body.detailed,
-                               glossary=body.glossary)
+    if body.memory:
+        if body.format != "text":
+            raise ApiError(400, "memory translates plain text (format: text)")
+        recalled = await svc.recall("omset", tr, texts, glossary=body.glossary,
+                                    document=body.document_id or "", version=body.version or "")
+        translations = [{"text": r.text, "segments": [],
+                         "memory": [s.to_dict() for s in r.segments]} for r in recalled]
+    else:
+        done = await svc.translate("omset", tr, texts, fmt=body.format, detailed=body.detailed,
+                                   glossary=body.glossary)
+        translations = [{"text": text, "segments": [s.to_dict() for s in segs or ()]}
+                        for text, segs in done]
     return JSONResponse({
         "source": tr.source, "target": tr.target,
         "style": tr.profile.name if tr.profile is not None else None,
         "variant": tr.variant if tr.target == "nn" else None,
-        "translations": [{"text": text, "segments": [s.to_dict() for s in segs or ()]}
-                         for text, segs in done],
+        "translations": translations,
     })
+
+
+@router.post("/v1/memory", tags=["memory"])
+async def memory_store(body: MemoryRequest, request: Request) -> Response:
+    """Store a proofread translation (approved), segment by segment: the next version of
+    the story gets these segments back exactly, and changed ones repaired."""
+    from ..languages import direction
+    from ..memory.workflow import store_approved
+
+    svc = _service(request)
+    require_key(svc.settings, request, "omset")
+    memory = svc.require_memory("omset")
+    try:
+        source, target = direction(body.source, body.target, normalise=True)
+    except OmsetError as exc:
+        raise ApiError(400, str(exc)) from None
+    for name, text in (("source_text", body.source_text), ("target_text", body.target_text)):
+        check_text(text, "omset", name)
+    style = body.style or (svc.settings.style or DEFAULT_PROFILE) if target == "nn" else ""
+    stored = await svc.run("omset", store_approved, memory, body.source_text, body.target_text,
+                           source_lang=source, target_lang=target, style=style,
+                           document=body.document_id or "", version=body.version or "",
+                           author=body.author or "")
+    return JSONResponse({"stored": stored})
+
+
+@router.get("/v1/memory/export", tags=["memory"],
+            responses={200: {"content": {"application/x-tmx+xml": {}, "text/tab-separated-values": {}}}})
+async def memory_export(request: Request, source: str = "nb", target: str = "nn",
+                        format: Literal["tmx", "tsv"] = "tmx") -> Response:
+    """The memory's human and approved entries of one direction, as TMX 1.4b or TSV."""
+    import io
+
+    from ..languages import direction
+    from ..memory import tabular, tmx
+
+    svc = _service(request)
+    require_key(svc.settings, request, "omset")
+    memory = svc.require_memory("omset")
+    try:
+        s, t = direction(source, target, normalise=True)
+    except OmsetError as exc:
+        raise ApiError(400, str(exc)) from None
+
+    def export() -> str:
+        out = io.StringIO()
+        entries = memory.entries(s, t, ("human", "approved"))
+        if format == "tmx":
+            tmx.write(entries, out, s)
+        else:
+            tabular.write(entries, out)
+        return out.getvalue()
+    text = await svc.run("omset", export)
+    media = "application/x-tmx+xml" if format == "tmx" else "text/tab-separated-values"
+    return Response(text.encode("utf-8"), media_type=f"{media}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="memory.{s}-{t}.{format}"'})
 
 
 @router.post("/v1/detect", response_model=DetectResponse, tags=["omset"])

@@ -4,7 +4,7 @@ event loop, with a deadline, mapping omset's exceptions to HTTP statuses."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ..errors import (EngineError, EngineNotInstalled, EngineTimeout, InputError, OmsetError,
                       OptionError)
@@ -18,6 +18,10 @@ from .errors import ApiError, Family
 from .limits import check_text, run_blocking
 from .metrics import Metrics
 from .settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..memory import Memory
+    from ..memory.workflow import MemoryTranslation
 
 FORMATS = ("text", "html", "markdown")
 
@@ -34,6 +38,11 @@ class Service:
         # anyio pool would keep the request waiting for the thread).
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="omset-req")
         self.metrics = Metrics(self.engines.restarts)
+        self.memory: Memory | None = None
+        if settings.memory:
+            from ..memory import Memory
+
+            self.memory = Memory.open(settings.memory)
 
     async def run(self, family: Family, fn, *args: Any, deadline: float | None = None,
                   **kwargs: Any):
@@ -103,6 +112,31 @@ class Service:
         return await self.run(family, translate_document, tr, data, fmt, terms,
                               deadline=self.deadline(len(data)))
 
+    async def recall(self, family: Family, tr: Translator, texts: Sequence[str], *,
+                     glossary: Mapping[str, str] | None = None, document: str = "",
+                     version: str = "") -> list[MemoryTranslation]:
+        """Translate texts against the service's translation memory: every proofread
+        segment comes back as stored, changed ones repaired, new ones from the engine
+        (and stored as machine output)."""
+        from ..memory.workflow import translate_text
+
+        memory = self.require_memory(family)
+        clean = [strip_controls(check_text(t, family, "text"))[0] for t in texts]
+        terms = _glossary(glossary, family)
+        user = tr.using(glossary=terms) if terms else tr
+        self.metrics.words.labels(tr.source, tr.target).inc(sum(len(t.split()) for t in clean))
+
+        def run() -> list[MemoryTranslation]:
+            return [translate_text(user, memory, t, document=document, version=version)
+                    for t in clean]
+        return await self.run(family, run, deadline=self.deadline(sum(map(len, clean))))
+
+    def require_memory(self, family: Family) -> Memory:
+        if self.memory is None:
+            raise ApiError(400, "this service has no translation memory "
+                                "(start it with `omset serve --memory PATH_OR_URL`)", family)
+        return self.memory
+
     def deadline(self, size: int) -> float:
         """The time limit for ``size`` bytes of input: the configured timeout, plus one
         second per 20 kB so a long document is not cut off like a stuck sentence."""
@@ -115,6 +149,8 @@ class Service:
 
     def close(self) -> None:
         self.engines.close()
+        if self.memory is not None:
+            self.memory.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 

@@ -27,6 +27,9 @@ class Settings:
         style: default style for nb→nn requests that name none.
         max_translators: how many (style, variant, prefs) configurations stay cached;
             they share the pipelines, so this bounds only small per-style state.
+        memory: the translation memory (an SQLite path or a ``postgresql://`` URL) that
+            requests may use with ``"memory": true`` and ``POST /v1/memory`` fills; none
+            by default. A request can never name a file itself.
     """
 
     host: str = "127.0.0.1"
@@ -41,6 +44,7 @@ class Settings:
     style: str | None = None
     max_translators: int = 64
     web: bool = True
+    memory: str | None = None
 
     @property
     def keys_required(self) -> bool:
