@@ -1,5 +1,14 @@
 """One warm Apertium pipeline: a process group of NUL-flushing stages.
 
+The stages are started by Python itself, each its own process joined to the next by a
+pipe (no shell in between), and the reader thread watches every stage's exit through a
+pidfd as well as the last stage's output: a stage that dies anywhere in the chain — the
+first, a middle one, the tagger guard (which exits when its tagger dies) — ends the
+whole pipeline at once, so its requests are retried elsewhere instead of waiting out
+their deadline behind a stage that will never answer. (Under ``bash -c "a | b | c"``
+the shell kept the output pipe open and the stages before a dead one stayed blocked in
+read: nobody saw the end of output.)
+
 Requests are written as ``payload \\0 nonce \\0``. Every stage flushes on NUL (and some
 stages answer a NUL with several), so NULs cannot be counted to find where an answer
 ends; the nonce — a superblank no input can contain, since input ``[`` is always
@@ -17,6 +26,8 @@ import collections
 import itertools
 import os
 import secrets
+import select
+import shlex
 import signal
 import subprocess
 import threading
@@ -25,6 +36,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from ..errors import EngineError
+from .cancel import settle
 
 
 class PipelineDied(EngineError):
@@ -48,7 +60,7 @@ class _Request:
 class _Process:
     """One incarnation of the pipeline; a restart makes a new one."""
 
-    popen: subprocess.Popen
+    stages: list[subprocess.Popen]
     pending: collections.deque = field(default_factory=collections.deque)
     outbox: collections.deque = field(default_factory=collections.deque)
     dead: bool = False
@@ -57,6 +69,20 @@ class _Process:
     cause: str = ""
     timed_out_nonce: bytes | None = None
     stderr_tail: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
+    stderr: int = -1  # read end of the pipe every stage writes its errors to
+
+    @property
+    def pgid(self) -> int:
+        """The process group: the first stage leads it, the others joined it."""
+        return self.stages[0].pid
+
+    @property
+    def stdin(self):  # noqa: ANN201 - the first stage's stdin file
+        return self.stages[0].stdin
+
+    @property
+    def stdout(self):  # noqa: ANN201 - the last stage's stdout file
+        return self.stages[-1].stdout
 
 
 class Pipeline:
@@ -66,7 +92,8 @@ class Pipeline:
 
     def __init__(self, command: str, *, env: dict[str, str] | None = None,
                  max_inflight_bytes: int = 1 << 20, recycle_mb: float | None = 380,
-                 recycle_every: int = 200, standby_timeout: float = 60.0):
+                 recycle_every: int = 200, standby_timeout: float = 60.0,
+                 abandon_grace: float = 1.0):
         self.command = command
         self.env = env
         self.max_inflight_bytes = max_inflight_bytes
@@ -77,6 +104,8 @@ class Pipeline:
         self.recycle_mb = recycle_mb
         self.recycle_every = recycle_every
         self.standby_timeout = standby_timeout
+        self.abandon_grace = abandon_grace
+        self.abandoned = 0  # processes killed because their caller gave up
         self.recycled = 0
         self._retiring: list[_Process] = []
         # The replacement of a pipeline being recycled: started and warmed up (an empty
@@ -94,12 +123,26 @@ class Pipeline:
 
     # -- life cycle -------------------------------------------------------------------
     def _start(self) -> _Process:
-        popen = subprocess.Popen(
-            ["bash", "-c", self.command],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env={**os.environ, **(self.env or {})}, start_new_session=True, bufsize=0,
-        )
-        proc = _Process(popen)
+        env = {**os.environ, **(self.env or {})}
+        err_r, err_w = os.pipe()
+        stages: list[subprocess.Popen] = []
+        try:
+            for argv in split_stages(self.command):
+                upstream = stages[-1].stdout if stages else subprocess.PIPE
+                stages.append(subprocess.Popen(
+                    argv, stdin=upstream, stdout=subprocess.PIPE, stderr=err_w, env=env,
+                    bufsize=0, process_group=stages[0].pid if stages else 0))
+                if len(stages) > 1:
+                    upstream.close()  # type: ignore[union-attr]  # the next stage holds it now
+        except OSError as exc:
+            for popen in stages:
+                popen.kill()
+                popen.wait()
+            os.close(err_r)
+            raise EngineError(f"could not start {self.command!r}: {exc}") from exc
+        finally:
+            os.close(err_w)
+        proc = _Process(stages, stderr=err_r)
         for target, what in ((self._write_loop, "writer"), (self._read_loop, "reader"),
                              (self._drain_stderr, "stderr")):
             threading.Thread(target=target, args=(proc,), daemon=True,
@@ -133,7 +176,7 @@ class Pipeline:
         proc = self._proc
         if proc is None or proc.dead:
             return []
-        return _group(proc.popen.pid)
+        return _group(proc.pgid)
 
     def _maybe_recycle(self) -> None:
         """Replace the current process if it has grown past ``recycle_mb``. Caller holds
@@ -145,13 +188,13 @@ class Pipeline:
         if (self.recycle_mb is None or proc is None or proc.dead or self._standby is not None
                 or proc.served % self.recycle_every or not proc.served):
             return
-        if _pss_kib(_group(proc.popen.pid)) < self.recycle_mb * 1024:
+        if _pss_kib(_group(proc.pgid)) < self.recycle_mb * 1024:
             return
         standby = self._standby = self._start()
         warm = _Request(b"[omset:warm:%d:%s]" % (next(self._counter), self._salt), b"",
                         Future(), self.standby_timeout, head_since=time.monotonic())
         standby.pending.append(warm)
-        standby.outbox.append(b"\0" + warm.nonce + b"\0")
+        standby.outbox.append(warm)
         warm.future.add_done_callback(lambda f: self._take_over(proc, standby, f))
         self._lock.notify_all()
 
@@ -182,10 +225,7 @@ class Pipeline:
             if proc is None or proc.dead:
                 return
             proc.cause = cause
-        try:
-            os.killpg(proc.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        _killpg(proc)
 
     def close(self) -> None:
         with self._lock:
@@ -198,7 +238,7 @@ class Pipeline:
         if proc is not None and not proc.dead:
             self.kill("closed", proc=proc)
             try:
-                proc.popen.wait(timeout=5)
+                proc.stages[-1].wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
 
@@ -224,28 +264,35 @@ class Pipeline:
                 req.head_since = time.monotonic()
             proc.pending.append(req)
             self._inflight += len(data)
-            proc.outbox.append(data + b"\0" + nonce + b"\0")
+            proc.outbox.append(req)
             self._lock.notify_all()
         return fut
 
     def check_timeouts(self, now: float) -> None:
-        """Kill the pipeline if its oldest request has waited longer than allowed."""
+        """Kill the pipeline if its oldest request has waited longer than allowed, or
+        its caller has given up on it and it is still being worked on after
+        ``abandon_grace`` seconds (a pipeline kept busy by nobody's work is replaced;
+        the other requests on it are retried elsewhere)."""
         with self._lock:
             procs = [self._proc, self._standby, *self._retiring]
         for proc in procs:
+            cause = ""
             with self._lock:
                 if proc is None or proc.dead or not proc.pending:
                     continue
                 head = proc.pending[0]
-                expired = now - head.head_since > head.timeout
-                if expired:
+                if now - head.head_since > head.timeout:
                     proc.timed_out_nonce = head.nonce
-            if expired:
-                self.kill(f"timed out after {head.timeout:.1f} s", proc=proc)
+                    cause = f"timed out after {head.timeout:.1f} s"
+                elif head.future.cancelled() and now - head.head_since > self.abandon_grace:
+                    cause = "its request was abandoned by its caller"
+                    self.abandoned += 1
+            if cause:
+                self.kill(cause, proc=proc)
 
     # -- threads ----------------------------------------------------------------------
     def _write_loop(self, proc: _Process) -> None:
-        stdin = proc.popen.stdin
+        stdin = proc.stdin
         assert stdin is not None  # started with stdin=PIPE
         while True:
             with self._lock:
@@ -259,7 +306,11 @@ class Pipeline:
                     self._lock.wait()
                 if proc.dead:
                     return
-                chunk = proc.outbox.popleft()
+                req = proc.outbox.popleft()
+                if req.future.cancelled():
+                    self._drop(proc, req)  # abandoned before it was written: never sent
+                    continue
+            chunk = req.data + b"\0" + req.nonce + b"\0"
             try:
                 view = memoryview(chunk)
                 while view:
@@ -267,17 +318,39 @@ class Pipeline:
             except (BrokenPipeError, OSError, ValueError):
                 return
 
+    def _drop(self, proc: _Process, req: _Request) -> None:
+        """Forget an unwritten request. Caller holds the lock."""
+        was_head = proc.pending and proc.pending[0] is req
+        try:
+            proc.pending.remove(req)
+        except ValueError:
+            return
+        self._inflight -= len(req.data)
+        if was_head and proc.pending:
+            proc.pending[0].head_since = time.monotonic()
+        self._lock.notify_all()
+
     def _drain_stderr(self, proc: _Process) -> None:
-        assert proc.popen.stderr is not None  # started with stderr=PIPE
-        for line in proc.popen.stderr:
-            proc.stderr_tail.append(line.decode("utf-8", "replace").rstrip())
+        with open(proc.stderr, "rb") as stderr:
+            for line in stderr:
+                proc.stderr_tail.append(line.decode("utf-8", "replace").rstrip())
 
     def _read_loop(self, proc: _Process) -> None:
-        assert proc.popen.stdout is not None  # started with stdout=PIPE
-        fd = proc.popen.stdout.fileno()
+        assert proc.stdout is not None  # started with stdout=PIPE
+        fd = proc.stdout.fileno()
+        watch = _StageWatch(proc.stages)
         buf = bytearray()
         scan_from = 0
         while True:
+            for popen in watch.exited(fd):
+                # A stage ended while it still had work to wait for: the pipeline is
+                # dead. Kill the rest (the stages before it would wait forever); the
+                # answers already on their way out are still read until end of file.
+                if not proc.retiring and not proc.cause:
+                    proc.cause = (f"stage {program(popen.args)} exited with status "  # type: ignore[arg-type]
+                                  f"{popen.returncode}")
+                if not proc.retiring:
+                    _killpg(proc)
             try:
                 chunk = os.read(fd, 1 << 16)
             except OSError:
@@ -303,14 +376,19 @@ class Pipeline:
                     if proc.pending:
                         proc.pending[0].head_since = time.monotonic()
                     self._lock.notify_all()
-                head.future.set_result(answer.decode("utf-8", "replace"))
+                settle(head.future, answer.decode("utf-8", "replace"))
+        watch.close()
         self._died(proc)
 
     def _died(self, proc: _Process) -> None:
-        try:
-            proc.popen.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.popen.pid, signal.SIGKILL)
+        # The last stage has ended; whatever is left of the group (stages before a dead
+        # one, blocked in read) is killed, and every stage reaped.
+        _killpg(proc)
+        for popen in proc.stages:
+            try:
+                popen.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         with self._lock:
             proc.dead = True
             failed = list(proc.pending)
@@ -321,9 +399,85 @@ class Pipeline:
         cause = proc.cause or "a stage exited"
         detail = f": {proc.stderr_tail[-1]}" if proc.stderr_tail else ""
         for req in failed:
-            req.future.set_exception(PipelineDied(
+            settle(req.future, exc=PipelineDied(
                 f"Apertium pipeline ended ({cause}){detail}",
                 timed_out=req.nonce == proc.timed_out_nonce))
+
+
+_SHELL_SYNTAX = frozenset(";&<>()")
+
+
+def split_stages(command: str) -> list[list[str]]:
+    """The argument vectors of ``a | b | c``, to start without a shell.
+
+    A command with any other shell syntax (``;``, ``&&``, redirections, subshells — the
+    stand-ins tests use) runs as one stage under ``bash -c``: correct, but a child it
+    forks is watched only through the shell."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    stages: list[list[str]] = [[]]
+    for token in lexer:
+        if token == "|":
+            stages.append([])
+        elif set(token) <= _SHELL_SYNTAX | {"|"} or "$" in token or "`" in token:
+            return [["bash", "-c", command]]
+        else:
+            stages[-1].append(token)
+    if not all(stages):
+        return [["bash", "-c", command]]
+    return stages
+
+
+def program(argv: list[str]) -> str:
+    """The program a stage runs (past ``env VAR=…`` and an interpreter's script)."""
+    words = [w for w in argv if "=" not in w and w not in ("env", "-I")]
+    if words and os.path.basename(words[0]).startswith("python") and len(words) > 1:
+        words = words[1:]
+    return os.path.basename(words[0]) if words else "?"
+
+
+class _StageWatch:
+    """Waits for the pipeline's output or any stage's exit (a pidfd per stage)."""
+
+    def __init__(self, stages: list[subprocess.Popen]):
+        self.poller = select.poll()
+        self.fds: dict[int, subprocess.Popen] = {}
+        for popen in stages:
+            try:
+                pidfd = os.pidfd_open(popen.pid)
+            except (OSError, AttributeError):  # no pidfds: the end of output still tells
+                continue
+            self.fds[pidfd] = popen
+            self.poller.register(pidfd, select.POLLIN)
+
+    def exited(self, out_fd: int) -> list[subprocess.Popen]:
+        """Block until ``out_fd`` is readable or stages have exited; those stages."""
+        self.poller.register(out_fd, select.POLLIN)
+        try:
+            events = self.poller.poll()
+        finally:
+            self.poller.unregister(out_fd)
+        gone = []
+        for fd, _ in events:
+            popen = self.fds.pop(fd, None)
+            if popen is not None:
+                self.poller.unregister(fd)
+                os.close(fd)
+                popen.poll()
+                gone.append(popen)
+        return gone
+
+    def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds.clear()
+
+
+def _killpg(proc: _Process) -> None:
+    try:
+        os.killpg(proc.pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _pss_kib(pids: list[int]) -> int:

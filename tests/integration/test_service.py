@@ -475,7 +475,7 @@ def _stop_pipelines(pool_name: str) -> None:
         assert time.monotonic() < deadline, f"pool {pool_name} did not start"
         time.sleep(0.1)
     for proc in procs:
-        os.killpg(proc.popen.pid, signal.SIGSTOP)
+        os.killpg(proc.pgid, signal.SIGSTOP)
 
 
 def test_timeout_504_restarts_pipeline_and_service_goes_on(strict):
