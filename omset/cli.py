@@ -499,6 +499,7 @@ def serve(
         [], "--cors-origin",
         help="Origin allowed to call the API from a browser (repeatable; * for any)."),
     style: Optional[str] = typer.Option(None, "--style", help="Default nb→nn style (a built-in name)."),
+    max_segments: int = typer.Option(5000, "--max-segments", help="Most segments per request (then 413)."),
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
     """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
@@ -513,7 +514,7 @@ def serve(
         raise _fail(f"--api-key-file: {exc}") from None
     settings = Settings(host=host, port=port, workers=workers, timeout=timeout,
                         max_body=max_body, api_keys=keys, cors_origins=tuple(cors_origin),
-                        style=style)
+                        style=style, max_segments=max_segments)
     if not keys and not settings.loopback:
         err.print(f"omset: warning: serving on {host} without API keys (--api-key-file)",
                   highlight=False)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import threading
+import weakref
 from concurrent.futures import CancelledError, Future, InvalidStateError
 from typing import Iterator
 
@@ -75,8 +76,20 @@ def current() -> Cancellation | None:
 
 
 def link(outer: Future, inner: Future) -> None:
-    """Cancelling ``outer`` (what a caller holds) cancels ``inner`` (what it waits on)."""
-    outer.add_done_callback(lambda f: inner.cancel() if f.cancelled() else None)
+    """Cancelling ``outer`` (what a caller holds) cancels ``inner`` (what it waits on).
+
+    Through a weak reference: ``inner``'s callbacks already refer to ``outer``, and a
+    cycle would keep every finished request's futures alive until the garbage
+    collector runs (5 MB instead of 0.5 MB streaming 2,000 lines). While ``inner`` is
+    still waiting, its pipeline holds it."""
+    ref = weakref.ref(inner)
+
+    def cancelled(f: Future) -> None:
+        target = ref()
+        if f.cancelled() and target is not None:
+            target.cancel()
+
+    outer.add_done_callback(cancelled)
 
 
 def settle(future: Future, result: object = None, exc: BaseException | None = None) -> None:

@@ -28,6 +28,7 @@ import os
 import secrets
 import select
 import shlex
+import shutil
 import signal
 import subprocess
 import threading
@@ -68,6 +69,7 @@ class _Process:
     served: int = 0
     cause: str = ""
     timed_out_nonce: bytes | None = None
+    abandoned_since: float | None = None  # since when its oldest requests are cancelled ones
     stderr_tail: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
     stderr: int = -1  # read end of the pipe every stage writes its errors to
 
@@ -270,9 +272,9 @@ class Pipeline:
 
     def check_timeouts(self, now: float) -> None:
         """Kill the pipeline if its oldest request has waited longer than allowed, or
-        its caller has given up on it and it is still being worked on after
-        ``abandon_grace`` seconds (a pipeline kept busy by nobody's work is replaced;
-        the other requests on it are retried elsewhere)."""
+        it has spent ``abandon_grace`` seconds on nothing but requests whose callers have
+        given up (they may be many small ones already in its pipes): a pipeline kept busy
+        by nobody's work is replaced, and the other requests on it are retried."""
         with self._lock:
             procs = [self._proc, self._standby, *self._retiring]
         for proc in procs:
@@ -284,8 +286,12 @@ class Pipeline:
                 if now - head.head_since > head.timeout:
                     proc.timed_out_nonce = head.nonce
                     cause = f"timed out after {head.timeout:.1f} s"
-                elif head.future.cancelled() and now - head.head_since > self.abandon_grace:
-                    cause = "its request was abandoned by its caller"
+                elif not head.future.cancelled():
+                    proc.abandoned_since = None
+                elif proc.abandoned_since is None:
+                    proc.abandoned_since = now
+                elif now - proc.abandoned_since > self.abandon_grace:
+                    cause = "its requests were abandoned by their caller"
                     self.abandoned += 1
             if cause:
                 self.kill(cause, proc=proc)
@@ -410,9 +416,9 @@ _SHELL_SYNTAX = frozenset(";&<>()")
 def split_stages(command: str) -> list[list[str]]:
     """The argument vectors of ``a | b | c``, to start without a shell.
 
-    A command with any other shell syntax (``;``, ``&&``, redirections, subshells — the
-    stand-ins tests use) runs as one stage under ``bash -c``: correct, but a child it
-    forks is watched only through the shell."""
+    A command with any other shell syntax (``;``, ``&&``, redirections, subshells,
+    builtins — the stand-ins tests use) runs as one stage under ``bash -c``: correct,
+    but a child it forks is watched only through the shell."""
     lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     stages: list[list[str]] = [[]]
@@ -423,8 +429,8 @@ def split_stages(command: str) -> list[list[str]]:
             return [["bash", "-c", command]]
         else:
             stages[-1].append(token)
-    if not all(stages):
-        return [["bash", "-c", command]]
+    if not all(stages) or any(shutil.which(argv[0]) is None for argv in stages):
+        return [["bash", "-c", command]]  # a builtin (exec, exit), or for the shell to report
     return stages
 
 
