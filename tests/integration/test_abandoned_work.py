@@ -20,16 +20,9 @@ from omset.engine import Pool, decode_text, encode
 from omset.engine.cancel import Cancellation, CancelledError
 from omset.text.protect import MAX_TOKEN_CHARS
 
+from .timing import wait_until
+
 SENTENCE = "Regjeringen vil senke skattene for bedrifter som investerer i ny teknologi."
-
-
-def _wait_until(condition, limit: float) -> float:
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > limit:
-            raise AssertionError(f"not within {limit} s")
-        time.sleep(0.05)
-    return time.monotonic() - start
 
 
 # -- a token too long to be a word ---------------------------------------------------------
@@ -71,13 +64,13 @@ def test_a_pipeline_busy_with_abandoned_work_is_replaced(tmp_path):
     pool = Pool(cmd, size=1, timeout=120, timeout_per_kb=0)
     try:
         future = pool.submit(encode("Hei."))
-        _wait_until(lambda: pool.pipelines[0].running, 10)
+        wait_until(lambda: pool.pipelines[0].running, 10)
         proc = pool.pipelines[0]._proc
-        _wait_until(lambda: proc is not None and proc.pending and not proc.outbox, 10)  # written
+        wait_until(lambda: proc is not None and proc.pending and not proc.outbox, 10)  # written
         assert future.cancel()
-        took = _wait_until(lambda: pool.abandoned == 1, 10)
+        took = wait_until(lambda: pool.abandoned == 1, 10)
         assert took < 3, took
-        _wait_until(lambda: not pool.pipelines[0].running, 2)
+        wait_until(lambda: not pool.pipelines[0].running, 2)
         assert decode_text(pool.run(encode("Igjen."))) == "Igjen."
         assert pool.restarts == 1
     finally:
@@ -159,7 +152,7 @@ def test_work_of_a_request_that_timed_out_stops(server):
         assert r.status_code == 504, r.text
         # Without cancellation the pipeline would work on for many seconds more (the
         # whole text takes ~10× the deadline); with it, it is idle about at once.
-        settled = _wait_until(lambda: _all_idle(service), 15)
+        settled = wait_until(lambda: _all_idle(service), 15)
         assert settled < 5, settled
         # and the service goes on, right (a pipeline killed meanwhile restarts first)
         r = c.post("/v1/translate", json={"text": "Vi kommer hjem."})
@@ -174,9 +167,9 @@ def test_work_of_a_client_that_hung_up_stops(server):
     with socket.create_connection((host, int(port))) as s:
         s.sendall(b"POST /v1/translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        _wait_until(lambda: not _idle(_heavy(service)), 10)  # the work has started
+        wait_until(lambda: not _idle(_heavy(service)), 10)  # the work has started
     # hung up well before the 3 s deadline: the work stops soon after
-    settled = _wait_until(lambda: _all_idle(service), 15)
+    settled = wait_until(lambda: _all_idle(service), 15)
     assert settled < 2.5, settled
 
 

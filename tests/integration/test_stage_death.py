@@ -16,6 +16,8 @@ import pytest
 from omset import Translator
 from omset.engine.pipeline import Pipeline, split_stages
 
+from .timing import wait_until
+
 SENTENCES = [f"Setning {i}: Vi kommer hjem i morgen, og flere av dem ble skadet." for i in range(120)]
 LONG_DEADLINE = 120.0
 
@@ -58,15 +60,6 @@ def victim(pipeline: Pipeline, which: str) -> int:
     return next(p for p in pids[1:] if _comm(p).startswith(which[:15]))
 
 
-def _wait_until(condition, limit: float) -> float:
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > limit:
-            raise AssertionError(f"not within {limit} s")
-        time.sleep(0.01)
-    return time.monotonic() - start
-
-
 @pytest.fixture(scope="module")
 def tr(apertium_installed):
     with Translator("nb", "nn", style="apertium", pool_size=2, timeout=LONG_DEADLINE) as t:
@@ -85,7 +78,7 @@ def test_an_idle_pipeline_with_a_dead_stage_counts_as_dead_at_once(tr, expected,
     before = tr.engine.heavy.restarts
     pid = victim(pipeline, which)
     os.kill(pid, signal.SIGKILL)
-    seen = _wait_until(lambda: not pipeline.running, 5.0)
+    seen = wait_until(lambda: not pipeline.running, 5.0)
     assert seen < 5.0
     assert pipeline.pids == []
     # the whole group went with it: no stage is left blocked in read
@@ -114,7 +107,7 @@ def test_a_stage_killed_under_load_loses_nothing(tr, expected, which):
     for t in threads:
         t.start()
     pipeline = tr.engine.heavy.pipelines[0]
-    _wait_until(lambda: pipeline.running and pipeline.inflight_bytes > 0, 30)
+    wait_until(lambda: pipeline.running and pipeline.inflight_bytes > 0, 30)
     os.kill(victim(pipeline, which), signal.SIGKILL)
     for t in threads:
         t.join(LONG_DEADLINE)
@@ -132,7 +125,7 @@ def test_a_killed_helper_is_seen_at_once(apertium_installed):
         assert "<n>" in answer  # started and answering
         pipeline = helper.pipelines[0]
         os.kill(pipeline.pids[0], signal.SIGKILL)
-        _wait_until(lambda: not pipeline.running, 5.0)
+        wait_until(lambda: not pipeline.running, 5.0)
         assert t.engine.ask("analyser", "huset") == answer
         assert helper.restarts == 1
 
