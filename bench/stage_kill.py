@@ -1,6 +1,6 @@
 """A stage killed mid-work: how long until the pipeline counts as dead and every request
-is answered — stages started directly (omset now) against the same stages under one
-``bash -c`` (omset before issue 16), in one run.
+is answered — the shell become the last stage (omset now) against the same stages under
+a plain ``bash -c`` (omset before issue 16), in one run.
 
     .venv/bin/python bench/stage_kill.py [--stages cg-proc,apertium-transfer,apertium-tagger]
                                          [--sentences N] [--timeout S]
@@ -10,7 +10,7 @@ style ``apertium``, the watchdog at ``--timeout`` seconds as the service has it)
 
 * idle: the stage of an idle pipeline is killed; seconds until the pipeline counts as
   dead (given up at 10 s: under a shell it never does until a request comes and waits
-  out the watchdog);
+  out the watchdog), and what then happens to the next request, how fast;
 * load: ``--sentences`` sentences are in flight when the stage is killed; seconds from
   the kill until all are answered, whether they equal the answers without a kill, and
   the restarts.
@@ -28,12 +28,13 @@ import threading
 import time
 
 from omset import Translator
+from omset.errors import EngineError
 from omset.engine.transport import Transport, pipes
 
 
 def under_shell() -> Transport:
-    """The command as one ``bash -c`` (``; exit`` keeps the shell as the stages' parent,
-    as it was): omset's pipelines before issue 16."""
+    """The command as one plain ``bash -c`` (``; exit`` keeps the shell as the stages'
+    parent, holding the output pipe, as it was): omset's pipelines before issue 16."""
     def transport(role: str, command: str, *, size: int | None, timeout: float):
         return pipes(role, f"{command}; exit $?", size=size, timeout=timeout)
     return transport
@@ -65,10 +66,24 @@ def measure(stage: str, transport: Transport, sentences: list[str], timeout: flo
         while pipeline.running and time.monotonic() - start < 10:
             time.sleep(0.005)
         result["idle_s"] = time.monotonic() - start if not pipeline.running else None
-        tr.translate_batch(sentences[:2])  # a working pipeline again (may wait out the watchdog)
+        start = time.monotonic()
+        try:  # a working pipeline again (under a shell: only after the watchdog)
+            tr.translate_batch(sentences[:2])
+            result["next_request"] = "answered"
+        except EngineError as exc:
+            result["next_request"] = type(exc).__name__
+        result["next_s"] = time.monotonic() - start
+        tr.translate_batch(sentences[:2])
         # under load
-        out: list[list[str]] = []
-        worker = threading.Thread(target=lambda: out.append(tr.translate_batch(sentences)))
+        out: list[object] = []
+
+        def work() -> None:
+            try:
+                out.append(tr.translate_batch(sentences))
+            except EngineError as exc:
+                out.append(exc)
+
+        worker = threading.Thread(target=work)
         restarts = engine.heavy.restarts
         worker.start()
         while pipeline.inflight_bytes == 0:
@@ -78,7 +93,7 @@ def measure(stage: str, transport: Transport, sentences: list[str], timeout: flo
         start = time.monotonic()
         worker.join()
         result["load_s"] = time.monotonic() - start
-        result["right"] = out == [expected]
+        result["right"] = out == [expected] or type(out[0]).__name__
         result["restarts"] = engine.heavy.restarts - restarts
     return result
 
@@ -94,15 +109,16 @@ def main() -> None:
     print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
           f"load {os.getloadavg()[0]:.1f}, {args.sentences} sentences, watchdog "
           f"{args.timeout:g} s")
-    print("| stage | started | idle: seen dead after | load: all answered after kill | "
-          "right | restarts |")
-    print("|---|---|---|---|---|---|")
+    print("| stage | started | idle: seen dead after | idle: next request | "
+          "load: all answered after kill | right | restarts |")
+    print("|---|---|---|---|---|---|---|")
     for stage in args.stages.split(","):
-        for label, transport in (("bash -c (before)", under_shell()), ("directly (now)", pipes)):
+        for label, transport in (("bash -c (before)", under_shell()),
+                                 ("lastpipe + exec (now)", pipes)):
             r = measure(stage, transport, sentences, args.timeout)
             idle = f"{r['idle_s']:.3f} s" if r["idle_s"] is not None else "not within 10 s"
-            print(f"| {stage} | {label} | {idle} | {r['load_s']:.2f} s | {r['right']} | "
-                  f"{r['restarts']} |", flush=True)
+            print(f"| {stage} | {label} | {idle} | {r['next_request']} after {r['next_s']:.2f} s"
+                  f" | {r['load_s']:.2f} s | {r['right']} | {r['restarts']} |", flush=True)
     print(f"# load after: {os.getloadavg()[0]:.1f}")
 
 

@@ -1,13 +1,16 @@
 """One warm Apertium pipeline: a process group of NUL-flushing stages.
 
-The stages are started by Python itself, each its own process joined to the next by a
-pipe (no shell in between), and the reader thread watches every stage's exit through a
-pidfd as well as the last stage's output: a stage that dies anywhere in the chain — the
-first, a middle one, the tagger guard (which exits when its tagger dies) — ends the
-whole pipeline at once, so its requests are retried elsewhere instead of waiting out
-their deadline behind a stage that will never answer. (Under ``bash -c "a | b | c"``
-the shell kept the output pipe open and the stages before a dead one stayed blocked in
-read: nobody saw the end of output.)
+The stages are started by one ``bash`` (it forks them all at once, which Python
+cannot: it waits for each child's exec, ~40 ms a stage on a loaded machine) with
+``lastpipe`` set and the last stage ``exec``-ed, so the shell *becomes* the last stage:
+no process but that stage holds the output pipe, and every pipe between stages has
+exactly one writer. A stage that dies anywhere — the first, one in the middle, the
+tagger guard (which exits when either of its taggers dies) — gives the stage after it
+end of input; each exits in turn, and the pipeline's reader sees end of output at once.
+The stages before the dead one, blocked in read, are then killed with the group, and
+the pipeline's requests are retried on a healthy one instead of waiting out their
+deadline. (Under a plain ``bash -c "a | b | c"`` the shell kept the output pipe open
+while it waited for its children: nobody saw the end of output.)
 
 Requests are written as ``payload \\0 nonce \\0``. Every stage flushes on NUL (and some
 stages answer a NUL with several), so NULs cannot be counted to find where an answer
@@ -26,7 +29,6 @@ import collections
 import itertools
 import os
 import secrets
-import select
 import shlex
 import shutil
 import signal
@@ -61,7 +63,7 @@ class _Request:
 class _Process:
     """One incarnation of the pipeline; a restart makes a new one."""
 
-    stages: list[subprocess.Popen]
+    popen: subprocess.Popen
     pending: collections.deque = field(default_factory=collections.deque)
     outbox: collections.deque = field(default_factory=collections.deque)
     dead: bool = False
@@ -71,20 +73,6 @@ class _Process:
     timed_out_nonce: bytes | None = None
     abandoned_since: float | None = None  # since when its oldest requests are cancelled ones
     stderr_tail: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
-    stderr: int = -1  # read end of the pipe every stage writes its errors to
-
-    @property
-    def pgid(self) -> int:
-        """The process group: the first stage leads it, the others joined it."""
-        return self.stages[0].pid
-
-    @property
-    def stdin(self):  # noqa: ANN201 - the first stage's stdin file
-        return self.stages[0].stdin
-
-    @property
-    def stdout(self):  # noqa: ANN201 - the last stage's stdout file
-        return self.stages[-1].stdout
 
 
 class Pipeline:
@@ -125,26 +113,12 @@ class Pipeline:
 
     # -- life cycle -------------------------------------------------------------------
     def _start(self) -> _Process:
-        env = {**os.environ, **(self.env or {})}
-        err_r, err_w = os.pipe()
-        stages: list[subprocess.Popen] = []
-        try:
-            for argv in split_stages(self.command):
-                upstream = stages[-1].stdout if stages else subprocess.PIPE
-                stages.append(subprocess.Popen(
-                    argv, stdin=upstream, stdout=subprocess.PIPE, stderr=err_w, env=env,
-                    bufsize=0, process_group=stages[0].pid if stages else 0))
-                if len(stages) > 1:
-                    upstream.close()  # type: ignore[union-attr]  # the next stage holds it now
-        except OSError as exc:
-            for popen in stages:
-                popen.kill()
-                popen.wait()
-            os.close(err_r)
-            raise EngineError(f"could not start {self.command!r}: {exc}") from exc
-        finally:
-            os.close(err_w)
-        proc = _Process(stages, stderr=err_r)
+        popen = subprocess.Popen(
+            ["bash", "-c", shell_command(self.command)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, **(self.env or {})}, start_new_session=True, bufsize=0,
+        )
+        proc = _Process(popen)
         for target, what in ((self._write_loop, "writer"), (self._read_loop, "reader"),
                              (self._drain_stderr, "stderr")):
             threading.Thread(target=target, args=(proc,), daemon=True,
@@ -178,7 +152,7 @@ class Pipeline:
         proc = self._proc
         if proc is None or proc.dead:
             return []
-        return _group(proc.pgid)
+        return _group(proc.popen.pid)
 
     def _maybe_recycle(self) -> None:
         """Replace the current process if it has grown past ``recycle_mb``. Caller holds
@@ -190,7 +164,7 @@ class Pipeline:
         if (self.recycle_mb is None or proc is None or proc.dead or self._standby is not None
                 or proc.served % self.recycle_every or not proc.served):
             return
-        if _pss_kib(_group(proc.pgid)) < self.recycle_mb * 1024:
+        if _pss_kib(_group(proc.popen.pid)) < self.recycle_mb * 1024:
             return
         standby = self._standby = self._start()
         warm = _Request(b"[omset:warm:%d:%s]" % (next(self._counter), self._salt), b"",
@@ -240,7 +214,7 @@ class Pipeline:
         if proc is not None and not proc.dead:
             self.kill("closed", proc=proc)
             try:
-                proc.stages[-1].wait(timeout=5)
+                proc.popen.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
 
@@ -298,7 +272,7 @@ class Pipeline:
 
     # -- threads ----------------------------------------------------------------------
     def _write_loop(self, proc: _Process) -> None:
-        stdin = proc.stdin
+        stdin = proc.popen.stdin
         assert stdin is not None  # started with stdin=PIPE
         while True:
             with self._lock:
@@ -337,26 +311,16 @@ class Pipeline:
         self._lock.notify_all()
 
     def _drain_stderr(self, proc: _Process) -> None:
-        with open(proc.stderr, "rb") as stderr:
-            for line in stderr:
-                proc.stderr_tail.append(line.decode("utf-8", "replace").rstrip())
+        assert proc.popen.stderr is not None  # started with stderr=PIPE
+        for line in proc.popen.stderr:
+            proc.stderr_tail.append(line.decode("utf-8", "replace").rstrip())
 
     def _read_loop(self, proc: _Process) -> None:
-        assert proc.stdout is not None  # started with stdout=PIPE
-        fd = proc.stdout.fileno()
-        watch = _StageWatch(proc.stages)
+        assert proc.popen.stdout is not None  # started with stdout=PIPE
+        fd = proc.popen.stdout.fileno()
         buf = bytearray()
         scan_from = 0
         while True:
-            for popen in watch.exited(fd):
-                # A stage ended while it still had work to wait for: the pipeline is
-                # dead. Kill the rest (the stages before it would wait forever); the
-                # answers already on their way out are still read until end of file.
-                if not proc.retiring and not proc.cause:
-                    proc.cause = (f"stage {program(popen.args)} exited with status "  # type: ignore[arg-type]
-                                  f"{popen.returncode}")
-                if not proc.retiring:
-                    _killpg(proc)
             try:
                 chunk = os.read(fd, 1 << 16)
             except OSError:
@@ -383,18 +347,16 @@ class Pipeline:
                         proc.pending[0].head_since = time.monotonic()
                     self._lock.notify_all()
                 settle(head.future, answer.decode("utf-8", "replace"))
-        watch.close()
         self._died(proc)
 
     def _died(self, proc: _Process) -> None:
-        # The last stage has ended; whatever is left of the group (stages before a dead
-        # one, blocked in read) is killed, and every stage reaped.
+        # The last stage has ended; whatever is left of the group (the stages before a
+        # dead one, blocked in read) goes with it.
         _killpg(proc)
-        for popen in proc.stages:
-            try:
-                popen.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
+        try:
+            proc.popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
         with self._lock:
             proc.dead = True
             failed = list(proc.pending)
@@ -413,12 +375,10 @@ class Pipeline:
 _SHELL_SYNTAX = frozenset(";&<>()")
 
 
-def split_stages(command: str) -> list[list[str]]:
-    """The argument vectors of ``a | b | c``, to start without a shell.
-
-    A command with any other shell syntax (``;``, ``&&``, redirections, subshells,
-    builtins — the stand-ins tests use) runs as one stage under ``bash -c``: correct,
-    but a child it forks is watched only through the shell."""
+def split_stages(command: str) -> list[list[str]] | None:
+    """The argument vectors of ``a | b | c``; None if ``command`` is anything else a
+    shell must read (``;``, ``&&``, redirections, subshells, ``$``, a builtin such as
+    ``exec`` — the stand-ins tests use)."""
     lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     stages: list[list[str]] = [[]]
@@ -426,62 +386,29 @@ def split_stages(command: str) -> list[list[str]]:
         if token == "|":
             stages.append([])
         elif set(token) <= _SHELL_SYNTAX | {"|"} or "$" in token or "`" in token:
-            return [["bash", "-c", command]]
+            return None
         else:
             stages[-1].append(token)
     if not all(stages) or any(shutil.which(argv[0]) is None for argv in stages):
-        return [["bash", "-c", command]]  # a builtin (exec, exit), or for the shell to report
+        return None
     return stages
 
 
-def program(argv: list[str]) -> str:
-    """The program a stage runs (past ``env VAR=…`` and an interpreter's script)."""
-    words = [w for w in argv if "=" not in w and w not in ("env", "-I")]
-    if words and os.path.basename(words[0]).startswith("python") and len(words) > 1:
-        words = words[1:]
-    return os.path.basename(words[0]) if words else "?"
-
-
-class _StageWatch:
-    """Waits for the pipeline's output or any stage's exit (a pidfd per stage)."""
-
-    def __init__(self, stages: list[subprocess.Popen]):
-        self.poller = select.poll()
-        self.fds: dict[int, subprocess.Popen] = {}
-        for popen in stages:
-            try:
-                pidfd = os.pidfd_open(popen.pid)
-            except (OSError, AttributeError):  # no pidfds: the end of output still tells
-                continue
-            self.fds[pidfd] = popen
-            self.poller.register(pidfd, select.POLLIN)
-
-    def exited(self, out_fd: int) -> list[subprocess.Popen]:
-        """Block until ``out_fd`` is readable or stages have exited; those stages."""
-        self.poller.register(out_fd, select.POLLIN)
-        try:
-            events = self.poller.poll()
-        finally:
-            self.poller.unregister(out_fd)
-        gone = []
-        for fd, _ in events:
-            popen = self.fds.pop(fd, None)
-            if popen is not None:
-                self.poller.unregister(fd)
-                os.close(fd)
-                popen.poll()
-                gone.append(popen)
-        return gone
-
-    def close(self) -> None:
-        for fd in self.fds:
-            os.close(fd)
-        self.fds.clear()
+def shell_command(command: str) -> str:
+    """What ``bash -c`` runs for a pipeline: with ``lastpipe`` the last stage runs in
+    the shell itself and ``exec`` makes the shell that stage, so it holds the output
+    pipe alone (see the module's docstring). Anything :func:`split_stages` cannot read
+    runs as it is."""
+    stages = split_stages(command)
+    if stages is None:
+        return command
+    *first, last = (shlex.join(argv) for argv in stages)
+    return "shopt -s lastpipe; " + " | ".join([*first, "exec " + last])
 
 
 def _killpg(proc: _Process) -> None:
     try:
-        os.killpg(proc.pgid, signal.SIGKILL)
+        os.killpg(proc.popen.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
 

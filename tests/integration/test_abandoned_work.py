@@ -154,8 +154,12 @@ def test_work_of_a_request_that_timed_out_stops(server):
         # whole text takes ~10× the deadline); with it, it is idle about at once.
         settled = wait_until(lambda: _all_idle(service), 15)
         assert settled < 5, settled
-        # and the service goes on, right (a pipeline killed meanwhile restarts first)
-        r = c.post("/v1/translate", json={"text": "Vi kommer hjem."})
+        # and the service goes on, right (a pipeline killed meanwhile restarts first,
+        # which on a loaded machine can itself take longer than this tiny deadline)
+        for _ in range(5):
+            r = c.post("/v1/translate", json={"text": "Vi kommer hjem."})
+            if r.status_code == 200:
+                break
         assert r.status_code == 200, r.text
         assert r.json()["translations"][0]["text"] == "Vi kjem heim."
 

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from omset import Translator
-from omset.engine.pipeline import Pipeline, split_stages
+from omset.engine.pipeline import Pipeline, shell_command, split_stages
 
 from .timing import wait_until
 
@@ -54,9 +54,11 @@ def victim(pipeline: Pipeline, which: str) -> int:
     if which == "tagger":
         guards = {p for p in pids if _comm(p).startswith("python")}
         return next(p for p in pids if _comm(p) == "apertium-tagger" and _ppid(p) in guards)
-    if which in ("first", "last"):
-        stages = pipeline._proc.stages  # type: ignore[union-attr]
-        return stages[0 if which == "first" else -1].pid
+    last = pipeline._proc.popen.pid  # type: ignore[union-attr]  # the shell became it
+    if which == "last":
+        return last
+    if which == "first":  # forked first by the shell
+        return min(p for p in pids if p != last and _ppid(p) == last)
     return next(p for p in pids[1:] if _comm(p).startswith(which[:15]))
 
 
@@ -130,9 +132,12 @@ def test_a_killed_helper_is_seen_at_once(apertium_installed):
         assert helper.restarts == 1
 
 
-def test_stages_are_started_without_a_shell():
+def test_the_shell_becomes_the_last_stage():
     assert split_stages("cat -x 'b c' | env X=1 tr") == [["cat", "-x", "b c"], ["env", "X=1", "tr"]]
-    # anything else a shell would have to do runs under one
+    assert shell_command("cat -x 'b c' | env X=1 tr") == (
+        "shopt -s lastpipe; cat -x 'b c' | exec env X=1 tr")
+    # anything else a shell would have to read runs as it is
     for command in ("sleep 1; cat", "cat && cat", "cat > f", "echo $HOME", "(cat)", "exec cat",
                     "no-such-program"):
-        assert split_stages(command) == [["bash", "-c", command]]
+        assert split_stages(command) is None
+        assert shell_command(command) == command
