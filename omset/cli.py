@@ -516,6 +516,7 @@ def serve(
         [], "--cors-origin",
         help="Origin allowed to call the API from a browser (repeatable; * for any)."),
     style: Optional[str] = typer.Option(None, "--style", help="Default nb→nn style (a built-in name)."),
+    max_segments: int = typer.Option(5000, "--max-segments", help="Most segments per request (then 413)."),
     log_level: str = typer.Option("info", "--log-level"),
     memory: Optional[str] = typer.Option(
         None, "--memory", help="Translation memory for requests that ask for it (SQLite path or "
@@ -533,7 +534,7 @@ def serve(
         raise _fail(f"--api-key-file: {exc}") from None
     settings = Settings(host=host, port=port, workers=workers, timeout=timeout,
                         max_body=max_body, api_keys=keys, cors_origins=tuple(cors_origin),
-                        style=style, memory=memory)
+                        style=style, memory=memory, max_segments=max_segments)
     if memory:
         from .memory import Memory, MemoryStoreError
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, Union
 
 from .detailed import attach_sources, tokens_of
+from .engine.cancel import current as current_cancellation
 from .engine.engine import Engine, StyleLayer
 from .engine.modes import Variant, preferences
 from .engine.pool import Pool
@@ -38,7 +39,7 @@ from .result import Change, Segment
 from .style import Profile, load as load_profile
 from .style.agree import Agreement
 from .style.choose import apply as choose_forms
-from .text.protect import protect
+from .text.protect import cap_tokens, protect
 from .text.segment import Piece, iter_pieces, pieces, split_parts, strip_edges
 
 if TYPE_CHECKING:
@@ -199,19 +200,26 @@ class Translator:
         return self._inflector(found, source, target) if self._inflector else None
 
     def _prepare(self, parts: Sequence[Part], glossary: Glossary | None) -> list[Part]:
-        """Protection and glossary: the spans Apertium must not change, marked."""
+        """Protection and glossary: the spans Apertium must not change, marked. Tokens
+        too long to be words are protected always, even with ``protect=False``."""
         out: list[Part] = []
         for p in parts:
             if isinstance(p, str) and self.protect:
                 out.extend(protect(p, keep_titles=self.keep_quoted_titles))
             else:
                 out.append(p)
+        out = cap_tokens(out)
         return glossary.apply(out, self._inflect) if glossary else out
 
     def _job(self, parts: list[Part], glossary: Glossary | None, detailed: bool) -> "_Job":
+        cancellation = current_cancellation()
+        if cancellation is not None:
+            cancellation.check()  # the caller gave up: submit nothing more
         prepared = self._prepare(parts, glossary)
         layer = self._layers.get(detailed)
         future = self.engine.submit(self._setvar + encode(prepared), layer)
+        if cancellation is not None:
+            cancellation.add(future)
         return _Job("".join(p for p in parts if isinstance(p, str)), prepared, future, detailed)
 
     def _submit(self, segment: Sequence[Part], glossary: Glossary | None,

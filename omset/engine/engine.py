@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator
 
 from ..errors import EngineError, OptionError
 from ..languages import direction
+from .cancel import link, settle
 from .modes import generator_stage, lt_proc, mode_name, pipeline_command
 from .pool import Pool
 from .transport import Transport, pipes
@@ -112,6 +113,7 @@ class Engine:
         """
         first = self.heavy.submit(payload)
         outer: Future[tuple[str, Any]] = Future()
+        link(outer, first)  # cancelling the answer cancels the work
         if self.post is not None and not self.post.running:
             # start post-generation now: it loads while the heavy stages work
             self.post.warm_up()
@@ -121,22 +123,27 @@ class Engine:
         executor = self._executor()
 
         def generated(f: Future[str]) -> None:
+            if outer.done():  # cancelled by its caller: no style layer, no post-generation
+                return
             try:
                 executor.submit(self._post_generate, f, layer, outer)
             except RuntimeError:  # the executor was shut down: the engine is closing
-                outer.set_exception(EngineError("the engine has been closed"))
+                settle(outer, exc=EngineError("the engine has been closed"))
 
         first.add_done_callback(generated)
         return outer
 
     def _post_generate(self, f: "Future[str]", layer: StyleLayer,
                        outer: "Future[tuple[str, Any]]") -> None:
+        if outer.done():
+            return
         try:
             text, extra = layer(f.result())
             second = self.post.submit(text)  # type: ignore[union-attr]
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
-            outer.set_exception(exc)
+            settle(outer, exc=exc)
             return
+        link(outer, second)
         second.add_done_callback(lambda g: _forward(g, outer, extra))
 
     def _executor(self) -> ThreadPoolExecutor:
@@ -216,8 +223,11 @@ class Engine:
 
 
 def _forward(f: "Future[str]", outer: "Future[tuple[str, Any]]", extra: Any) -> None:
+    if f.cancelled():
+        outer.cancel()
+        return
     exc = f.exception()
     if exc is not None:
-        outer.set_exception(exc)
+        settle(outer, exc=exc)
     else:
-        outer.set_result((f.result(), extra))
+        settle(outer, (f.result(), extra))

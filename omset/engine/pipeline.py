@@ -1,5 +1,17 @@
 """One warm Apertium pipeline: a process group of NUL-flushing stages.
 
+The stages are started by one ``bash`` (it forks them all at once, which Python
+cannot: it waits for each child's exec, ~40 ms a stage on a loaded machine) with
+``lastpipe`` set and the last stage ``exec``-ed, so the shell *becomes* the last stage:
+no process but that stage holds the output pipe, and every pipe between stages has
+exactly one writer. A stage that dies anywhere — the first, one in the middle, the
+tagger guard (which exits when either of its taggers dies) — gives the stage after it
+end of input; each exits in turn, and the pipeline's reader sees end of output at once.
+The stages before the dead one, blocked in read, are then killed with the group, and
+the pipeline's requests are retried on a healthy one instead of waiting out their
+deadline. (Under a plain ``bash -c "a | b | c"`` the shell kept the output pipe open
+while it waited for its children: nobody saw the end of output.)
+
 Requests are written as ``payload \\0 nonce \\0``. Every stage flushes on NUL (and some
 stages answer a NUL with several), so NULs cannot be counted to find where an answer
 ends; the nonce — a superblank no input can contain, since input ``[`` is always
@@ -17,6 +29,8 @@ import collections
 import itertools
 import os
 import secrets
+import shlex
+import shutil
 import signal
 import subprocess
 import threading
@@ -25,6 +39,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from ..errors import EngineError
+from .cancel import settle
 
 
 class PipelineDied(EngineError):
@@ -56,6 +71,7 @@ class _Process:
     served: int = 0
     cause: str = ""
     timed_out_nonce: bytes | None = None
+    abandoned_since: float | None = None  # since when its oldest requests are cancelled ones
     stderr_tail: collections.deque = field(default_factory=lambda: collections.deque(maxlen=20))
 
 
@@ -66,7 +82,8 @@ class Pipeline:
 
     def __init__(self, command: str, *, env: dict[str, str] | None = None,
                  max_inflight_bytes: int = 1 << 20, recycle_mb: float | None = 380,
-                 recycle_every: int = 200, standby_timeout: float = 60.0):
+                 recycle_every: int = 200, standby_timeout: float = 60.0,
+                 abandon_grace: float = 1.0):
         self.command = command
         self.env = env
         self.max_inflight_bytes = max_inflight_bytes
@@ -77,6 +94,8 @@ class Pipeline:
         self.recycle_mb = recycle_mb
         self.recycle_every = recycle_every
         self.standby_timeout = standby_timeout
+        self.abandon_grace = abandon_grace
+        self.abandoned = 0  # processes killed because their caller gave up
         self.recycled = 0
         self._retiring: list[_Process] = []
         # The replacement of a pipeline being recycled: started and warmed up (an empty
@@ -95,7 +114,7 @@ class Pipeline:
     # -- life cycle -------------------------------------------------------------------
     def _start(self) -> _Process:
         popen = subprocess.Popen(
-            ["bash", "-c", self.command],
+            ["bash", "-c", shell_command(self.command)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env={**os.environ, **(self.env or {})}, start_new_session=True, bufsize=0,
         )
@@ -151,7 +170,7 @@ class Pipeline:
         warm = _Request(b"[omset:warm:%d:%s]" % (next(self._counter), self._salt), b"",
                         Future(), self.standby_timeout, head_since=time.monotonic())
         standby.pending.append(warm)
-        standby.outbox.append(b"\0" + warm.nonce + b"\0")
+        standby.outbox.append(warm)
         warm.future.add_done_callback(lambda f: self._take_over(proc, standby, f))
         self._lock.notify_all()
 
@@ -182,10 +201,7 @@ class Pipeline:
             if proc is None or proc.dead:
                 return
             proc.cause = cause
-        try:
-            os.killpg(proc.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        _killpg(proc)
 
     def close(self) -> None:
         with self._lock:
@@ -224,24 +240,35 @@ class Pipeline:
                 req.head_since = time.monotonic()
             proc.pending.append(req)
             self._inflight += len(data)
-            proc.outbox.append(data + b"\0" + nonce + b"\0")
+            proc.outbox.append(req)
             self._lock.notify_all()
         return fut
 
     def check_timeouts(self, now: float) -> None:
-        """Kill the pipeline if its oldest request has waited longer than allowed."""
+        """Kill the pipeline if its oldest request has waited longer than allowed, or
+        it has spent ``abandon_grace`` seconds on nothing but requests whose callers have
+        given up (they may be many small ones already in its pipes): a pipeline kept busy
+        by nobody's work is replaced, and the other requests on it are retried."""
         with self._lock:
             procs = [self._proc, self._standby, *self._retiring]
         for proc in procs:
+            cause = ""
             with self._lock:
                 if proc is None or proc.dead or not proc.pending:
                     continue
                 head = proc.pending[0]
-                expired = now - head.head_since > head.timeout
-                if expired:
+                if now - head.head_since > head.timeout:
                     proc.timed_out_nonce = head.nonce
-            if expired:
-                self.kill(f"timed out after {head.timeout:.1f} s", proc=proc)
+                    cause = f"timed out after {head.timeout:.1f} s"
+                elif not head.future.cancelled():
+                    proc.abandoned_since = None
+                elif proc.abandoned_since is None:
+                    proc.abandoned_since = now
+                elif now - proc.abandoned_since > self.abandon_grace:
+                    cause = "its requests were abandoned by their caller"
+                    self.abandoned += 1
+            if cause:
+                self.kill(cause, proc=proc)
 
     # -- threads ----------------------------------------------------------------------
     def _write_loop(self, proc: _Process) -> None:
@@ -259,13 +286,29 @@ class Pipeline:
                     self._lock.wait()
                 if proc.dead:
                     return
-                chunk = proc.outbox.popleft()
+                req = proc.outbox.popleft()
+                if req.future.cancelled():
+                    self._drop(proc, req)  # abandoned before it was written: never sent
+                    continue
+            chunk = req.data + b"\0" + req.nonce + b"\0"
             try:
                 view = memoryview(chunk)
                 while view:
                     view = view[os.write(stdin.fileno(), view):]
             except (BrokenPipeError, OSError, ValueError):
                 return
+
+    def _drop(self, proc: _Process, req: _Request) -> None:
+        """Forget an unwritten request. Caller holds the lock."""
+        was_head = proc.pending and proc.pending[0] is req
+        try:
+            proc.pending.remove(req)
+        except ValueError:
+            return
+        self._inflight -= len(req.data)
+        if was_head and proc.pending:
+            proc.pending[0].head_since = time.monotonic()
+        self._lock.notify_all()
 
     def _drain_stderr(self, proc: _Process) -> None:
         assert proc.popen.stderr is not None  # started with stderr=PIPE
@@ -303,14 +346,17 @@ class Pipeline:
                     if proc.pending:
                         proc.pending[0].head_since = time.monotonic()
                     self._lock.notify_all()
-                head.future.set_result(answer.decode("utf-8", "replace"))
+                settle(head.future, answer.decode("utf-8", "replace"))
         self._died(proc)
 
     def _died(self, proc: _Process) -> None:
+        # The last stage has ended; whatever is left of the group (the stages before a
+        # dead one, blocked in read) goes with it.
+        _killpg(proc)
         try:
             proc.popen.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.popen.pid, signal.SIGKILL)
+            pass
         with self._lock:
             proc.dead = True
             failed = list(proc.pending)
@@ -321,9 +367,50 @@ class Pipeline:
         cause = proc.cause or "a stage exited"
         detail = f": {proc.stderr_tail[-1]}" if proc.stderr_tail else ""
         for req in failed:
-            req.future.set_exception(PipelineDied(
+            settle(req.future, exc=PipelineDied(
                 f"Apertium pipeline ended ({cause}){detail}",
                 timed_out=req.nonce == proc.timed_out_nonce))
+
+
+_SHELL_SYNTAX = frozenset(";&<>()")
+
+
+def split_stages(command: str) -> list[list[str]] | None:
+    """The argument vectors of ``a | b | c``; None if ``command`` is anything else a
+    shell must read (``;``, ``&&``, redirections, subshells, ``$``, a builtin such as
+    ``exec`` — the stand-ins tests use)."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    stages: list[list[str]] = [[]]
+    for token in lexer:
+        if token == "|":
+            stages.append([])
+        elif set(token) <= _SHELL_SYNTAX | {"|"} or "$" in token or "`" in token:
+            return None
+        else:
+            stages[-1].append(token)
+    if not all(stages) or any(shutil.which(argv[0]) is None for argv in stages):
+        return None
+    return stages
+
+
+def shell_command(command: str) -> str:
+    """What ``bash -c`` runs for a pipeline: with ``lastpipe`` the last stage runs in
+    the shell itself and ``exec`` makes the shell that stage, so it holds the output
+    pipe alone (see the module's docstring). Anything :func:`split_stages` cannot read
+    runs as it is."""
+    stages = split_stages(command)
+    if stages is None:
+        return command
+    *first, last = (shlex.join(argv) for argv in stages)
+    return "shopt -s lastpipe; " + " | ".join([*first, "exec " + last])
+
+
+def _killpg(proc: _Process) -> None:
+    try:
+        os.killpg(proc.popen.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _pss_kib(pids: list[int]) -> int:

@@ -12,6 +12,7 @@ import time
 from concurrent.futures import Future
 
 from ..errors import EngineError, EngineTimeout
+from .cancel import link, settle
 from .pipeline import Pipeline, PipelineDied
 
 
@@ -49,6 +50,11 @@ class Pool:
         return sum(p.restarts for p in self.pipelines)
 
     @property
+    def abandoned(self) -> int:
+        """Pipelines killed because their caller had given up on the request they held."""
+        return sum(p.abandoned for p in self.pipelines)
+
+    @property
     def recycled(self) -> int:
         """Pipelines replaced because they had grown past their memory budget."""
         return sum(p.recycled for p in self.pipelines)
@@ -76,6 +82,8 @@ class Pool:
         return outer
 
     def _attempt(self, payload: str, outer: Future, attempt: int) -> None:
+        if outer.cancelled():  # the caller gave up: no retry either
+            return
         if self._closed.is_set():
             outer.set_exception(EngineError("the translator has been closed"))
             return
@@ -84,18 +92,21 @@ class Pool:
         except EngineError as exc:
             outer.set_exception(exc)
             return
+        link(outer, inner)
 
         def done(f: Future) -> None:
+            if f.cancelled() or outer.done():
+                return
             exc = f.exception()
             if exc is None:
-                outer.set_result(f.result())
+                settle(outer, f.result())
             elif isinstance(exc, PipelineDied) and exc.timed_out:
-                outer.set_exception(EngineTimeout(
+                settle(outer, exc=EngineTimeout(
                     f"Apertium did not answer within {self._timeout_for(payload):.1f} s"))
             elif isinstance(exc, PipelineDied) and attempt < 2 and not self._closed.is_set():
                 self._attempt(payload, outer, attempt + 1)
             else:
-                outer.set_exception(exc)
+                settle(outer, exc=exc)
 
         inner.add_done_callback(done)
 

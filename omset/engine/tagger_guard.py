@@ -118,6 +118,28 @@ class _Tagger:
             pipe.close()
 
 
+class TaggerDied(Exception):
+    """A tagger (the working one or the spare) ended while the guard was idle."""
+
+
+def wait_for_input(tagger: _Tagger, spare: _Tagger, out: int) -> None:
+    """Block until there is input on stdin; raise :class:`TaggerDied` if either tagger
+    ends meanwhile, so the guard — and with it the whole pipeline — ends at once rather
+    than at the next request (the pipeline watches its stages' exits, not their
+    children's). Output the working tagger writes while idle is passed on."""
+    while True:
+        ready = select.select([0, tagger.stdout, spare.stdout], [], [])[0]
+        for t in (tagger, spare):
+            if t.stdout in ready:
+                data = os.read(t.stdout, 1 << 16)
+                if not data:
+                    raise TaggerDied
+                if t is tagger:
+                    _write_all(out, data)
+        if 0 in ready:
+            return
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -129,7 +151,10 @@ def main(argv: list[str]) -> int:
     tagger, spare = _Tagger(command), _Tagger(command)
     buf = bytearray()
     try:
-        while data := os.read(0, 1 << 16):
+        while True:
+            wait_for_input(tagger, spare, 1)
+            if not (data := os.read(0, 1 << 16)):
+                break
             buf += data
             while (end := buf.find(b"\0")) >= 0:
                 chunk = bytes(buf[:end + 1])
@@ -140,6 +165,9 @@ def main(argv: list[str]) -> int:
         code = tagger.finish(bytes(buf), 1)
     except EOFError:  # the tagger ended before answering
         code = tagger.proc.wait() or 1
+    except TaggerDied:
+        sys.stderr.buffer.write(b"tagger_guard: a tagger process ended\n")
+        return 1
     except BrokenPipeError:  # the tagger or the next stage ended
         code = 1
     finally:

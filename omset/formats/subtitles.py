@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Markup, Part
 from .common import decode_text, encode_text
+from ..text.protect import split_matches
 from .placeholders import Placeholder, translate_segments
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -124,16 +125,7 @@ def _validate(text: str, kind: str) -> None:
 
 def _line_parts(line: str) -> list[Part]:
     """One subtitle line: text, with WebVTT timestamps as placeholders."""
-    parts: list[Part] = []
-    pos = 0
-    for m in _VTT_TIMESTAMP.finditer(line):
-        if m.start() > pos:
-            parts.append(line[pos:m.start()])
-        parts.append(Placeholder(m.group(), "timestamp"))
-        pos = m.end()
-    if pos < len(line):
-        parts.append(line[pos:])
-    return parts
+    return split_matches(line, _VTT_TIMESTAMP, lambda span: Placeholder(span, "timestamp"))
 
 
 def _ends_sentence(cue: Cue) -> bool:

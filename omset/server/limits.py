@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import urllib.parse
 from concurrent.futures import Executor
-from functools import partial
 from typing import Any, Callable, TypeVar
 
 from starlette.datastructures import FormData
@@ -19,6 +18,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..engine.cancel import Cancellation
 from ..text.clean import decode_utf8
 from ..errors import InputError
 from .errors import ApiError, Family, error_response, family_of
@@ -83,16 +83,7 @@ class BodyGuard:
             await self._refuse(scope, receive, send, 400, problem, family)
             return
 
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await _run_until_disconnect(self.app, scope, body, receive, send)
 
     def _too_large(self) -> str:
         return f"request body too large: the limit is {self.max_body} bytes"
@@ -103,6 +94,51 @@ class BodyGuard:
         # Connection: close, since the rest of an unread body is still on the wire.
         response = error_response(status, message, family, headers={"Connection": "close"})
         await response(scope, receive, send)
+
+
+async def _run_until_disconnect(app: ASGIApp, scope: Scope, body: bytes, receive: Receive,
+                                send: Send) -> None:
+    """Run ``app`` on the (already read) ``body`` while listening for the client to hang
+    up: if it goes before its response is complete, the app is cancelled — and with it
+    the request's translation work (:func:`run_blocking`), which would otherwise go on
+    for nobody. The app reads the body once; any later ``receive`` waits for the
+    disconnect, as it would from the server."""
+    gone = asyncio.Event()
+    replayed = False
+    finished = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def tracked_send(message: Message) -> None:
+        nonlocal finished
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            finished = True
+        await send(message)
+
+    async def listen() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    task = asyncio.ensure_future(app(scope, replay, tracked_send))
+    listener = asyncio.ensure_future(listen())
+    try:
+        await asyncio.wait({task, listener}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done() and not finished:
+            task.cancel()  # the client hung up mid-request
+        try:
+            await task
+        except asyncio.CancelledError:
+            if not gone.is_set():
+                raise  # cancelled from outside, not by us
+    finally:
+        listener.cancel()
 
 
 def _check_text_bytes(data: bytes, what: str) -> str | None:
@@ -155,15 +191,27 @@ async def run_blocking(executor: Executor, timeout: float, family: Family,
                        fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run blocking work (translation) on the thread pool with a deadline: 504 after it.
 
-    The event loop stays free meanwhile; on time-out the pool's own watchdog restarts
-    a pipeline that is stuck, and the abandoned work ends with it.
+    The event loop stays free meanwhile. The work runs under a
+    :class:`~omset.engine.cancel.Cancellation`: when the deadline passes, or the request
+    is cancelled because its client hung up, its segments not yet sent are dropped and a
+    pipeline still busy with one is replaced, so nothing keeps working for nobody.
     """
+    cancellation = Cancellation()
+
+    def call() -> T:
+        with cancellation.active():
+            return fn(*args, **kwargs)
+
     loop = asyncio.get_running_loop()
-    fut = loop.run_in_executor(executor, partial(fn, *args, **kwargs))
+    fut = loop.run_in_executor(executor, call)
     try:
         return await asyncio.wait_for(fut, timeout)
     except asyncio.TimeoutError:
+        cancellation.cancel()
         raise ApiError(504, f"translation took longer than {timeout:g} s", family) from None
+    except asyncio.CancelledError:  # the client is gone
+        cancellation.cancel()
+        raise
 
 
 class _InMemoryParser(MultiPartParser):

@@ -90,6 +90,7 @@ class Service:
             raise ApiError(400, f"format must be one of {', '.join(FORMATS)}, not {fmt!r}",
                            family)
         clean = [strip_controls(check_text(t, family, field))[0] for t in texts]
+        self.check_segments(clean, family)
         terms = _glossary(glossary, family)
         self.metrics.words.labels(tr.source, tr.target).inc(sum(len(t.split()) for t in clean))
         limit = self.deadline(sum(len(t) for t in clean))
@@ -122,6 +123,7 @@ class Service:
 
         memory = self.require_memory(family)
         clean = [strip_controls(check_text(t, family, "text"))[0] for t in texts]
+        self.check_segments(clean, family)
         terms = _glossary(glossary, family)
         user = tr.using(glossary=terms) if terms else tr
         self.metrics.words.labels(tr.source, tr.target).inc(sum(len(t.split()) for t in clean))
@@ -136,6 +138,19 @@ class Service:
             raise ApiError(400, "this service has no translation memory "
                                 "(start it with `omset serve --memory PATH_OR_URL`)", family)
         return self.memory
+
+    def check_segments(self, texts: Sequence[str], family: Family) -> None:
+        """413 for a request of more segments than ``max_segments``, before any work:
+        such a request would run past its deadline and be cut off (its work cancelled),
+        so it is better refused with the limit named."""
+        limit = self.settings.max_segments
+        count = 0
+        for text in texts:
+            count += sum(p.translate for p in pieces(text))
+            if count > limit:
+                raise ApiError(413, f"too many segments: the limit is {limit} per request "
+                                    f"(paragraphs or list items); send the text in parts",
+                               family)
 
     def deadline(self, size: int) -> float:
         """The time limit for ``size`` bytes of input: the configured timeout, plus one

@@ -25,6 +25,9 @@ class Settings:
         cors_origins: origins allowed to call the API from a browser (``*`` for any).
         warm: directions whose pipelines start with the service, not on first use.
         style: default style for nb→nn requests that name none.
+        max_segments: most segments (paragraphs, list items) one translation request may
+            hold; more is refused up front with a 413 that names the limit, rather than
+            started and cut off at the deadline.
         max_translators: how many (style, variant, prefs) configurations stay cached;
             they share the pipelines, so this bounds only small per-style state.
         memory: the translation memory (an SQLite path or a ``postgresql://`` URL) that
@@ -43,6 +46,7 @@ class Settings:
     warm: tuple[tuple[str, str], ...] = (("nb", "nn"), ("nn", "nb"))
     style: str | None = None
     max_translators: int = 64
+    max_segments: int = 5000
     web: bool = True
     memory: str | None = None
 
