@@ -18,8 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..align import TOKEN
-from ..result import Segment, Token
+from ..result import Segment
 
 #: layers that can change a word (omset.result.Change.layer)
 LAYERS = ("profile", "agree", "glossary", "protect", "rule")
@@ -29,7 +28,7 @@ _WINDOW = 3   # words either side whose unknown flags count as context
 
 WORD_FEATURES: tuple[str, ...] = (
     "is_word", "is_punct", "has_digit", "capitalised", "capitalised_inner", "all_caps",
-    "unknown", "alternatives", *(f"layer_{name}" for name in LAYERS), "no_source",
+    "unknown", "alternatives", *(f"layer_{name}" for name in LAYERS), "no_source", "glued",
     "changed", "shared_prefix", "text_words", "source_words", "chars", "hyphen",
     "src_freq", "out_freq", "ref_freq", "out_edit_rate", "out_seen",
     "position", "first", "last", "in_quotes", "in_parens",
@@ -44,7 +43,7 @@ SEGMENT_FEATURES: tuple[str, ...] = (
     "words", "tokens", "chars", "source_chars", "length_ratio", "punct", "commas",
     "quotes", "colon", "parens", "dashes", "sentence_ends", "starts_with_dash",
     "unknown", "alternatives", "with_alternatives", *(f"layer_{name}" for name in LAYERS),
-    "names", "numbers", "multiword", "changed", "changed_share", "rare", "unseen_out",
+    "names", "numbers", "multiword", "compound_parts", "changed", "changed_share", "rare", "unseen_out",
     "mean_src_freq", "min_src_freq", "expected_edits_lexicon",
     "word_risk_sum", "word_risk_max", "word_risk_mean", "word_risk_over_half",
 )
@@ -114,6 +113,13 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
     straight_open = False
     prev_text = ""
     last = max(n - 1, 1)
+    # a compound Apertium analysed in parts (``Kommunist`` + ``leiarane``): no space
+    glued = [0.0] * n
+    for i in range(1, n):
+        a, b = toks[i - 1], toks[i]
+        if a.text and b.text and a.start + len(a.text) == b.start \
+                and a.text[-1:].isalnum() and b.text[:1].isalnum():
+            glued[i - 1] = glued[i] = 1.0
     for i, tok in enumerate(toks):
         text = tok.text
         word = _is_word(text)
@@ -137,7 +143,8 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
             float(cap), cap_inner, float(len(text) > 1 and text.isupper()),
             float(tok.unknown), float(len(tok.alternatives)),
             *[float(name in layers) for name in LAYERS],
-            float(src is None), is_changed, _shared_prefix(src, text) if src else 0.0,
+            float(src is None), glued[i], is_changed,
+            _shared_prefix(src, text) if src else 0.0,
             float(len(text.split())), float(len(src.split())) if src else 0.0,
             float(len(text)), float("-" in text and len(text) > 1),
             _log(src_c), _log(out_c), _log(ref_c), rate, float(out_c > 0),
@@ -207,8 +214,10 @@ def segment_features(seg: Segment, words: Sequence[Sequence[float]],
         float(sum(1 for a in col("alternatives") if a)),
         *layer_counts,
         sum(col("capitalised_inner")), sum(col("has_digit")),
-        float(sum(1 for t in col("text_words") if t > 1)),
-        sum(changed), sum(changed[i] for i in word_idx) / max(n_words, 1.0),
+        float(sum(1 for t in col("text_words") if t > 1)), sum(col("glued")),
+        # the share of changed words, smoothed (Laplace): a one-word segment that kept
+        # its word is weak evidence of "nothing was translated", a long one strong
+        sum(changed), (sum(changed[i] for i in word_idx) + 1.0) / (n_words + 2.0),
         float(sum(1 for f in src_freq if f == 0.0)),
         float(sum(1 for i in word_idx if not out_seen[i])),
         sum(src_freq) / max(len(src_freq), 1), min(src_freq, default=0.0),
@@ -216,9 +225,3 @@ def segment_features(seg: Segment, words: Sequence[Sequence[float]],
         sum(risks), max(risks, default=0.0), sum(risks) / max(len(risks), 1),
         float(sum(1 for r in risks if r > 0.5)),
     ]
-
-
-def tokens_of(tok: Token) -> list[str]:
-    """The words and punctuation marks inside one output token (a multiword token such
-    as ``i dag`` has several)."""
-    return TOKEN.findall(tok.text)

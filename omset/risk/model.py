@@ -10,7 +10,7 @@ Two models, stacked:
 
 * the **word model** (logistic boosting) gives each token the probability that a
   proofreader would edit it;
-* the **segment model** (least-squares boosting) predicts the number of TER edits in a
+* the **segment model** (Poisson boosting) predicts the number of TER edits in a
   segment from segment features and a summary of the word scores. Its prediction is
   turned into a 0–1 risk by its rank among the training segments' predictions, so
   ``risk = 0.8`` means "more edits expected than in 80 % of the training sentences".
@@ -95,7 +95,8 @@ class RiskModel:
         return sigmoid(self.word.raw(x))
 
     def expected_edits(self, x: Sequence[float]) -> float:
-        return max(self.segment.raw(x), 0.0)
+        """TER edits the segment model expects (it is a Poisson model: exp of its sum)."""
+        return math.exp(min(self.segment.raw(x), 50.0))
 
     def segment_risk(self, x: Sequence[float]) -> float:
         """0–1: the share of training segments expected to need fewer edits."""

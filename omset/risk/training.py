@@ -21,6 +21,7 @@ Deterministic: fixed seeds, folds by position.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,12 +45,14 @@ from .model import FORMAT, RiskModel, Trees, sigmoid
 from .targets import ter_edits, word_edits
 
 #: boosting settings (chosen by held-out folds of the train split, docs/risk.md)
-WORD_PARAMS: dict[str, Any] = {"n_estimators": 120, "max_depth": 3, "learning_rate": 0.1,
-                               "subsample": 0.5, "random_state": 0}
-SEGMENT_PARAMS: dict[str, Any] = {"n_estimators": 150, "max_depth": 3, "learning_rate": 0.05,
-                                  "subsample": 0.7, "random_state": 0}
+WORD_PARAMS: dict[str, Any] = {"max_iter": 100, "max_depth": 3, "learning_rate": 0.15,
+                               "min_samples_leaf": 40, "l2_regularization": 1.0,
+                               "early_stopping": False, "random_state": 0}
+SEGMENT_PARAMS: dict[str, Any] = {"loss": "poisson", "max_iter": 150, "max_depth": 3,
+                                  "learning_rate": 0.05, "min_samples_leaf": 50,
+                                  "early_stopping": False, "random_state": 0}
 QUANTILES = 200          # samples of the training predictions kept for the 0–1 scale
-MIN_COUNT = 3            # words seen fewer times in all of training are not shipped
+MIN_COUNT = 5            # words seen fewer times in all of training are not shipped
 FLAG_RECALL = 0.3        # recall of edited words the shipped word flag aims at
 
 Log = Callable[[str], None]
@@ -132,50 +135,59 @@ def build_tables(examples: Sequence[Example], folds: int) -> tuple[dict[str, lis
 
 
 def _fit(kind: str, X: Sequence[Sequence[float]], y: Sequence[float]) -> Any:
-    from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor  # type: ignore[import-untyped]
+    from sklearn.ensemble import (  # type: ignore[import-untyped]
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+    )
 
     if kind == "word":
         if len(set(y)) < 2:
             raise TrainingError("the training pairs have no edited words (or only edited "
                                 "words): nothing to learn")
-        model: Any = GradientBoostingClassifier(**WORD_PARAMS)
+        model: Any = HistGradientBoostingClassifier(**WORD_PARAMS)
     else:
-        model = GradientBoostingRegressor(**SEGMENT_PARAMS)
-    return model.fit(_matrix(X), list(y))
+        model = HistGradientBoostingRegressor(**SEGMENT_PARAMS)
+    # one thread: the histograms are then summed in one order, so the same data gives
+    # the same model byte for byte (and a busy machine is not oversubscribed)
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    with threadpool_limits(limits=1):
+        return model.fit(_matrix(X), list(y))
 
 
 def _matrix(X: Sequence[Sequence[float]]) -> Any:
     import numpy as np
 
-    return np.asarray(X, dtype=np.float32).reshape(len(X), -1)
+    return np.asarray(X, dtype=np.float64).reshape(len(X), -1)
 
 
 def _raw(model: Any, X: Sequence[Sequence[float]]) -> list[float]:
-    """The boosting sum (log-odds for the word model, edits for the segment model)."""
+    """The boosting sum: log-odds for the word model, log expected edits for the
+    segment model (Poisson)."""
     m = _matrix(X)
-    out = model.decision_function(m) if hasattr(model, "decision_function") else model.predict(m)
-    return [float(v) for v in out]
+    if hasattr(model, "decision_function"):
+        return [float(v) for v in model.decision_function(m)]
+    return [math.log(float(v)) for v in model.predict(m)]
 
 
 def export_trees(model: Any, X_check: Sequence[Sequence[float]]) -> dict[str, Any]:
     """The ensemble as JSON-able data; its plain-Python sum is checked against
-    scikit-learn's on ``X_check``."""
-    rate = float(model.learning_rate)
+    scikit-learn's on ``X_check``, so a change in scikit-learn's tree layout (read from
+    its predictors' node arrays) fails here, loudly, instead of shipping a wrong model."""
+    def node(nodes: Any, i: int) -> Any:
+        n = nodes[i]
+        if n["is_leaf"]:
+            return float(n["value"])
+        return [int(n["feature_idx"]), float(n["num_threshold"]),
+                node(nodes, int(n["left"])), node(nodes, int(n["right"]))]
 
-    def node(tree: Any, i: int) -> Any:
-        left, right = int(tree.children_left[i]), int(tree.children_right[i])
-        if left == -1:
-            return float(tree.value[i].ravel()[0]) * rate
-        return [int(tree.feature[i]), float(tree.threshold[i]), node(tree, left), node(tree, right)]
-
-    trees = [node(est[0].tree_, 0) for est in model.estimators_]
-    first = _matrix(X_check[:1])
-    init = _raw(model, X_check[:1])[0] - rate * sum(float(est[0].predict(first)[0])
-                                                   for est in model.estimators_)
-    data = {"init": init, "trees": trees}
+    trees = [node(per_class[0].nodes, 0) for per_class in model._predictors]
+    data: dict[str, Any] = {"init": 0.0, "trees": trees}
+    first = Trees.from_json(data).raw(X_check[0])
+    data["init"] = _raw(model, X_check[:1])[0] - first
     ours, theirs = Trees.from_json(data), _raw(model, X_check)
     worst = max((abs(ours.raw(x) - t) for x, t in zip(X_check, theirs)), default=0.0)
-    if worst > 1e-3:
+    if worst > 1e-6:
         raise TrainingError(f"exported trees disagree with scikit-learn by {worst:.2g}")
     return data
 
@@ -195,6 +207,14 @@ def _examples(sources: Sequence[str], refs: Sequence[str], outputs: Sequence[Seq
 def train(sources: Sequence[str], refs: Sequence[str], outputs: Sequence[Sequence[Segment]],
           *, folds: int = 5, log: Log = print) -> tuple[dict[str, Any], dict[str, float]]:
     """The model file's content, and held-out figures for the report."""
+    return fit(*prepare(sources, refs, outputs, folds=folds, log=log), folds=folds, log=log)
+
+
+def prepare(sources: Sequence[str], refs: Sequence[str], outputs: Sequence[Sequence[Segment]],
+            *, folds: int = 5, log: Log = print) -> tuple[list[Example], dict[str, list[float]],
+                                                          float]:
+    """Examples with targets and out-of-fold word features, the word table, the mean
+    word edit rate."""
     if folds < 2:
         raise TrainingError("folds must be at least 2")
     examples = _examples(sources, refs, outputs, folds)
@@ -210,7 +230,12 @@ def train(sources: Sequence[str], refs: Sequence[str], outputs: Sequence[Sequenc
         ex.words = word_features(ex.segment, fold_lex[ex.fold])
     log(f"{len(examples)} pairs, {sum(len(e.words) for e in examples)} tokens, "
         f"{len(full)} words in the table, edit rate {prior:.3f}")
+    return examples, full, prior
 
+
+def fit(examples: list[Example], full: dict[str, list[float]], prior: float, *,
+        folds: int = 5, log: Log = print) -> tuple[dict[str, Any], dict[str, float]]:
+    """Fit the word and segment models (out-of-fold, then on everything) and export."""
     # out-of-fold word scores
     for k in range(folds):
         X = [x for ex in examples if ex.fold != k for x in ex.words]
@@ -234,7 +259,7 @@ def train(sources: Sequence[str], refs: Sequence[str], outputs: Sequence[Sequenc
         held_idx = [i for i, ex in enumerate(examples) if ex.fold == k]
         model = _fit("segment", [seg_X[i] for i in idx], [seg_y[i] for i in idx])
         for i, v in zip(held_idx, _raw(model, [seg_X[i] for i in held_idx])):
-            seg_oof[i] = max(v, 0.0)
+            seg_oof[i] = math.exp(v)
     segment_model = _fit("segment", seg_X, seg_y)
 
     is_word = [x[WORD_FEATURES.index("is_word")] > 0 for x in Xw]

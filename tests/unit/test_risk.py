@@ -4,6 +4,7 @@ metrics, the plain-Python tree evaluation and the shipped model (omset.risk)."""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -111,6 +112,13 @@ def test_word_edits_mark_what_the_reference_does_not_keep():
     seg = _seg("x", [("Han", None), ("seier", None), ("i dag", None), ("at", None), (".", None)])
     assert word_edits(seg, "Han sa i går at .") == [False, True, True, False, False]
     assert word_edits(seg, "han SEIER i dag at.") == [False] * 5   # case does not count
+    # Apertium's compound parts are one word of the text: kept when the compound is
+    compound = Segment("x", "Kommunistleiarane møtest .",
+                       [Token("Kommunist", 0), Token("leiarane", 9), Token("møtest", 18),
+                        Token(".", 25)])
+    assert word_edits(compound, "Kommunistleiarane møttest.") == [False, False, True, False]
+    assert word_edits(compound, "Leiarane møtest.") == [True, True, False, False]
+    assert _col(word_features(compound, Lexicon()), "glued") == [1, 1, 0, 0]
     empty = Segment("x", "", [Token("", 0, "bort", changes=[Change("rule", "bort", "", "r")])])
     assert word_edits(empty, "noko") == [False]
 
@@ -126,15 +134,16 @@ def test_top_share_and_precision_at_recall():
 
 
 def _tiny_model() -> dict:
-    """A model with one stump per part: word risk from ``unknown``, edits from ``words``."""
+    """A model with one small tree per part: word risk from ``unknown``, log expected
+    edits from ``words``."""
     unknown = WORD_FEATURES.index("unknown")
     return {
         "format": FORMAT,
         "word": {"features": list(WORD_FEATURES), "init": -2.0,
                  "trees": [[unknown, 0.5, 0.0, 4.0]]},
         "segment": {"features": list(SEGMENT_FEATURES), "init": 0.0,
-                    "trees": [[0, 5.5, 1.0, [0, 10.5, 3.0, 8.0]]]},
-        "quantiles": [0.0, 1.0, 1.0, 3.0, 8.0],
+                    "trees": [[0, 5.5, 0.0, [0, 10.5, math.log(3.0), math.log(8.0)]]]},
+        "quantiles": [0.5, 2.0, 2.0, 5.0, 9.0],
         "word_flag": 0.5,
         "lexicon": {"prior": 0.1, "smoothing": 5.0, "counts": {}},
     }
@@ -156,8 +165,9 @@ def test_annotate_with_a_hand_made_model(tmp_path):
     annotate([short, long_], model)
     assert [t.risk for t in long_.tokens][5] > 0.8 > long_.tokens[0].risk  # type: ignore[operator]
     assert flagged(long_.tokens[5], model) and not flagged(long_.tokens[0], model)
-    # 1 word → 1.0 expected edits; 8 words → 3.0: their ranks among the quantiles
-    assert short.risk == 0.4 and long_.risk == 0.7
+    # 1 word → 1.0 expected edits (a Poisson model: exp of the sum); 8 words → 3.0;
+    # the risk is their rank among the training predictions (the quantiles)
+    assert short.risk == 0.2 and long_.risk == 0.6
     assert riskiest([short, long_], 0.5) == [long_]
 
 
@@ -180,14 +190,16 @@ def test_the_shipped_model_loads_scores_in_range_and_is_deterministic():
     assert 0.0 < model.word_flag < 1.0
     runs = []
     for _ in range(2):
-        segs = [segment_from_dict(NAMES.to_dict()), _seg("Ja .", [("Ja", "Ja"), (".", ".")])]
+        segs = [segment_from_dict(NAMES.to_dict()),
+                _seg("Vi kommer hjem .", [("Vi", "Vi"), ("kjem", "kommer"), ("heim", "hjem"),
+                                          (".", ".")])]
         annotate(segs)
         runs.append([(s.risk, [t.risk for t in s.tokens]) for s in segs])
     assert runs[0] == runs[1]
     for risk, words in runs[0]:
         assert risk is not None and 0.0 <= risk <= 1.0
         assert all(r is not None and 0.0 <= r <= 1.0 for r in words)
-    # a long sentence with an unknown name is riskier than a one-word answer
+    # a sentence with names, an unknown word and a number is riskier than a short plain one
     assert runs[0][0][0] > runs[0][1][0]
 
 
