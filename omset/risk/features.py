@@ -196,7 +196,8 @@ def segment_features(seg: Segment, words: Sequence[Sequence[float]],
     word_idx = [i for i, w in enumerate(is_word) if w]
     n_words = float(len(word_idx))
     text = seg.text
-    src_freq = [col("src_freq")[i] for i in word_idx]
+    all_src_freq = col("src_freq")
+    src_freq = [all_src_freq[i] for i in word_idx]
     out_seen = col("out_seen")
     rates = col("out_edit_rate")
     changed = col("changed")

@@ -209,3 +209,20 @@ def test_segments_survive_a_round_trip_through_the_store_format():
     seg.risk = 0.5
     back = segment_from_dict(json.loads(json.dumps(seg.to_dict())))
     assert back.tokens == seg.tokens and back.text == seg.text and back.risk is None
+
+
+def test_scoring_time_grows_linearly_with_segment_length():
+    import time
+
+    def cpu_seconds(n: int) -> float:
+        words = [("Kari", "Kari"), ("sa", "sa"), ("«", "«"), ("nei", "nei"), ("»", "»"),
+                 ("i", "i"), ("2010", "2010"), (",", ",")] * (n // 8)
+        seg = _seg(" ".join(w for w, _ in words), words, **{"3": {"unknown": True}})
+        start = time.process_time()
+        annotate([seg])
+        assert seg.risk is not None and all(t.risk is not None for t in seg.tokens)
+        return time.process_time() - start
+
+    cpu_seconds(200)  # load the shipped model
+    small, large = cpu_seconds(1000), cpu_seconds(8000)
+    assert large < 20 * max(small, 1e-3)   # linear: about 8×; quadratic: about 64×
