@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from ..align import TOKEN
 from ..result import Segment
+from ..text.tokens import lower_words, tokens
 
 
 def ter_edits(hypothesis: str, reference: str) -> tuple[float, float]:
@@ -37,8 +37,8 @@ def word_edits(seg: Segment, reference: str) -> list[bool]:
     several units (``Kommunist`` + ``leiarane``), and the reference writes them as one
     word; a token is edited when a word overlapping it is.
     """
-    words = [(m.start(), m.end(), m.group().lower()) for m in TOKEN.finditer(seg.text)]
-    ref = [w.lower() for w in TOKEN.findall(reference)]
+    words = [(m.start(), m.end(), m.group().lower()) for m in tokens(seg.text)]
+    ref = lower_words(reference)
     kept = [False] * len(words)
     sm = SequenceMatcher(a=[w for _, _, w in words], b=ref, autojunk=False)
     for block in sm.get_matching_blocks():

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..align import TOKEN
 from ..errors import InputError
 from ..result import Segment
 from ..text.clean import decode_utf8, strip_controls
+from ..text.tokens import lower_words
 from . import store
 from .evaluate import precision_at_recall, top_share
 from .features import (
@@ -96,20 +96,16 @@ def read_pairs(path: Path) -> tuple[list[str], list[str]]:
     return src, ref
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in TOKEN.findall(text)]
-
-
 def _table_counts(ex: Example) -> Counter[tuple[str, int]]:
     """This pair's contributions to the word table: (word, column) -> count."""
     c: Counter[tuple[str, int]] = Counter()
-    for w in _words(ex.segment.source):
+    for w in lower_words(ex.segment.source):
         c[(w, 0)] += 1
     for tok, edited in zip(ex.segment.tokens, ex.word_edited):
         if tok.text:
             c[(tok.text.lower(), 1)] += 1
             c[(tok.text.lower(), 2)] += int(edited)
-    for w in _words(ex.reference):
+    for w in lower_words(ex.reference):
         c[(w, 3)] += 1
     return c
 
