@@ -1,5 +1,5 @@
 # The two commands of README.md. Both install whatever is missing first.
-.PHONY: demo test lint setup setup-test bench bench-service quality rules clean
+.PHONY: demo test lint setup setup-test bench bench-service quality rules risk clean
 
 PY := .venv/bin/python
 # Static checks (config in pyproject.toml): ruff on the code, then mypy on the package.
@@ -39,6 +39,12 @@ rules: setup
 	@$(PY) -m omset learn $(TRAIN) -o omset/data/rules/nynorsk-news.json --style nynorsk-news \
 		--cache bench/out/rules/train.nynorsk-news.nn.txt \
 		--guard $(GUARD) --guard-cache bench/out/rules/regression.nynorsk-news.nn.txt
+
+# The risk model (docs/risk.md), learned from the same split; engine outputs cached in
+# bench/out/risk/.
+risk: setup
+	@$(PY) -m omset learn risk $(TRAIN) -o omset/data/risk-model.json --style nynorsk-news \
+		--cache bench/out/risk/train.nynorsk-news.jsonl
 
 clean:
 	rm -rf .venv build *.egg-info .pytest_cache

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO, Iterator, List, Optional, TextIO
 
 import typer
 
+from .cli_risk import learn_app
 from .errors import EngineNotInstalled, InputError, OmsetError
 from .formats import output_mode
 from .text.clean import decode_utf8, strip_controls
@@ -370,6 +371,7 @@ def styles() -> None:
 
 style_app = typer.Typer(help="Work with house-style profiles.", no_args_is_help=True)
 app.add_typer(style_app, name="style")
+app.add_typer(learn_app, name="learn")  # `omset learn rules|risk` (omset/cli_risk.py)
 
 
 @style_app.command("learn")
@@ -431,7 +433,7 @@ def style_learn(
             "|---|---|---:|---:|---:|---|---|\n" + "\n".join(rows_out) + "\n", encoding="utf-8")
 
 
-@app.command()
+@learn_app.command("rules")
 def learn(
     parallel: Path = typer.Argument(..., help="Bokmål<TAB>Nynorsk pairs to learn from (a training split)."),
     output: Path = typer.Option(..., "-o", "--output", help="Rule file to write (.json, docs/rules.md)."),

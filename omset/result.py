@@ -29,6 +29,7 @@ class Token:
     alternatives: list[str] = field(default_factory=list)  # other correct target forms
     unknown: bool = False                      # Apertium did not know the source word
     changes: list[Change] = field(default_factory=list)
+    risk: float | None = None                  # 0–1: chance a proofreader edits it (omset.risk)
 
     @property
     def changed(self) -> bool:
@@ -43,6 +44,7 @@ class Segment:
     source: str
     text: str
     tokens: list[Token] = field(default_factory=list)
+    risk: float | None = None                  # 0–1: rank of expected edits (omset.risk)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -1,0 +1,228 @@
+"""What the risk models see: numbers computed from the engine's own account of a segment.
+
+Everything here is read off a :class:`~omset.result.Segment` as ``translate_detailed``
+returns it (the words, their source words, Apertium's alternatives and unknown-word
+flags, the changes each layer made) plus a small word table learned from the training
+split (:class:`Lexicon`: how often a word occurs in Bokmål sources, in engine output and
+in human Nynorsk, and how often the engine's word was edited). No engine call is made,
+so scoring costs a fraction of translating.
+
+The feature lists are fixed by name (:data:`WORD_FEATURES`, :data:`SEGMENT_FEATURES`);
+a model file records the names it was trained on, and loading a model whose names
+differ is refused rather than silently misread.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..result import Segment
+
+#: layers that can change a word (omset.result.Change.layer)
+LAYERS = ("profile", "agree", "glossary", "protect", "rule")
+_OPEN_QUOTES, _CLOSE_QUOTES, _STRAIGHT = "«“„‘", "»”’", "\"'"
+_SENTENCE_STARTERS = frozenset(".!?:;«“„\"'–—-(")
+_WINDOW = 3   # words either side whose unknown flags count as context
+
+WORD_FEATURES: tuple[str, ...] = (
+    "is_word", "is_punct", "has_digit", "capitalised", "capitalised_inner", "all_caps",
+    "unknown", "alternatives", *(f"layer_{name}" for name in LAYERS), "no_source", "glued",
+    "changed", "shared_prefix", "text_words", "source_words", "chars", "hyphen",
+    "src_freq", "out_freq", "ref_freq", "out_edit_rate", "out_seen",
+    "position", "first", "last", "in_quotes", "in_parens",
+    "prev_unknown", "next_unknown", "near_unknown", "prev_punct", "next_punct",
+    "prev_changed", "next_changed", "prev_alternatives", "next_alternatives",
+    "prev_out_edit_rate", "next_out_edit_rate", "prev_capitalised_inner",
+    "next_capitalised_inner", "segment_words", "segment_unknown",
+)
+
+#: per-segment features; the last four summarise the word model's scores
+SEGMENT_FEATURES: tuple[str, ...] = (
+    "words", "tokens", "chars", "source_chars", "length_ratio", "punct", "commas",
+    "quotes", "colon", "parens", "dashes", "sentence_ends", "starts_with_dash",
+    "unknown", "alternatives", "with_alternatives", *(f"layer_{name}" for name in LAYERS),
+    "names", "numbers", "multiword", "compound_parts", "changed", "changed_share", "rare", "unseen_out",
+    "mean_src_freq", "min_src_freq", "expected_edits_lexicon",
+    "word_risk_sum", "word_risk_max", "word_risk_mean", "word_risk_over_half",
+)
+WORD_RISK_FEATURES = 4
+
+
+@dataclass
+class Lexicon:
+    """Per lower-cased word: [Bokmål source count, engine output count, times the
+    engine's word was edited, human Nynorsk count], all from the training split.
+
+    ``scale`` multiplies the counts: while training on one fold with the tables of the
+    others, the counts come from fewer sentences than the shipped table does.
+    """
+
+    counts: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    scale: float = 1.0
+    prior: float = 0.1           # edit rate of an average word (smoothing target)
+    smoothing: float = 5.0       # pseudo-occurrences at the prior
+
+    def lookup(self, word: str) -> tuple[float, float, float, float]:
+        c = self.counts.get(word.lower())
+        if c is None:
+            return 0.0, 0.0, 0.0, 0.0
+        return c[0] * self.scale, c[1] * self.scale, c[2] * self.scale, c[3] * self.scale
+
+    def edit_rate(self, out_count: float, edited: float) -> float:
+        return (edited + self.smoothing * self.prior) / (out_count + self.smoothing)
+
+
+def _log(x: float) -> float:
+    return math.log1p(x)
+
+
+def _shared_prefix(a: str, b: str) -> float:
+    """How much of the longer word the two share from the start (0–1); a cheap stand-in
+    for "spelling change" (``mulig`` → ``mogleg``) versus "different word"."""
+    a, b = a.lower(), b.lower()
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n / max(len(a), len(b), 1)
+
+
+def _is_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
+    """One feature vector (in :data:`WORD_FEATURES` order) per token of ``seg``.
+
+    Written as flat lists rather than per-token dicts: this runs on every word of every
+    scored segment and is most of the scoring time.
+    """
+    toks = seg.tokens
+    n = len(toks)
+    rows: list[list[float]] = []
+    unknown: list[float] = []
+    punct: list[float] = []
+    changed: list[float] = []
+    alts: list[float] = []
+    rates: list[float] = []
+    inner: list[float] = []
+    quote_depth = parens = 0
+    straight_open = False
+    prev_text = ""
+    last = max(n - 1, 1)
+    # a compound Apertium analysed in parts (``Kommunist`` + ``leiarane``): no space
+    glued = [0.0] * n
+    for i in range(1, n):
+        a, b = toks[i - 1], toks[i]
+        if a.text and b.text and a.start + len(a.text) == b.start \
+                and a.text[-1:].isalnum() and b.text[:1].isalnum():
+            glued[i - 1] = glued[i] = 1.0
+    for i, tok in enumerate(toks):
+        text = tok.text
+        word = _is_word(text)
+        src = tok.source
+        cap = text[:1].isupper()
+        cap_inner = float(cap and not (i == 0 or prev_text in _SENTENCE_STARTERS))
+        layers = [c.layer for c in tok.changes]
+        src_c = lexicon.lookup(src)[0] if src else 0.0
+        _, out_c, edited, ref_c = lexicon.lookup(text)
+        rate = lexicon.edit_rate(out_c, edited)
+        # quotes and parentheses: the marks themselves count as inside
+        if text in _OPEN_QUOTES:
+            quote_depth += 1
+        elif text in _STRAIGHT:
+            straight_open = not straight_open
+        if text == "(":
+            parens += 1
+        is_changed = float(src is not None and src.lower() != text.lower())
+        rows.append([
+            float(word), float(bool(text) and not word), float(any(ch.isdigit() for ch in text)),
+            float(cap), cap_inner, float(len(text) > 1 and text.isupper()),
+            float(tok.unknown), float(len(tok.alternatives)),
+            *[float(name in layers) for name in LAYERS],
+            float(src is None), glued[i], is_changed,
+            _shared_prefix(src, text) if src else 0.0,
+            float(len(text.split())), float(len(src.split())) if src else 0.0,
+            float(len(text)), float("-" in text and len(text) > 1),
+            _log(src_c), _log(out_c), _log(ref_c), rate, float(out_c > 0),
+            i / last, float(i == 0), float(i == n - 1),
+            float(quote_depth > 0 or straight_open), float(parens > 0),
+        ])
+        if text in _CLOSE_QUOTES and quote_depth:
+            quote_depth -= 1
+        if text == ")" and parens:
+            parens -= 1
+        unknown.append(float(tok.unknown))
+        punct.append(rows[-1][1])
+        changed.append(is_changed)
+        alts.append(float(len(tok.alternatives)))
+        rates.append(rate)
+        inner.append(cap_inner)
+        prev_text = text
+    words = float(sum(r[0] for r in rows))
+    n_unknown = sum(unknown)
+    prior = lexicon.prior
+    for i, row in enumerate(rows):
+        p, q = i - 1, i + 1
+        has_p, has_q = p >= 0, q < n
+        row += [
+            unknown[p] if has_p else 0.0, unknown[q] if has_q else 0.0,
+            sum(unknown[max(0, i - _WINDOW):i + _WINDOW + 1]) - unknown[i],
+            punct[p] if has_p else 1.0, punct[q] if has_q else 1.0,
+            changed[p] if has_p else 0.0, changed[q] if has_q else 0.0,
+            alts[p] if has_p else 0.0, alts[q] if has_q else 0.0,
+            rates[p] if has_p else prior, rates[q] if has_q else prior,
+            inner[p] if has_p else 0.0, inner[q] if has_q else 0.0,
+            words, n_unknown,
+        ]
+    return rows
+
+
+_COL = {name: i for i, name in enumerate(WORD_FEATURES)}
+
+
+def segment_features(seg: Segment, words: Sequence[Sequence[float]],
+                     word_risks: Sequence[float]) -> list[float]:
+    """The segment's feature vector (:data:`SEGMENT_FEATURES` order), from its word
+    features and the word model's scores for them."""
+    def col(name: str) -> list[float]:
+        j = _COL[name]
+        return [w[j] for w in words]
+
+    is_word = col("is_word")
+    word_idx = [i for i, w in enumerate(is_word) if w]
+    n_words = float(len(word_idx))
+    text = seg.text
+    all_src_freq = col("src_freq")
+    src_freq = [all_src_freq[i] for i in word_idx]
+    out_seen = col("out_seen")
+    rates = col("out_edit_rate")
+    changed = col("changed")
+    layer_counts = [sum(col(f"layer_{name}")) for name in LAYERS]
+    risks = list(word_risks)
+    return [
+        n_words, float(len(seg.tokens)), float(len(text)), float(len(seg.source)),
+        len(text) / max(len(seg.source), 1),
+        sum(col("is_punct")), float(text.count(",")),
+        float(sum(text.count(q) for q in _OPEN_QUOTES + _CLOSE_QUOTES + _STRAIGHT)),
+        float(":" in text), float("(" in text), float(sum(text.count(d) for d in "–—")),
+        float(sum(text.count(p) for p in ".!?")),
+        float(text.lstrip()[:1] in ("–", "—", "-")),
+        sum(col("unknown")), sum(col("alternatives")),
+        float(sum(1 for a in col("alternatives") if a)),
+        *layer_counts,
+        sum(col("capitalised_inner")), sum(col("has_digit")),
+        float(sum(1 for t in col("text_words") if t > 1)), sum(col("glued")),
+        # the share of changed words, smoothed (Laplace): a one-word segment that kept
+        # its word is weak evidence of "nothing was translated", a long one strong
+        sum(changed), (sum(changed[i] for i in word_idx) + 1.0) / (n_words + 2.0),
+        float(sum(1 for f in src_freq if f == 0.0)),
+        float(sum(1 for i in word_idx if not out_seen[i])),
+        sum(src_freq) / max(len(src_freq), 1), min(src_freq, default=0.0),
+        sum(rates[i] for i in word_idx),
+        sum(risks), max(risks, default=0.0), sum(risks) / max(len(risks), 1),
+        float(sum(1 for r in risks if r > 0.5)),
+    ]

@@ -1,0 +1,141 @@
+"""The shipped risk model: boosted trees as plain data, evaluated in plain Python.
+
+The model is trained with scikit-learn (:mod:`omset.risk.training`) but running omset
+must not need scikit-learn or numpy (start-up time, install size), so the trees are
+exported to JSON — per node: the feature it tests, the threshold, its two children or,
+for a leaf, its value — and walked here. A few hundred comparisons per word is far
+below the cost of translating the word.
+
+Two models, stacked:
+
+* the **word model** (logistic boosting) gives each token the probability that a
+  proofreader would edit it;
+* the **segment model** (Poisson boosting) predicts the number of TER edits in a
+  segment from segment features and a summary of the word scores. Its prediction is
+  turned into a 0–1 risk by its rank among the training segments' predictions, so
+  ``risk = 0.8`` means "more edits expected than in 80 % of the training sentences".
+
+``word_flag`` is the word score above which a word is flagged (chosen on the training
+split's held-out folds for 30 % recall of the edited words).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .features import SEGMENT_FEATURES, WORD_FEATURES, Lexicon
+
+FORMAT = "omset-risk/1"
+MODEL_FILE = "risk-model.json"
+
+#: a tree node: (feature, threshold, left, right) or a leaf value
+Node = Any
+
+
+class ModelError(ValueError):
+    """A risk model file that cannot be used (wrong format or feature list)."""
+
+
+@dataclass(frozen=True)
+class Trees:
+    """A boosted ensemble: ``init`` plus the leaf value of every tree (already scaled
+    by the learning rate). Nodes are nested tuples ``(feature, threshold, left, right)``;
+    ``x[feature] <= threshold`` goes left, as in scikit-learn."""
+
+    init: float
+    trees: tuple[Node, ...]
+
+    def raw(self, x: Sequence[float]) -> float:
+        total = self.init
+        for node in self.trees:
+            while type(node) is tuple:
+                node = node[2] if x[node[0]] <= node[1] else node[3]
+            total += node
+        return total
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Trees:
+        return cls(float(d["init"]), tuple(_node(t) for t in d["trees"]))
+
+
+def _node(t: Any) -> Node:
+    if isinstance(t, list):
+        return (int(t[0]), float(t[1]), _node(t[2]), _node(t[3]))
+    return float(t)
+
+
+def sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """Word and segment models with the word table they read."""
+
+    word: Trees
+    segment: Trees
+    quantiles: tuple[float, ...]   # predicted edits of training segments, sorted samples
+    word_flag: float
+    lexicon: Lexicon
+    info: dict[str, Any]
+
+    def word_risk(self, x: Sequence[float]) -> float:
+        """Probability that a proofreader edits the word with features ``x``."""
+        return sigmoid(self.word.raw(x))
+
+    def expected_edits(self, x: Sequence[float]) -> float:
+        """TER edits the segment model expects (it is a Poisson model: exp of its sum)."""
+        return math.exp(min(self.segment.raw(x), 50.0))
+
+    def segment_risk(self, x: Sequence[float]) -> float:
+        """0–1: the share of training segments expected to need fewer edits."""
+        return self.rank(self.expected_edits(x))
+
+    def rank(self, edits: float) -> float:
+        q = self.quantiles
+        if not q:
+            return 0.0
+        lo, hi = bisect.bisect_left(q, edits), bisect.bisect_right(q, edits)
+        return round((lo + hi) / 2 / len(q), 4)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> RiskModel:
+        if d.get("format") != FORMAT:
+            raise ModelError(f"not a risk model of format {FORMAT}: {d.get('format')!r}")
+        for part, names in (("word", WORD_FEATURES), ("segment", SEGMENT_FEATURES)):
+            if tuple(d[part]["features"]) != names:
+                raise ModelError(f"the {part} model was trained on other features than this "
+                                 "omset computes; retrain it with `omset learn risk`")
+        lex = d["lexicon"]
+        return cls(Trees.from_json(d["word"]), Trees.from_json(d["segment"]),
+                   tuple(float(v) for v in d["quantiles"]), float(d["word_flag"]),
+                   Lexicon(lex["counts"], 1.0, float(lex["prior"]), float(lex["smoothing"])),
+                   dict(d.get("info", {})))
+
+
+def load(path: str | Path | None = None) -> RiskModel:
+    """The model in ``path``, or the one shipped with omset (loaded once)."""
+    if path is None:
+        return _shipped()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read risk model {path}: {exc}") from exc
+    return RiskModel.from_json(data)
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> RiskModel:
+    text = resources.files("omset").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+    return RiskModel.from_json(json.loads(text))
