@@ -31,13 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from quality import load_pairs, shared_files
+from quality import load_pairs, shared_files  # noqa: E402
 
-from omset import Translator
-from omset.result import Segment
-from omset.risk import annotate, load, store
-from omset.risk.evaluate import precision_at_recall, top_share
-from omset.risk.targets import edits_of, word_edits
+from omset import Translator  # noqa: E402
+from omset.result import Segment  # noqa: E402
+from omset.risk import annotate, load, store  # noqa: E402
+from omset.risk.evaluate import precision_at_recall, top_share  # noqa: E402
+from omset.risk.targets import edits_of, word_edits  # noqa: E402
 
 DEV = "data/parallel/norbench_npk_maalfrid.dev.nb-nn.tsv"
 CACHE = ROOT / "bench" / "out" / "risk"
@@ -135,7 +135,8 @@ def main() -> int:
     ok = share_model >= 0.45 and prec >= 2 * base
     if a.timing:
         t = timing(src[:a.timing], model)
-        print(f"\n| cost on {min(a.timing, len(src))} pairs ({t['segments']:.0f} segments) | seconds | annotate / this |")
+        print(f"\n| cost on {min(a.timing, len(src))} pairs ({t['segments']:.0f} segments) "
+              "| seconds | annotate / this |")
         print("|---|---:|---:|")
         for k in ("translate", "translate_detailed"):
             print(f"| {k} | {t[k]:.2f} | {t['annotate'] / t[k]:.1%} |")

@@ -66,16 +66,16 @@ def learn_risk(
     except ImportError as exc:  # sklearn/sacrebleu are an extra
         err.print(f"[bold red]omset:[/] learning needs scikit-learn and sacrebleu "
                   f"(pip install 'omset[learn]'): {exc}", highlight=False)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     try:
         report = run(parallel, output, style=style, folds=folds, cache=cache,
                      log=lambda m: err.print(m, highlight=False))
     except EngineNotInstalled as exc:
         err.print(f"[bold red]omset:[/] {exc}", highlight=False)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except TrainingError as exc:
         err.print(f"[bold red]omset:[/] {exc}", highlight=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     err.print(f"held out: the riskiest 20 % of segments hold {report['top20_share']:.1%} of "
               f"the edits (longest 20 %: {report['top20_share_length']:.1%}); word flags at "
               f"30 % recall are right {report['word_precision_at_30']:.1%} of the time "

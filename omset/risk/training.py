@@ -133,7 +133,7 @@ def build_tables(examples: Sequence[Example], folds: int) -> tuple[dict[str, lis
 
 
 def _fit(kind: str, X: Sequence[Sequence[float]], y: Sequence[float]) -> Any:
-    from sklearn.ensemble import (  # type: ignore[import-untyped]
+    from sklearn.ensemble import (
         HistGradientBoostingClassifier,
         HistGradientBoostingRegressor,
     )
@@ -147,7 +147,7 @@ def _fit(kind: str, X: Sequence[Sequence[float]], y: Sequence[float]) -> Any:
         model = HistGradientBoostingRegressor(**SEGMENT_PARAMS)
     # one thread: the histograms are then summed in one order, so the same data gives
     # the same model byte for byte (and a busy machine is not oversubscribed)
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
         return model.fit(_matrix(X), list(y))
