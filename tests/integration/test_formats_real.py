@@ -1,0 +1,67 @@
+"""Documents as real users have them (issue 12): what real catalogues, Word and
+OpenDocument files and hostile inputs showed. Every fixture is written here; expected
+translations come from the engine itself (``tr.translate``), never hard-coded."""
+
+from __future__ import annotations
+
+import json
+
+import polib
+import pytest
+from lxml import etree
+
+from omset.formats import translate_document
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+
+
+def _po(entries: list[tuple[str, str]], header: str = "") -> bytes:
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for msgid, msgstr in entries:
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    return po.__unicode__().encode()
+
+
+def _parse_po(data: bytes) -> polib.POFile:
+    from omset.formats.po import parse
+
+    return parse(data.decode("utf-8"))
+
+
+# -- 1. a newline after a final placeholder --------------------------------------------
+
+ENDINGS = [("File %s\n", "Filen %s\n"), ("Cannot open %s: %s\n", "Kan ikke åpne %s: %s\n"),
+           ("Deleted {count} files\n", "Slettet {count} filer\n"),
+           ("Read %d lines\n\n", "Leste %d linjer\n\n")]
+
+
+def test_po_newline_after_final_placeholder_is_kept(news):
+    out = _parse_po(translate_document(_po(ENDINGS), "po", news))
+    got = {e.msgid: e.msgstr for e in out}
+    for msgid, msgstr in ENDINGS:
+        trail = msgstr[len(msgstr.rstrip("\n")):]
+        assert got[msgid].endswith(trail) and not got[msgid].endswith(trail + "\n"), got[msgid]
+        assert got[msgid] != msgstr            # really translated
+
+
+def test_json_yaml_xliff_newline_after_final_placeholder_is_kept(news):
+    values = [m for _, m in ENDINGS]
+    doc = json.dumps({f"k{i}": v for i, v in enumerate(values)}, ensure_ascii=False)
+    out = json.loads(translate_document(doc.encode(), "json", news))
+    for i, v in enumerate(values):
+        assert out[f"k{i}"].endswith("\n") and out[f"k{i}"].rstrip("\n") != v.rstrip("\n")
+        assert len(out[f"k{i}"]) - len(out[f"k{i}"].rstrip("\n")) == len(v) - len(v.rstrip("\n"))
+    yaml = "a: |\n  Filen %s\nb: |\n  Slettet {count} filer\n"
+    out_yaml = translate_document(yaml.encode(), "yaml", news).decode()
+    assert out_yaml.count(": |\n") == 2 and "|-" not in out_yaml
+    units = "".join(f'<trans-unit id="{i}"><source>{v}</source></trans-unit>'
+                    for i, v in enumerate(values))
+    xliff = (f'<xliff version="1.2" xmlns="{XLIFF_NS}"><file source-language="nb" '
+             f'datatype="plaintext" original="x"><body>{units}</body></file></xliff>')
+    tree = etree.fromstring(translate_document(xliff.encode(), "xliff", news))
+    targets = tree.findall(f".//{{{XLIFF_NS}}}target")
+    assert len(targets) == len(values)
+    for t, v in zip(targets, values):
+        assert t.text.endswith("\n") and len(t.text) - len(t.text.rstrip("\n")) == \
+            len(v) - len(v.rstrip("\n"))
