@@ -20,7 +20,9 @@ Recognised (in this order, so the longer forms win):
   Norwegian ``5 % av`` is text);
 * HTML/XML tags and entity references (``<b>``, ``</a>``, ``&amp;``, ``&brandShortName;``);
 * the two-character escapes ``\\n``, ``\\t``, ``\\r`` written literally in a message;
-* ``#1`` (Mozilla plural placeholders).
+* ``#1`` (Mozilla plural placeholders);
+* control characters (gnupg's ``Nummer\x1f``): they are part of the program's string
+  and come back byte for byte, never seen by Apertium.
 
 Accelerators (``&Fil``, ``_Fil``, ``~Fil``: the keyboard mnemonic of LibreOffice, Qt,
 Mozilla, GTK) would split a word in two if left in, and cannot travel as a superblank for
@@ -140,6 +142,7 @@ _SIMPLE = re.compile("|".join([
     r"&(?:[A-Za-z][\w.-]*|#\d+|#[xX][0-9a-fA-F]+);",       # entities
     r"\\[nrt]",                                            # literal escapes
     r"#\d+\b",                                             # Mozilla #1
+    r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+",                  # control characters
 ]))
 
 

@@ -63,7 +63,7 @@ def parse(text: str) -> polib.POFile:
 def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
     from . import FormatError
 
-    text, bom = decode_text(data, "PO")
+    text, bom = decode_text(data, "PO", keep_controls=True)
     po = parse(text)
     declared = _lang(po.metadata.get("Language", "") or "")
     if declared is not None and declared != tr.source:

@@ -15,11 +15,12 @@ from omset.formats import translate_document
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 
 
-def _po(entries: list[tuple[str, str]], header: str = "") -> bytes:
+def _po(entries: list[tuple[str, str]], contexts: tuple[str | None, ...] = ()) -> bytes:
     po = polib.POFile(wrapwidth=78)
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
-    for msgid, msgstr in entries:
-        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    for k, (msgid, msgstr) in enumerate(entries):
+        ctxt = contexts[k] if k < len(contexts) else None
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, msgctxt=ctxt))
     return po.__unicode__().encode()
 
 
@@ -65,3 +66,30 @@ def test_json_yaml_xliff_newline_after_final_placeholder_is_kept(news):
     for t, v in zip(targets, values):
         assert t.text.endswith("\n") and len(t.text) - len(t.text.rstrip("\n")) == \
             len(v) - len(v.rstrip("\n"))
+
+
+# -- 2. msgid and msgctxt byte for byte ----------------------------------------------------
+
+def test_po_msgid_and_msgctxt_with_control_characters_come_back_byte_for_byte(news):
+    entries = [("%sNumber\x1f: %s%%0AHolder\x1f: %s%s", "%sNummer\x1f: %s%%0AHolder\x1f: %s%s"),
+               ("Tab\there\x07", "Filen ble lagret.\x07"),
+               ("Plain", "Jeg kommer hjem.")]
+    data = _po(entries, contexts=("ctx\x1fa", None, "menu\x04x"))
+    assert b"\x1f" in data                         # raw control bytes in the file
+    out = translate_document(data, "po", news)
+    src, got = _parse_po(data), _parse_po(out)
+    assert [(e.msgctxt, e.msgid) for e in got] == [(e.msgctxt, e.msgid) for e in src]
+    for line in data.splitlines():                   # the very bytes, not just equal strings
+        if line.startswith((b"msgid", b"msgctxt")):
+            assert line in out.splitlines(), line
+    by_id = {e.msgid: e.msgstr for e in got}
+    assert by_id[entries[0][0]].count("\x1f") == 2
+    assert by_id[entries[1][0]] == news.translate("Filen ble lagret.") + "\x07"
+    assert by_id["Plain"] == news.translate("Jeg kommer hjem.")
+
+
+def test_po_with_a_nul_is_refused(news):
+    from omset.formats import FormatError
+
+    with pytest.raises(FormatError, match="NUL"):
+        translate_document(_po([("a", "b")]).replace(b'msgstr "b"', b'msgstr "b\x00"'), "po", news)
