@@ -40,10 +40,15 @@ without it, and the marker put back:
    (Apertium dropped it), before the first word of the message.
 
 ``&`` counts when it is followed by a letter or digit (``&&`` is a literal ampersand, and
-``&amp;`` an entity), ``~`` when followed by a letter, and ``_`` when followed by a letter
-and it is the only underscore of a message that has a space in it, or starts a word
-(a single word ``foo_bar`` is a code identifier, not a mnemonic). Only the first
-accelerator of a message is treated; a message has one.
+``&amp;`` an entity), ``~`` when followed by a letter, and ``_`` when followed by a letter,
+it is the only underscore of the message and not inside a code identifier (more than one
+underscore, a digit, all capitals as ``TIME_STYLE``, or the same word on the other side
+of a PO entry). Where the message's source is known (a PO msgid), that is the evidence:
+the msgid's own marker must be there, and then ``Til_bake`` inside one word counts; with
+no source, the ``_`` must start a word or the message must have a space in it (a single
+word ``foo_bar`` is a code identifier); a msgid of one capitalised word (``Cance_l``) is
+a label, its ``_`` a mnemonic. Only the first accelerator of a message is
+treated; a message has one.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..translator import Translator
 
 __all__ = ["Placeholder", "IcuBlock", "split", "split_parts", "translate_segments",
-           "translate_messages", "placeholders_of"]
+           "translate_messages", "placeholders_of", "markers_of"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -234,26 +239,78 @@ _TILDE = re.compile(r"~(?=[^\W\d_])")
 _UNDERSCORE = re.compile(r"_(?=[^\W\d_])")
 
 
-def _find_accelerator(text: str, whole: str) -> re.Match[str] | None:
-    """The accelerator marker in ``text`` (a text part of message ``whole``), if any."""
+def _in_identifier(text: str, pos: int, other: str | None, snake: bool = False) -> bool:
+    """Whether the ``_`` at ``text[pos]`` joins a code identifier (``TIME_STYLE``,
+    ``text_view``, ``__init__``) rather than marking a mnemonic (``_Lagre``,
+    ``Til_bake``). ``other``: the message's other side (msgid for a msgstr and back);
+    an identifier written the same on both sides is one, a mnemonic moves. ``snake``
+    (an English msgid): ``shortcut_choice``, lower case with two letters or more on both
+    sides, is an identifier too — English labels mark a word's start or a short part."""
+    start = end = pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] == "_"):
+        end += 1
+    run = text[start:end + 1]
+    if run.count("_") > 1:
+        return True
+    if start == pos:                       # _Open: starts its word
+        return False
+    letters = [c for c in run if c.isalpha()]
+    if any(c.isdigit() for c in run) or (len(letters) > 1 and all(c.isupper() for c in letters)):
+        return True
+    if snake and run.islower() and pos - start >= 2 and end - pos >= 2:
+        return True
+    return other is not None and re.search(
+        r"(?<!\w)" + re.escape(run) + r"(?!\w)", other) is not None
+
+
+def _find_accelerator(text: str, whole: str, evidence: str | None = None,
+                      other: str | None = None, msgid: bool = False) -> re.Match[str] | None:
+    """The accelerator marker in ``text`` (a text part of message ``whole``), if any.
+
+    ``evidence``: the markers the message's source (a PO msgid) has, when there is one:
+    only those count, and a ``_`` inside a single word is then a mnemonic too."""
     candidates = [m for m in (_AMP.search(text), _TILDE.search(text)) if m]
     if whole.count("_") == 1:
         m = _UNDERSCORE.search(text)
-        if m and (" " in whole.strip() or m.start() == 0 or not text[m.start() - 1].isalnum()):
+        if m and not _in_identifier(text, m.start(), other, msgid) and (
+                evidence is not None or " " in whole.strip() or m.start() == 0
+                or not text[m.start() - 1].isalnum()
+                or (other is not None and whole.lstrip()[:1].isupper())):
             candidates.append(m)
+    if evidence is not None:
+        candidates = [m for m in candidates if m.group() in evidence]
     return min(candidates, key=lambda m: m.start()) if candidates else None
+
+
+def markers_of(message: str, other: str | None = None) -> str:
+    """The accelerator marker a message (a PO msgid) has, as a string of at most one
+    character: the evidence that its translation's marker is one too."""
+    whole = "".join(p for p in _split_text(message) if isinstance(p, str))
+    for part in _split_text(message):
+        if isinstance(part, str):
+            m = _find_accelerator(part, whole, other=other, msgid=True)
+            if m:
+                return m.group()
+    return ""
 
 
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _with_accelerator(parts: list[Part], whole: str) -> tuple[list[Part], _Accel | None]:
-    """Take the first accelerator out of the text parts and say where it was."""
+def _with_accelerator(parts: list[Part], whole: str, source: str | None = None
+                      ) -> tuple[list[Part], _Accel | None]:
+    """Take the first accelerator out of the text parts and say where it was
+    (``source``: the message's msgid, whose own marker is the evidence)."""
+    evidence = None if source is None else markers_of(source, whole)
+    if evidence == "":
+        return parts, None
     seen = 0  # words in the text parts before this one
     for k, part in enumerate(parts):
         if not isinstance(part, str):
             continue
-        m = _find_accelerator(part, whole)
+        m = _find_accelerator(part, whole, evidence, source)
         if not m:
             seen += len(_WORD.findall(part))
             continue
@@ -273,7 +330,8 @@ def split_parts(segment: Sequence[Part], *, accelerators: bool = True) -> list[P
     return _prepare(segment, accelerators)[0]
 
 
-def _prepare(segment: Sequence[Part], accelerators: bool) -> tuple[list[Part], _Accel | None]:
+def _prepare(segment: Sequence[Part], accelerators: bool,
+             source: str | None = None) -> tuple[list[Part], _Accel | None]:
     out: list[Part] = []
     for p in segment:
         if isinstance(p, str):
@@ -282,7 +340,8 @@ def _prepare(segment: Sequence[Part], accelerators: bool) -> tuple[list[Part], _
             out.append(p)
     accel = None
     if accelerators:
-        out, accel = _with_accelerator(out, "".join(p for p in segment if isinstance(p, str)))
+        out, accel = _with_accelerator(out, "".join(p for p in segment if isinstance(p, str)),
+                                       source)
     return out or [""], accel
 
 
@@ -432,13 +491,17 @@ def _text(parts: Sequence[Part]) -> str:
 
 
 def translate_segments(tr: "Translator", segments: Sequence[Sequence[Part]], *,
-                       accelerators: bool = True) -> list[list[Part]]:
+                       accelerators: bool = True,
+                       sources: Sequence[str | None] | None = None) -> list[list[Part]]:
     """Translate segments of text and the caller's markup, placeholders protected.
 
     Every segment (and every ICU branch) goes to the engine in one batch. The result has
     the caller's :class:`Markup` objects in place and everything else as text.
+    ``sources``: per segment, the string it translates (a PO msgid), whose accelerator
+    is the evidence for one in the segment; ``None``: the segment's own looks decide.
     """
-    prepared = [_prepare(seg, accelerators) for seg in segments]
+    srcs = list(sources) if sources is not None else [None] * len(segments)
+    prepared = [_prepare(seg, accelerators, src) for seg, src in zip(segments, srcs)]
     flat: list[list[Part]] = []
     for seg, _ in prepared:
         _collect(seg, flat)
@@ -448,7 +511,10 @@ def translate_segments(tr: "Translator", segments: Sequence[Sequence[Part]], *,
 
 
 def translate_messages(tr: "Translator", messages: Sequence[str], *,
-                       accelerators: bool = True) -> list[str]:
-    """Translate software messages (one output per input), placeholders protected."""
+                       accelerators: bool = True,
+                       sources: Sequence[str | None] | None = None) -> list[str]:
+    """Translate software messages (one output per input), placeholders protected;
+    ``sources`` as in :func:`translate_segments`."""
     return [_text(parts) for parts in
-            translate_segments(tr, [[m] for m in messages], accelerators=accelerators)]
+            translate_segments(tr, [[m] for m in messages], accelerators=accelerators,
+                               sources=sources)]

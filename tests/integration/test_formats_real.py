@@ -93,3 +93,23 @@ def test_po_with_a_nul_is_refused(news):
 
     with pytest.raises(FormatError, match="NUL"):
         translate_document(_po([("a", "b")]).replace(b'msgstr "b"', b'msgstr "b\x00"'), "po", news)
+
+
+# -- 3. accelerators only where the msgid has one -------------------------------------------
+
+def test_po_accelerators_follow_the_msgid_and_spare_identifiers(news):
+    entries = [
+        ("Also the TIME_STYLE environment variable sets the default style to use.\n",
+         "Bruk miljøvariabelen «TIME_STYLE»  for å endre forvalgt stil.\n"),
+        ("Use the shortcut_choice key", "Bruk nøkkelen kortvalg_valg"),
+        ("_Open the window", "_Åpne vinduet"),
+        ("_Back", "Til_bake"),
+    ]
+    got = {e.msgid: e.msgstr for e in _parse_po(translate_document(_po(entries), "po", news))}
+    first = got[entries[0][0]]
+    assert "«TIME_STYLE»" in first and first.count("_") == 1
+    assert "kortvalg_valg" in got[entries[1][0]]
+    opened = got["_Open the window"]
+    assert opened.count("_") == 1 and opened.replace("_", "") == news.translate("Åpne vinduet")
+    back = got["_Back"]
+    assert back.count("_") == 1 and back.replace("_", "") == news.translate("Tilbake")
