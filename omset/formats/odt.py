@@ -39,7 +39,8 @@ def t(name: str) -> str:
 
 
 PARAGRAPHS = (t("p"), t("h"))
-CONTAINERS = {t("span"), t("a"), t("meta")}
+LINK = t("a")
+CONTAINERS = {t("span"), LINK, t("meta")}
 S, TAB, BREAK = t("s"), t("tab"), t("line-break")
 DROP = {t("soft-page-break")}
 FO_LANGUAGE, FO_COUNTRY = f"{{{FO_NS}}}language", f"{{{FO_NS}}}country"
@@ -111,11 +112,11 @@ class _Reader:
         if self.after_space and s.startswith(" "):
             s = s[1:]
         if s:
-            self.pieces.append(Piece(s, path, path))
+            self.pieces.append(Piece(s, path, path, anchor=_in_link(path)))
             self.after_space = s.endswith(" ")
 
     def literal(self, s: str, path: tuple) -> None:
-        self.pieces.append(Piece(s, path, path))
+        self.pieces.append(Piece(s, path, path, anchor=_in_link(path)))
         self.after_space = False
 
     def opaque(self, el: etree._Element, path: tuple) -> None:
@@ -148,6 +149,11 @@ class _Reader:
             else:  # notes, comments, fields, bookmarks, frames: untouched
                 self.opaque(child, path)
             self.text(child.tail, path)
+
+
+def _in_link(path: tuple) -> bool:
+    """Whether text at ``path`` is inside a ``text:a``: its words must keep the link."""
+    return any(el.tag == LINK for el in path)
 
 
 def _pieces(p: etree._Element) -> list[Piece]:

@@ -49,6 +49,8 @@ class Piece:
     key: Hashable
     style: Any = None
     obj: Any = None
+    #: text that must not vanish with a moved marker (a hyperlink's words)
+    anchor: bool = False
 
 
 def _merge(pieces: list[Piece]) -> list[Piece]:
@@ -59,7 +61,8 @@ def _merge(pieces: list[Piece]) -> list[Piece]:
             if not p.text:
                 continue
             if out and out[-1].text is not None and out[-1].key == p.key:
-                out[-1] = Piece(out[-1].text + p.text, out[-1].key, out[-1].style)
+                out[-1] = Piece(out[-1].text + p.text, out[-1].key, out[-1].style,
+                                anchor=out[-1].anchor)
                 continue
         out.append(p)
     return out
@@ -85,7 +88,7 @@ def _heal_words(pieces: list[Piece]) -> list[Piece]:
         if last_text == len(out) - 1 and out and out[-1].key == p.key:
             out[-1].text = (out[-1].text or "") + text
             continue
-        out.append(Piece(text, p.key, p.style))
+        out.append(Piece(text, p.key, p.style, anchor=p.anchor))
         last_text = len(out) - 1
     return out
 
@@ -135,31 +138,54 @@ class Flat:
 
     def restore(self, parts: Sequence[Part]) -> list[Piece]:
         """The translated pieces in output order: text with the formatting in force where
-        Apertium put it, every opaque piece exactly once (lost ones at the end)."""
+        Apertium put it, every opaque piece exactly once (lost ones at the end).
+
+        Apertium's transfer can copy a superblank (``fra [a]Helsedirektoratet[/a] som ble
+        lagt fram`` comes back with the closing switch both before and after the word):
+        of a format switch the *last* copy counts, as for placeholders, so the word keeps
+        its formatting. A switch into an anchored piece (a hyperlink) that Apertium left
+        with no text before the next switch takes the next word, so the link is kept.
+        """
         out: list[Piece] = []
         current = self.initial
         seen: set[str] = set()
+        last_switch = {p.text: i for i, p in enumerate(parts)
+                       if isinstance(p, Markup) and self._table.get(p.text, ("",))[0] == "switch"}
         # a word Apertium drops ("i forrige uke" → "førre veke") leaves its format
         # switches side by side and a space on each side: keep one, unless the source
         # itself had double spaces
         single = not any(isinstance(p, str) and "  " in p for p in self.parts)
         last: Piece | None = None  # the last text piece, if nothing opaque came since
-        for part in parts:
+        starving: Piece | None = None  # an anchored switch left with no text
+        fed = True                     # whether the current formatting got text yet
+        for i, part in enumerate(parts):
             if isinstance(part, str):
                 if single and last is not None and last.text is not None \
                         and last.text.endswith(" ") and part.startswith(" "):
                     part = part[1:]
+                if starving is not None and current is not None:
+                    m = _LEAD_WORD.match(part)
+                    if m:
+                        if m.group(1):
+                            out.append(Piece(m.group(1), current.key, current.style))
+                        out.append(Piece(m.group(2), starving.key, starving.style))
+                        part = part[m.end():]
+                        last = None
+                        starving = None
                 if part and current is not None:
                     last = Piece(part, current.key, current.style)
                     out.append(last)
+                    fed = True
                 continue
             entry = self._table.get(part.text)
-            if entry is None or part.text in seen:
+            if entry is None or part.text in seen or last_switch.get(part.text, i) != i:
                 continue
             seen.add(part.text)
             kind, items = entry
             if kind == "switch":
-                current = items[0]
+                if not fed and current is not None and current.anchor and starving is None:
+                    starving = current
+                current, fed = items[0], False
             else:
                 out.extend(items)
                 last = None
@@ -167,6 +193,9 @@ class Flat:
             if kind == "opaque" and name not in seen:
                 out.extend(items)
         return _merge(out)
+
+
+_LEAD_WORD = re.compile(r"(\s*)(\w+)")
 
 
 class LangTags:

@@ -113,3 +113,95 @@ def test_po_accelerators_follow_the_msgid_and_spare_identifiers(news):
     assert opened.count("_") == 1 and opened.replace("_", "") == news.translate("Åpne vinduet")
     back = got["_Back"]
     assert back.count("_") == 1 and back.replace("_", "") == news.translate("Tilbake")
+
+
+# -- 4. Word and OpenDocument hyperlinks are kept ---------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+LINKED = ("Det viser nye tall fra ", "Helsedirektoratet", " som ble lagt fram tirsdag.")
+
+
+def _docx(paragraphs) -> bytes:
+    """A DOCX of paragraphs, each a list of (text, kind): kind "", "link", "sub", "sup"."""
+    import io
+    import sys
+    from pathlib import Path
+
+    import docx
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from office_docs import _add_hyperlink
+
+    d = docx.Document()
+    for runs in paragraphs:
+        p = d.add_paragraph()
+        for text, kind in runs:
+            if kind == "link":
+                _add_hyperlink(p, "https://example.org/", text)
+            else:
+                r = p.add_run(text)
+                r.font.subscript = kind == "sub"
+                r.font.superscript = kind == "sup"
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _odt(paragraphs) -> bytes:
+    import io
+
+    from odf import text
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style, TextProperties
+
+    doc = OpenDocumentText()
+    styles = {}
+    for kind, pos in (("sub", "sub 58%"), ("sup", "super 58%")):
+        st = Style(name=kind, family="text")
+        st.addElement(TextProperties(textposition=pos))
+        doc.automaticstyles.addElement(st)
+        styles[kind] = st
+    for runs in paragraphs:
+        p = text.P()
+        for t_, kind in runs:
+            if kind == "link":
+                p.addElement(text.A(href="https://example.org/", type="simple", text=t_))
+            elif kind:
+                p.addElement(text.Span(stylename=styles[kind], text=t_))
+            else:
+                p.addText(t_)
+        doc.text.addElement(p)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
+
+
+def _xml(data: bytes, name: str):
+    import io
+    import zipfile
+
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(name))
+
+
+def _docx_paragraphs(data: bytes) -> list[etree._Element]:
+    return list(_xml(data, "word/document.xml").iter(W + "p"))
+
+
+def _wtext(el) -> str:
+    return "".join(t.text or "" for t in el.iter(W + "t"))
+
+
+def test_docx_and_odt_hyperlink_in_mid_sentence_is_kept(news):
+    runs = [(LINKED[0], ""), (LINKED[1], "link"), (LINKED[2], "")]
+    whole = news.translate("".join(LINKED))
+    out = translate_document(_docx([runs]), "docx", news)
+    (p,) = _docx_paragraphs(out)
+    links = list(p.iter(W + "hyperlink"))
+    assert len(links) == 1 and _wtext(links[0]).strip() == "Helsedirektoratet"
+    assert _wtext(p) == whole
+    out = translate_document(_odt([runs]), "odt", news)
+    (a,) = _xml(out, "content.xml").iter(TEXT + "a")
+    assert "".join(a.itertext()).strip() == "Helsedirektoratet"
+    p = a.getparent()
+    assert "".join(p.itertext()) == whole

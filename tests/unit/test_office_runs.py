@@ -75,3 +75,22 @@ def test_long_paragraphs_are_cut_at_sentence_ends_like_plain_text():
     assert text_cut == split_sentences(joined, 120)
     assert sum(1 for c in chunks for p in c if isinstance(p, Markup)) == 2
     assert split_parts(flat.parts, 10_000) == [flat.parts]
+
+
+def test_a_copied_switch_counts_where_apertium_put_it_last():
+    # Apertium's transfer copies the closing superblank before and after the word
+    flat = Flat([Piece("tall fra ", "n"), Piece("Hdir", "a", anchor=True), Piece(" som", "n")])
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    out = flat.restore(["tal frå ", m1, m2, " Hdir", m2, " som"])
+    assert texts(out) == [("tal frå ", "n"), ("Hdir", "a"), (" som", "n")]
+
+
+def test_a_link_left_without_words_takes_the_next_word():
+    flat = Flat([Piece("fra ", "n"), Piece("Hdir", "a", anchor=True), Piece(" som", "n")])
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    assert texts(flat.restore(["frå ", m1, m2, " Hdir som"])) == \
+        [("frå ", "n"), ("Hdir", "a"), (" som", "n")]
+    # without the anchor (bold) a dropped word's formatting may go
+    bold = Flat([Piece("fra ", "n"), Piece("Hdir", "b"), Piece(" som", "n")])
+    b1, b2 = [p for p in bold.parts if isinstance(p, Markup)]
+    assert texts(bold.restore(["frå ", b1, b2, " Hdir som"])) == [("frå Hdir som", "n")]
