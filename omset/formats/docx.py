@@ -168,11 +168,15 @@ def _run(r: etree._Element, path: tuple, pieces: list[Piece]) -> None:
     key = (path, etree.tostring(rpr) if rpr is not None else b"")
     style = (path, r, rpr)
     link = any(c.tag == HYPERLINK for c in path)  # its words must keep their link
+    align = rpr.find(w("vertAlign")) if rpr is not None else None
+    shifted = align is not None and align.get(w("val")) in ("subscript", "superscript")
     for child in r:
         tag = child.tag
         if tag == RPR or not isinstance(tag, str) or tag in DROP:
             continue
-        if tag == T:
+        if tag == T and shifted:  # CO₂, km²: its own protected span, kept in its word
+            pieces.append(Piece(None, ("opaque",), style, child, pinned=True))
+        elif tag == T:
             pieces.append(Piece((child.text or "").replace("\u00ad", ""), key, style, anchor=link))
         elif tag == w("tab"):
             pieces.append(Piece("\t", key, style))

@@ -205,3 +205,60 @@ def test_docx_and_odt_hyperlink_in_mid_sentence_is_kept(news):
     assert "".join(a.itertext()).strip() == "Helsedirektoratet"
     p = a.getparent()
     assert "".join(p.itertext()) == whole
+
+
+# -- 5. sub/superscript and formatting inside an unchanged word ---------------------------------
+
+SHIFTED = [("Utslippet av CO", ""), ("2", "sub"), (" økte i fjor, og H", ""), ("2", "sub"),
+           ("O dekker 3 km", ""), ("2", "sup"), (" av tomta.", "")]
+
+
+def test_docx_sub_and_superscript_stay_on_their_digits(news):
+    out = translate_document(_docx([SHIFTED]), "docx", news)
+    (p,) = _docx_paragraphs(out)
+    shifted = [(_wtext(r), r.find(f"{W}rPr/{W}vertAlign").get(W + "val")) for r in p.iter(W + "r")
+               if r.find(f"{W}rPr/{W}vertAlign") is not None]
+    assert shifted == [("2", "subscript"), ("2", "subscript"), ("2", "superscript")]
+    text = _wtext(p)
+    assert "CO2" in text and "H2O" in text and "km2" in text
+
+
+def test_odt_sub_and_superscript_stay_on_their_digits(news):
+    out = translate_document(_odt([SHIFTED]), "odt", news)
+    root = _xml(out, "content.xml")
+    spans = [(s.get(TEXT + "style-name"), "".join(s.itertext())) for s in root.iter(TEXT + "span")]
+    assert spans == [("sub", "2"), ("sub", "2"), ("sup", "2")]
+    (p,) = root.iter(TEXT + "p")
+    text = "".join(p.itertext())
+    assert "CO2" in text and "H2O" in text and "km2" in text
+
+
+def test_docx_bold_part_of_an_unchanged_word_is_kept(news):
+    runs = [("Han jobber i ", ""), ("Oslo", "b"), ("posten og i ", ""), ("Nav", "b"),
+            ("kontoret.", "")]
+    data = _docx([[(t, "") for t, _ in runs]])
+    root = _xml(data, "word/document.xml")
+    (p,) = root.iter(W + "p")
+    for r, (_, kind) in zip(p.iter(W + "r"), runs):   # make the marked runs bold
+        if kind:
+            rpr = r.find(W + "rPr")
+            if rpr is None:
+                rpr = etree.SubElement(r, W + "rPr")
+                r.insert(0, rpr)
+            etree.SubElement(rpr, W + "b")
+    import io
+    import zipfile
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for info in src.infolist():
+            z.writestr(info, etree.tostring(root) if info.filename == "word/document.xml"
+                       else src.read(info))
+    out = translate_document(buf.getvalue(), "docx", news)
+    (q,) = _docx_paragraphs(out)
+    whole = news.translate("".join(t for t, _ in runs))
+    assert _wtext(q) == whole
+    bold = [_wtext(r) for r in q.iter(W + "r") if r.find(f"{W}rPr/{W}b") is not None]
+    for word, first in (("Osloposten", "Oslo"), ("Navkontoret", "Nav")):
+        if word in whole:                     # the word came through unchanged
+            assert first in bold, (bold, whole)

@@ -94,3 +94,21 @@ def test_a_link_left_without_words_takes_the_next_word():
     bold = Flat([Piece("fra ", "n"), Piece("Hdir", "b"), Piece(" som", "n")])
     b1, b2 = [p for p in bold.parts if isinstance(p, Markup)]
     assert texts(bold.restore(["frå ", b1, b2, " Hdir som"])) == [("frå Hdir som", "n")]
+
+
+def test_a_word_formatted_in_part_gets_its_parts_back_when_unchanged():
+    flat = Flat([Piece("Han la ", "n"), Piece("Syke", "b"), Piece("huset ned.", "n")])
+    assert flat.parts[2] == "Sykehuset"
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    out = flat.restore(["Han la ", m1, "Sykehuset", m2, " ned."])
+    assert texts(out) == [("Han la ", "n"), ("Syke", "b"), ("huset ned.", "n")]
+    # a changed word keeps the formatting of its first part
+    out = flat.restore(["Han la ", m1, "Sjukehuset", m2, " ned."])
+    assert texts(out) == [("Han la ", "n"), ("Sjukehuset", "b"), (" ned.", "n")]
+
+
+def test_a_pinned_piece_stays_inside_its_word():
+    flat = Flat([Piece("Utslipp av CO", "n"), Piece(None, "o", obj="2", pinned=True),
+                 Piece(" øker, H", "n"), Piece(None, "o", obj="₂", pinned=True), Piece("O", "n")])
+    assert [p if isinstance(p, str) else "M" for p in flat.parts] == \
+        ["Utslipp av CO", "M", " øker, H", "M", "O"]
