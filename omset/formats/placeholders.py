@@ -98,7 +98,13 @@ _FLUENT_HEAD = re.compile(r"\s*\$?[\w.-]+(?:\([^(){}]*\))?\s*->")
 _FLUENT_KEY = re.compile(r"(?<=\s)\*?\[[\w.-]+\][ \t]*")
 
 
-def _fluent_block(s: str, i: int, end: int) -> IcuBlock | None:
+#: ICU/Fluent selectors nested deeper than this travel whole, as one placeholder: the
+#: parser, the renderer and the stack stay bounded (1,000 levels once raised
+#: RecursionError), and no real message nests selectors this deep
+MAX_DEPTH = 24
+
+
+def _fluent_block(s: str, i: int, end: int, level: int = 0) -> IcuBlock | None:
     """Parse ``s[i:end]`` as a Fluent select ``{ $n -> [one] … *[other] … }``."""
     body = s[i + 1:end - 1]
     head = _FLUENT_HEAD.match(body)
@@ -127,7 +133,7 @@ def _fluent_block(s: str, i: int, end: int) -> IcuBlock | None:
         text = body[m.end():stop]
         core = text.rstrip()
         skeleton.append(fixed + m.group())
-        skeleton.append(_split_text(core))
+        skeleton.append(_split_text(core, depth=level + 1))
         fixed = text[len(core):]
     skeleton.append(fixed + "}")
     return IcuBlock(s[i:end], skeleton=tuple(skeleton))
@@ -151,21 +157,23 @@ _SIMPLE = re.compile("|".join([
 ]))
 
 
-def _match_brace(s: str, i: int) -> int:
-    """Index just after the ``}`` matching the ``{`` at ``i``; -1 when unbalanced."""
-    depth = 0
-    for j in range(i, len(s)):
-        if s[j] == "{":
-            depth += 1
-        elif s[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return -1
+def _brace_pairs(s: str) -> dict[int, int]:
+    """Each ``{`` of ``s`` that is closed → the index just after its ``}`` (one pass,
+    so a message of 55,000 unmatched ``{`` costs no more than its length)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for j, c in enumerate(s):
+        if c == "{":
+            stack.append(j)
+        elif c == "}" and stack:
+            pairs[stack.pop()] = j + 1
+    return pairs
 
 
-def _icu_block(s: str, i: int, end: int) -> IcuBlock | None:
-    """Parse ``s[i:end]`` (one ``{…}``) as an ICU plural/select; ``None`` if it is not."""
+def _icu_block(s: str, i: int, end: int, pairs: dict[int, int],
+               depth: int = 0) -> IcuBlock | None:
+    """Parse ``s[i:end]`` (one ``{…}``) as an ICU plural/select; ``None`` if it is not.
+    ``pairs``: the brace pairs of ``s``."""
     body = s[i + 1:end - 1]
     head = _ICU_HEAD.match(body)
     if not head:
@@ -183,11 +191,12 @@ def _icu_block(s: str, i: int, end: int) -> IcuBlock | None:
                 pos = len(body)
                 break
             return None
-        close = _match_brace(body, key.end())
+        close = pairs.get(i + 1 + key.end(), -1) - (i + 1)
         if close < 0:
             return None
         skeleton.append(fixed + body[pos:key.end()] + "{")
-        skeleton.append(_split_text(body[key.end() + 1:close - 1], plural=plural))
+        skeleton.append(_split_text(body[key.end() + 1:close - 1], plural=plural,
+                                    depth=depth + 1))
         fixed = "}"
         pos = close
     if len(skeleton) < 2:
@@ -196,9 +205,11 @@ def _icu_block(s: str, i: int, end: int) -> IcuBlock | None:
     return IcuBlock(s[i:end], skeleton=tuple(skeleton))
 
 
-def _split_text(text: str, *, plural: bool = False) -> list[Part]:
-    """Text → text and placeholder parts (no accelerator handling)."""
+def _split_text(text: str, *, plural: bool = False, depth: int = 0) -> list[Part]:
+    """Text → text and placeholder parts (no accelerator handling); ``depth``: how
+    deep in ICU/Fluent selectors this text is."""
     parts: list[Part] = []
+    pairs = _brace_pairs(text) if "{" in text else {}
     buf: list[str] = []
     pos = 0
 
@@ -210,10 +221,13 @@ def _split_text(text: str, *, plural: bool = False) -> list[Part]:
     while pos < len(text):
         c = text[pos]
         if c == "{":
-            end = _match_brace(text, pos)
+            end = pairs.get(pos, -1)
             if end > 0:
                 flush()
-                block = _icu_block(text, pos, end) or _fluent_block(text, pos, end)
+                block = None
+                if depth < MAX_DEPTH:
+                    block = (_icu_block(text, pos, end, pairs, depth)
+                             or _fluent_block(text, pos, end, depth))
                 parts.append(block if block is not None else Placeholder(text[pos:end], "brace"))
                 pos = end
                 continue

@@ -262,3 +262,16 @@ def test_docx_bold_part_of_an_unchanged_word_is_kept(news):
     for word, first in (("Osloposten", "Oslo"), ("Navkontoret", "Nav")):
         if word in whole:                     # the word came through unchanged
             assert first in bold, (bold, whole)
+
+
+# -- 6. selectors nested a thousand deep --------------------------------------------------------
+
+def test_json_with_icu_and_fluent_nested_a_thousand_deep_is_translated(news):
+    icu = "{n, plural, one {Jeg kommer " * 1000 + "hjem" + "} other {nå}}" * 1000
+    fluent = "{ $n ->\n  *[other] Jeg kommer " * 1000 + "hjem" + "\n}" * 1000
+    doc = json.dumps({"icu": icu, "fluent": fluent, "plain": "Jeg kommer hjem."})
+    out = json.loads(translate_document(doc.encode(), "json", news))
+    assert out["plain"] == news.translate("Jeg kommer hjem.")
+    for key, src in (("icu", icu), ("fluent", fluent)):
+        assert out[key].count("{") == src.count("{") and out[key].count("}") == src.count("}")
+        assert out[key] != src and "kjem" in out[key]     # the outer branches are translated
