@@ -339,6 +339,7 @@ class _Plan:
             container.remove(n)
         setattr(node, slot, None)
         frames: list[list] = [[container, None]]
+        placed: list = []  # the last element put at the container's level
 
         def add_text(s: str) -> None:
             parent, last = frames[-1]
@@ -363,8 +364,13 @@ class _Plan:
             if p.role == "open":
                 el.text = None
             if len(frames) == 1:
-                container.insert(pos, el)
-                pos += 1
+                # after the previous one, not by index: lxml finds an index by walking
+                # the children, which made a block of many links quadratic
+                if placed:
+                    placed[0].addnext(el)
+                else:
+                    container.insert(pos, el)
+                placed[:] = [el]
             else:
                 frames[-1][0].append(el)
             frames[-1][1] = el

@@ -179,6 +179,50 @@ def _same_style(old: Any, new: str) -> Any:
     return value
 
 
+#: deepest YAML nesting (flow brackets, block indentation) handed to ruamel: its parser
+#: is super-linear in depth (2,000 ``[`` took 25 s before failing); no message file
+#: nests this deep
+MAX_YAML_DEPTH = 100
+
+
+def _yaml_depth(text: str) -> int:
+    """The deepest nesting of ``text`` — flow ``[``/``{`` outside quotes and comments,
+    plus block indentation levels — in one pass, before ruamel sees it. An estimate
+    on the safe side: brackets in a block scalar's text count too."""
+    deepest = flow = 0
+    quote = ""
+    indents: list[int] = []
+    for line in text.splitlines():
+        body = line.lstrip(" \t")
+        if not quote and flow == 0 and body and not body.startswith("#"):
+            ind = len(line) - len(body)
+            while indents and indents[-1] >= ind:
+                indents.pop()
+            indents.append(ind)
+        prev = " "
+        escaped = False
+        for c in line:
+            if quote:
+                if escaped:
+                    escaped = False
+                elif quote == '"' and c == "\\":
+                    escaped = True
+                elif c == quote:
+                    quote = ""
+            elif c == "#" and prev in " \t":
+                break                       # a comment to the end of the line
+            elif c in "\"'" and prev in " \t[{,:-?":
+                quote = c
+            elif c in "[{":
+                flow += 1
+                deepest = max(deepest, flow + len(indents))
+            elif c in "]}" and flow:
+                flow -= 1
+            prev = c
+        deepest = max(deepest, flow + len(indents))
+    return deepest
+
+
 def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
     import io
 
@@ -187,6 +231,8 @@ def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
 
     from . import FormatError
 
+    if _yaml_depth(text) > MAX_YAML_DEPTH:
+        raise FormatError(f"YAML: nested too deeply (more than {MAX_YAML_DEPTH} levels)")
     y = _yaml(text)
     try:
         data = y.load(text)
