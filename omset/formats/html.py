@@ -449,7 +449,7 @@ class _Walker:
         b = plan.builder
         label = el.tag if isinstance(el.tag, str) else "#"
         if skipped or el.tag in OPAQUE or (len(el) == 0 and not el.text):
-            if not skipped and el.tag not in OPAQUE:
+            if not skipped:  # an iframe's or a video's title is read aloud too
                 self._attrs(el)
             plan.nodes[b.void(f"<{label}/>").key] = el
         else:

@@ -275,3 +275,34 @@ def test_json_with_icu_and_fluent_nested_a_thousand_deep_is_translated(news):
     for key, src in (("icu", icu), ("fluent", fluent)):
         assert out[key].count("{") == src.count("{") and out[key].count("}") == src.count("}")
         assert out[key] != src and "kjem" in out[key]     # the outer branches are translated
+
+
+# -- 8. the smaller ones ---------------------------------------------------------------------------
+
+def test_iframe_title_is_translated(news):
+    out = translate_document(b'<p>Se <iframe title="Jeg kommer hjem" src="x"></iframe> her.</p>',
+                             "html", news).decode()
+    assert f'title="{news.translate("Jeg kommer hjem")}"' in out and 'src="x"' in out
+
+
+def test_srt_keeps_each_lines_own_ending(news):
+    srt = ("1\r\n00:00:01,000 --> 00:00:02,000\r\nJeg kommer hjem.\n\n"
+           "2\n00:00:03,000 --> 00:00:04,000\nVi kommer hjem.\r\n")
+    out = translate_document(srt.encode(), "srt", news).decode()
+    src_lines, out_lines = srt.split("\n"), out.split("\n")
+    assert [ln.endswith("\r") for ln in out_lines] == [ln.endswith("\r") for ln in src_lines]
+    assert news.translate("Jeg kommer hjem.") in out
+
+
+def test_yaml_folded_scalar_keeps_its_lines(news):
+    doc = "a: >\n  Jeg kommer hjem i dag og\n  vi kommer hjem i morgen.\n"
+    out = translate_document(doc.encode(), "yaml", news).decode()
+    lines = out.splitlines()
+    assert lines[0] == "a: >" and len(lines) == 3
+    assert " ".join(ln.strip() for ln in lines[1:]) == \
+        news.translate("Jeg kommer hjem i dag og vi kommer hjem i morgen.")
+
+
+def test_markdown_backslash_before_a_space_stays_one_backslash(news):
+    out = translate_document("Du kan les\\ mer om saken.\n".encode(), "markdown", news).decode()
+    assert out.count("\\") == 1 and "\\\\" not in out
