@@ -306,3 +306,15 @@ def test_yaml_folded_scalar_keeps_its_lines(news):
 def test_markdown_backslash_before_a_space_stays_one_backslash(news):
     out = translate_document("Du kan les\\ mer om saken.\n".encode(), "markdown", news).decode()
     assert out.count("\\") == 1 and "\\\\" not in out
+
+
+def test_xliff_11_is_translated(news):
+    ns = "urn:oasis:names:tc:xliff:document:1.1"
+    doc = (f'<xliff version="1.1" xmlns="{ns}"><file source-language="nb" datatype="po" '
+           f'original="x"><body><trans-unit id="1"><source>Jeg kommer <g id="1">hjem</g> '
+           f'i dag.</source></trans-unit></body></file></xliff>')
+    root = etree.fromstring(translate_document(doc.encode(), "xliff", news))
+    (target,) = root.iter(f"{{{ns}}}target")
+    assert "".join(target.itertext()) == news.translate("Jeg kommer hjem i dag.")
+    assert target.find(f"{{{ns}}}g") is not None
+    assert root.find(f"{{{ns}}}file").get("target-language") == "nn"
