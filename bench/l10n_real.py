@@ -31,7 +31,7 @@ from omset import Translator
 from omset.formats import Options, translate_document
 from omset.formats.placeholders import placeholders_of
 
-_ACCEL = re.compile(r"(?<![\w&])[_&~](?=[^\W\d_])")
+_ACCEL = re.compile(r"(?<!&)[_&~](?=[^\W\d_])")  # a marker anywhere in a word
 
 
 def _errors(po: Path) -> int:
