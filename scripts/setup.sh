@@ -14,7 +14,7 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 
 debs=(apertium-nno-nob apertium lttoolbox cg3 apertium-lex-tools apertium-separable gawk libjemalloc2)
 if [[ $want_test -eq 1 ]]; then
-  debs+=(chromium libreoffice-writer-nogui fonts-dejavu-core postgresql)
+  debs+=(chromium libreoffice-writer-nogui fonts-dejavu-core postgresql gettext)
 fi
 
 missing=()

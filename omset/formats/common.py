@@ -13,10 +13,14 @@ if TYPE_CHECKING:  # pragma: no cover
 BOM = "\ufeff"
 
 
-def decode_text(data: bytes, what: str = "document") -> tuple[str, bool]:
+def decode_text(data: bytes, what: str = "document", *,
+                keep_controls: bool = False) -> tuple[str, bool]:
     """Strict UTF-8 (error names the byte offset), controls removed; (text, had_bom).
 
-    A byte-order mark is remembered so the output can keep it.
+    A byte-order mark is remembered so the output can keep it. ``keep_controls``: a
+    format whose strings are keys a program looks up (a PO msgid such as gnupg's
+    ``Number\x1f``) must keep them byte for byte; only NUL, which no such string can
+    hold, is refused.
     """
     from . import FormatError
 
@@ -25,7 +29,13 @@ def decode_text(data: bytes, what: str = "document") -> tuple[str, bool]:
     except Exception as exc:  # InputError: say which document
         raise FormatError(f"{what}: {exc}") from None
     bom = text.startswith(BOM)
-    return strip_controls(text[1:] if bom else text)[0], bom
+    body = text[1:] if bom else text
+    if keep_controls:
+        if "\0" in body:
+            raise FormatError(f"{what}: the input holds a NUL byte at character "
+                              f"{body.index(chr(0))}")
+        return body, bom
+    return strip_controls(body)[0], bom
 
 
 def encode_text(text: str, bom: bool = False) -> bytes:

@@ -57,6 +57,7 @@ LANG_TYPES.add("application/vnd.ms-word.stylesWithEffects+xml")
 CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
 
 P, R, T, PPR, RPR = w("p"), w("r"), w("t"), w("pPr"), w("rPr")
+HYPERLINK = w("hyperlink")
 #: inline containers whose runs are translated; copied (possibly split) on rewrite
 CONTAINERS = {w(n) for n in ("hyperlink", "smartTag", "customXml", "ins", "moveTo", "dir", "bdo",
                              "sdt")}
@@ -166,12 +167,17 @@ def _run(r: etree._Element, path: tuple, pieces: list[Piece]) -> None:
     rpr = r.find(RPR)
     key = (path, etree.tostring(rpr) if rpr is not None else b"")
     style = (path, r, rpr)
+    link = any(c.tag == HYPERLINK for c in path)  # its words must keep their link
+    align = rpr.find(w("vertAlign")) if rpr is not None else None
+    shifted = align is not None and align.get(w("val")) in ("subscript", "superscript")
     for child in r:
         tag = child.tag
         if tag == RPR or not isinstance(tag, str) or tag in DROP:
             continue
-        if tag == T:
-            pieces.append(Piece((child.text or "").replace("\u00ad", ""), key, style))
+        if tag == T and shifted:  # CO₂, km²: its own protected span, kept in its word
+            pieces.append(Piece(None, ("opaque",), style, child, pinned=True))
+        elif tag == T:
+            pieces.append(Piece((child.text or "").replace("\u00ad", ""), key, style, anchor=link))
         elif tag == w("tab"):
             pieces.append(Piece("\t", key, style))
         elif tag == w("noBreakHyphen"):  # inside words (e-post): text, or it splits them

@@ -339,6 +339,7 @@ class _Plan:
             container.remove(n)
         setattr(node, slot, None)
         frames: list[list] = [[container, None]]
+        placed: list = []  # the last element put at the container's level
 
         def add_text(s: str) -> None:
             parent, last = frames[-1]
@@ -363,8 +364,13 @@ class _Plan:
             if p.role == "open":
                 el.text = None
             if len(frames) == 1:
-                container.insert(pos, el)
-                pos += 1
+                # after the previous one, not by index: lxml finds an index by walking
+                # the children, which made a block of many links quadratic
+                if placed:
+                    placed[0].addnext(el)
+                else:
+                    container.insert(pos, el)
+                placed[:] = [el]
             else:
                 frames[-1][0].append(el)
             frames[-1][1] = el
@@ -443,7 +449,7 @@ class _Walker:
         b = plan.builder
         label = el.tag if isinstance(el.tag, str) else "#"
         if skipped or el.tag in OPAQUE or (len(el) == 0 and not el.text):
-            if not skipped and el.tag not in OPAQUE:
+            if not skipped:  # an iframe's or a video's title is read aloud too
                 self._attrs(el)
             plan.nodes[b.void(f"<{label}/>").key] = el
         else:

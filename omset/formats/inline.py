@@ -97,44 +97,51 @@ def tidy(parts: Sequence[Part]) -> list[Part]:
     Apertium keeps blanks in order but a marker can end up on the wrong side of a space;
     for Markdown that matters (``** word**`` is not emphasis), for HTML it is tidier.
     Adjacent text parts are merged first; a space moved next to another is dropped.
+    One pass, left to right: a move only touches the text beside its own marker, so a
+    block of thousands of tags costs linear time.
     """
-    out: list[Part] = []
+    merged: list[Part] = []
     for p in parts:
-        if isinstance(p, str) and out and isinstance(out[-1], str):
-            out[-1] += p
+        if isinstance(p, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += p
         elif not (isinstance(p, str) and p == ""):
-            out.append(p)
-    moved = True
-    while moved:
-        moved = False
-        for i, p in enumerate(out):
-            if not isinstance(p, Marker) or p.role == "void":
+            merged.append(p)
+    out: list[Part] = []
+    i = 0
+    while i < len(merged):
+        p = merged[i]
+        nxt = merged[i + 1] if i + 1 < len(merged) else None
+        if isinstance(p, Marker) and p.role == "open" and isinstance(nxt, str):
+            core = nxt.lstrip(" ")
+            if core and core != nxt:
+                merged[i + 1] = core
+                _put_space(out, before=True, space=nxt[:len(nxt) - len(core)])
+        elif isinstance(p, Marker) and p.role == "close" and out and isinstance(out[-1], str):
+            inner = out[-1]
+            core = inner.rstrip(" ")
+            if core and core != inner:
+                out[-1] = core
+                out.append(p)
+                space = inner[len(core):]
+                if isinstance(nxt, str):
+                    merged[i + 1] = nxt if nxt.startswith(" ") else space + nxt
+                else:
+                    out.append(space)
+                i += 1
                 continue
-            j = i + 1 if p.role == "open" else i - 1   # the text inside the pair
-            if not 0 <= j < len(out) or not isinstance(out[j], str):
-                continue
-            inner: str = out[j]  # type: ignore[assignment]
-            core = inner.lstrip(" ") if p.role == "open" else inner.rstrip(" ")
-            if core == inner or not core:
-                continue
-            out[j] = core
-            _put_space(out, i, before=p.role == "open", space=" " * (len(inner) - len(core)))
-            moved = True
-            break
+        out.append(p)
+        i += 1
     return out
 
 
-def _put_space(out: list[Part], i: int, *, before: bool, space: str) -> None:
-    """Put ``space`` just outside the marker at ``i``, merged with the text there."""
-    k = i - 1 if before else i + 1
-    if 0 <= k < len(out) and isinstance(out[k], str):
-        text: str = out[k]  # type: ignore[assignment]
-        if before:
-            out[k] = text if text.endswith(" ") else text + space
-        else:
-            out[k] = text if text.startswith(" ") else space + text
+def _put_space(out: list[Part], *, before: bool, space: str) -> None:
+    """Put ``space`` at the end of ``out`` (just before an opening marker), merged with
+    the text there."""
+    if out and isinstance(out[-1], str):
+        text: str = out[-1]
+        out[-1] = text if text.endswith(" ") else text + space
     else:
-        out.insert(i if before else i + 1, space)
+        out.append(space)
 
 
 def texts_only(parts: Sequence[Part]) -> str:

@@ -324,7 +324,10 @@ class _Walk:
             elif kind == "text_special":
                 end = self._expect(t.markup, at)
                 if t.info == "escape":
-                    seg.escaped.add(t.content)
+                    # a backslash before a character Markdown does not escape (les\ mer)
+                    # stays in the content as written: literal text, not to escape again
+                    if len(t.content) == 1:
+                        seg.escaped.add(t.content)
                     seg.builder.text(t.content)
                 else:
                     self._mark(seg, "void", at, end)

@@ -165,6 +165,31 @@ def _own_keys(mapping: Any) -> list:
     return [k for k in mapping.keys() if own is None or k in own]
 
 
+def _fold_width(text: str, folds: list[int]) -> int:
+    """The longest line of a folded scalar as the file had it."""
+    cuts = [-1, *folds, len(text)]
+    return max(b - a - 1 for a, b in zip(cuts, cuts[1:]))
+
+
+def _fold_positions(text: str, width: int) -> list[int]:
+    """Spaces where a folded scalar breaks its lines, greedily at ``width`` (only single
+    spaces between words: YAML folds nothing else back)."""
+    folds: list[int] = []
+    start = 0
+    last_space = -1
+    for k, c in enumerate(text):
+        if c == "\n":
+            start, last_space = k + 1, -1
+        elif c == " " and 0 < k < len(text) - 1 and text[k - 1] != " " and text[k + 1] not in " \n":
+            if k - start > width and last_space > start:
+                folds.append(last_space)
+                start = last_space + 1
+            last_space = k
+    if len(text.rstrip("\n")) - start > width and last_space > start:
+        folds.append(last_space)
+    return folds
+
+
 def _same_style(old: Any, new: str) -> Any:
     """``new`` as the same kind of YAML scalar as ``old`` (quoting, block style, anchor)."""
     if type(old) is str:
@@ -173,10 +198,57 @@ def _same_style(old: Any, new: str) -> Any:
         value = type(old)(new)
     except TypeError:
         return new
+    folds = getattr(old, "fold_pos", None)
+    if folds:  # a folded scalar (>) keeps its lines: re-fold at the source's width
+        value.fold_pos = _fold_positions(new, _fold_width(str(old), folds))
     anchor = getattr(old, "anchor", None)
     if anchor is not None and getattr(anchor, "value", None):
         value.yaml_set_anchor(anchor.value, always_dump=anchor.always_dump)
     return value
+
+
+#: deepest YAML nesting (flow brackets, block indentation) handed to ruamel: its parser
+#: is super-linear in depth (2,000 ``[`` took 25 s before failing); no message file
+#: nests this deep
+MAX_YAML_DEPTH = 100
+
+
+def _yaml_depth(text: str) -> int:
+    """The deepest nesting of ``text`` — flow ``[``/``{`` outside quotes and comments,
+    plus block indentation levels — in one pass, before ruamel sees it. An estimate
+    on the safe side: brackets in a block scalar's text count too."""
+    deepest = flow = 0
+    quote = ""
+    indents: list[int] = []
+    for line in text.splitlines():
+        body = line.lstrip(" \t")
+        if not quote and flow == 0 and body and not body.startswith("#"):
+            ind = len(line) - len(body)
+            while indents and indents[-1] >= ind:
+                indents.pop()
+            indents.append(ind)
+        prev = " "
+        escaped = False
+        for c in line:
+            if quote:
+                if escaped:
+                    escaped = False
+                elif quote == '"' and c == "\\":
+                    escaped = True
+                elif c == quote:
+                    quote = ""
+            elif c == "#" and prev in " \t":
+                break                       # a comment to the end of the line
+            elif c in "\"'" and prev in " \t[{,:-?":
+                quote = c
+            elif c in "[{":
+                flow += 1
+                deepest = max(deepest, flow + len(indents))
+            elif c in "]}" and flow:
+                flow -= 1
+            prev = c
+        deepest = max(deepest, flow + len(indents))
+    return deepest
 
 
 def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
@@ -187,6 +259,8 @@ def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
 
     from . import FormatError
 
+    if _yaml_depth(text) > MAX_YAML_DEPTH:
+        raise FormatError(f"YAML: nested too deeply (more than {MAX_YAML_DEPTH} levels)")
     y = _yaml(text)
     try:
         data = y.load(text)

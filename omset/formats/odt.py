@@ -39,7 +39,8 @@ def t(name: str) -> str:
 
 
 PARAGRAPHS = (t("p"), t("h"))
-CONTAINERS = {t("span"), t("a"), t("meta")}
+LINK, SPAN = t("a"), t("span")
+CONTAINERS = {SPAN, LINK, t("meta")}
 S, TAB, BREAK = t("s"), t("tab"), t("line-break")
 DROP = {t("soft-page-break")}
 FO_LANGUAGE, FO_COUNTRY = f"{{{FO_NS}}}language", f"{{{FO_NS}}}country"
@@ -57,13 +58,14 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
             raise FormatError("not an ODT: the zip has no content.xml")
         lang = _Lang(tr, options)
         trees = {n: parse_xml(z.read(n), n) for n in ("content.xml", "styles.xml") if n in z}
+        shifted = {name for tree in trees.values() for name in _shifted_styles(tree.getroot())}
         touched: set[str] = set()  # parts with a paragraph or language tag to change
         jobs: list[tuple[etree._Element, Flat]] = []
         for name, tree in trees.items():
             if lang.apply_fo(tree.getroot()):
                 touched.add(name)
             for p in tree.getroot().iter(*PARAGRAPHS):
-                flat = Flat(_pieces(p))
+                flat = Flat(_pieces(p, shifted))
                 if flat.has_text:
                     jobs.append((p, flat))
                     touched.add(name)
@@ -96,11 +98,24 @@ class _Lang(LangTags):
 
 # -- paragraph → pieces ------------------------------------------------------------------
 
+def _shifted_styles(root: etree._Element) -> set[str]:
+    """Names of the text styles that raise or lower text (sub/superscript)."""
+    out: set[str] = set()
+    for st in root.iter(f"{{{STYLE_NS}}}style"):
+        props = st.find(f"{{{STYLE_NS}}}text-properties")
+        position = props.get(f"{{{STYLE_NS}}}text-position", "") if props is not None else ""
+        if position.split()[:1] and position.split()[0] not in ("0", "0%"):
+            out.add(st.get(f"{{{STYLE_NS}}}name", ""))
+    return out
+
+
 class _Reader:
     """Reads text the way ODF defines it: whitespace characters collapse to one space,
-    and are ignored at the start of the paragraph; ``text:s`` spaces are kept."""
+    and are ignored at the start of the paragraph; ``text:s`` spaces are kept.
+    A span in a sub/superscript style is its own protected span (CO₂, km²)."""
 
-    def __init__(self) -> None:
+    def __init__(self, shifted: "set[str] | frozenset[str]" = frozenset()) -> None:
+        self.shifted = shifted
         self.pieces: list[Piece] = []
         self.after_space = True  # paragraph start counts as after a space
 
@@ -111,11 +126,11 @@ class _Reader:
         if self.after_space and s.startswith(" "):
             s = s[1:]
         if s:
-            self.pieces.append(Piece(s, path, path))
+            self.pieces.append(Piece(s, path, path, anchor=_in_link(path)))
             self.after_space = s.endswith(" ")
 
     def literal(self, s: str, path: tuple) -> None:
-        self.pieces.append(Piece(s, path, path))
+        self.pieces.append(Piece(s, path, path, anchor=_in_link(path)))
         self.after_space = False
 
     def opaque(self, el: etree._Element, path: tuple) -> None:
@@ -128,6 +143,9 @@ class _Reader:
             tag = child.tag
             if not isinstance(tag, str) or tag in DROP:
                 pass
+            elif tag == SPAN and child.get(t("style-name")) in self.shifted:
+                self.pieces.append(Piece(None, ("opaque",), path, child, pinned=True))
+                self.after_space = False
             elif tag in CONTAINERS:
                 before = len(self.pieces)
                 self.walk(child, path + (child,))
@@ -150,8 +168,13 @@ class _Reader:
             self.text(child.tail, path)
 
 
-def _pieces(p: etree._Element) -> list[Piece]:
-    reader = _Reader()
+def _in_link(path: tuple) -> bool:
+    """Whether text at ``path`` is inside a ``text:a``: its words must keep the link."""
+    return any(el.tag == LINK for el in path)
+
+
+def _pieces(p: etree._Element, shifted: "set[str] | frozenset[str]" = frozenset()) -> list[Piece]:
+    reader = _Reader(shifted)
     reader.walk(p, ())
     return reader.pieces
 

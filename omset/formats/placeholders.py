@@ -20,7 +20,9 @@ Recognised (in this order, so the longer forms win):
   Norwegian ``5 % av`` is text);
 * HTML/XML tags and entity references (``<b>``, ``</a>``, ``&amp;``, ``&brandShortName;``);
 * the two-character escapes ``\\n``, ``\\t``, ``\\r`` written literally in a message;
-* ``#1`` (Mozilla plural placeholders).
+* ``#1`` (Mozilla plural placeholders);
+* control characters (gnupg's ``Nummer\x1f``): they are part of the program's string
+  and come back byte for byte, never seen by Apertium.
 
 Accelerators (``&Fil``, ``_Fil``, ``~Fil``: the keyboard mnemonic of LibreOffice, Qt,
 Mozilla, GTK) would split a word in two if left in, and cannot travel as a superblank for
@@ -38,10 +40,15 @@ without it, and the marker put back:
    (Apertium dropped it), before the first word of the message.
 
 ``&`` counts when it is followed by a letter or digit (``&&`` is a literal ampersand, and
-``&amp;`` an entity), ``~`` when followed by a letter, and ``_`` when followed by a letter
-and it is the only underscore of a message that has a space in it, or starts a word
-(a single word ``foo_bar`` is a code identifier, not a mnemonic). Only the first
-accelerator of a message is treated; a message has one.
+``&amp;`` an entity), ``~`` when followed by a letter, and ``_`` when followed by a letter,
+it is the only underscore of the message and not inside a code identifier (more than one
+underscore, a digit, all capitals as ``TIME_STYLE``, or the same word on the other side
+of a PO entry). Where the message's source is known (a PO msgid), that is the evidence:
+the msgid's own marker must be there, and then ``Til_bake`` inside one word counts; with
+no source, the ``_`` must start a word or the message must have a space in it (a single
+word ``foo_bar`` is a code identifier); a msgid of one capitalised word (``Cance_l``) is
+a label, its ``_`` a mnemonic. Only the first accelerator of a message is
+treated; a message has one.
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..translator import Translator
 
 __all__ = ["Placeholder", "IcuBlock", "split", "split_parts", "translate_segments",
-           "translate_messages", "placeholders_of"]
+           "translate_messages", "placeholders_of", "markers_of"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +98,13 @@ _FLUENT_HEAD = re.compile(r"\s*\$?[\w.-]+(?:\([^(){}]*\))?\s*->")
 _FLUENT_KEY = re.compile(r"(?<=\s)\*?\[[\w.-]+\][ \t]*")
 
 
-def _fluent_block(s: str, i: int, end: int) -> IcuBlock | None:
+#: ICU/Fluent selectors nested deeper than this travel whole, as one placeholder: the
+#: parser, the renderer and the stack stay bounded (1,000 levels once raised
+#: RecursionError), and no real message nests selectors this deep
+MAX_DEPTH = 24
+
+
+def _fluent_block(s: str, i: int, end: int, level: int = 0) -> IcuBlock | None:
     """Parse ``s[i:end]`` as a Fluent select ``{ $n -> [one] … *[other] … }``."""
     body = s[i + 1:end - 1]
     head = _FLUENT_HEAD.match(body)
@@ -120,7 +133,7 @@ def _fluent_block(s: str, i: int, end: int) -> IcuBlock | None:
         text = body[m.end():stop]
         core = text.rstrip()
         skeleton.append(fixed + m.group())
-        skeleton.append(_split_text(core))
+        skeleton.append(_split_text(core, depth=level + 1))
         fixed = text[len(core):]
     skeleton.append(fixed + "}")
     return IcuBlock(s[i:end], skeleton=tuple(skeleton))
@@ -140,24 +153,27 @@ _SIMPLE = re.compile("|".join([
     r"&(?:[A-Za-z][\w.-]*|#\d+|#[xX][0-9a-fA-F]+);",       # entities
     r"\\[nrt]",                                            # literal escapes
     r"#\d+\b",                                             # Mozilla #1
+    r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+",                  # control characters
 ]))
 
 
-def _match_brace(s: str, i: int) -> int:
-    """Index just after the ``}`` matching the ``{`` at ``i``; -1 when unbalanced."""
-    depth = 0
-    for j in range(i, len(s)):
-        if s[j] == "{":
-            depth += 1
-        elif s[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return -1
+def _brace_pairs(s: str) -> dict[int, int]:
+    """Each ``{`` of ``s`` that is closed → the index just after its ``}`` (one pass,
+    so a message of 55,000 unmatched ``{`` costs no more than its length)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for j, c in enumerate(s):
+        if c == "{":
+            stack.append(j)
+        elif c == "}" and stack:
+            pairs[stack.pop()] = j + 1
+    return pairs
 
 
-def _icu_block(s: str, i: int, end: int) -> IcuBlock | None:
-    """Parse ``s[i:end]`` (one ``{…}``) as an ICU plural/select; ``None`` if it is not."""
+def _icu_block(s: str, i: int, end: int, pairs: dict[int, int],
+               depth: int = 0) -> IcuBlock | None:
+    """Parse ``s[i:end]`` (one ``{…}``) as an ICU plural/select; ``None`` if it is not.
+    ``pairs``: the brace pairs of ``s``."""
     body = s[i + 1:end - 1]
     head = _ICU_HEAD.match(body)
     if not head:
@@ -175,11 +191,12 @@ def _icu_block(s: str, i: int, end: int) -> IcuBlock | None:
                 pos = len(body)
                 break
             return None
-        close = _match_brace(body, key.end())
+        close = pairs.get(i + 1 + key.end(), -1) - (i + 1)
         if close < 0:
             return None
         skeleton.append(fixed + body[pos:key.end()] + "{")
-        skeleton.append(_split_text(body[key.end() + 1:close - 1], plural=plural))
+        skeleton.append(_split_text(body[key.end() + 1:close - 1], plural=plural,
+                                    depth=depth + 1))
         fixed = "}"
         pos = close
     if len(skeleton) < 2:
@@ -188,9 +205,11 @@ def _icu_block(s: str, i: int, end: int) -> IcuBlock | None:
     return IcuBlock(s[i:end], skeleton=tuple(skeleton))
 
 
-def _split_text(text: str, *, plural: bool = False) -> list[Part]:
-    """Text → text and placeholder parts (no accelerator handling)."""
+def _split_text(text: str, *, plural: bool = False, depth: int = 0) -> list[Part]:
+    """Text → text and placeholder parts (no accelerator handling); ``depth``: how
+    deep in ICU/Fluent selectors this text is."""
     parts: list[Part] = []
+    pairs = _brace_pairs(text) if "{" in text else {}
     buf: list[str] = []
     pos = 0
 
@@ -202,10 +221,13 @@ def _split_text(text: str, *, plural: bool = False) -> list[Part]:
     while pos < len(text):
         c = text[pos]
         if c == "{":
-            end = _match_brace(text, pos)
+            end = pairs.get(pos, -1)
             if end > 0:
                 flush()
-                block = _icu_block(text, pos, end) or _fluent_block(text, pos, end)
+                block = None
+                if depth < MAX_DEPTH:
+                    block = (_icu_block(text, pos, end, pairs, depth)
+                             or _fluent_block(text, pos, end, depth))
                 parts.append(block if block is not None else Placeholder(text[pos:end], "brace"))
                 pos = end
                 continue
@@ -231,26 +253,78 @@ _TILDE = re.compile(r"~(?=[^\W\d_])")
 _UNDERSCORE = re.compile(r"_(?=[^\W\d_])")
 
 
-def _find_accelerator(text: str, whole: str) -> re.Match[str] | None:
-    """The accelerator marker in ``text`` (a text part of message ``whole``), if any."""
+def _in_identifier(text: str, pos: int, other: str | None, snake: bool = False) -> bool:
+    """Whether the ``_`` at ``text[pos]`` joins a code identifier (``TIME_STYLE``,
+    ``text_view``, ``__init__``) rather than marking a mnemonic (``_Lagre``,
+    ``Til_bake``). ``other``: the message's other side (msgid for a msgstr and back);
+    an identifier written the same on both sides is one, a mnemonic moves. ``snake``
+    (an English msgid): ``shortcut_choice``, lower case with two letters or more on both
+    sides, is an identifier too — English labels mark a word's start or a short part."""
+    start = end = pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] == "_"):
+        end += 1
+    run = text[start:end + 1]
+    if run.count("_") > 1:
+        return True
+    if start == pos:                       # _Open: starts its word
+        return False
+    letters = [c for c in run if c.isalpha()]
+    if any(c.isdigit() for c in run) or (len(letters) > 1 and all(c.isupper() for c in letters)):
+        return True
+    if snake and run.islower() and pos - start >= 2 and end - pos >= 2:
+        return True
+    return other is not None and re.search(
+        r"(?<!\w)" + re.escape(run) + r"(?!\w)", other) is not None
+
+
+def _find_accelerator(text: str, whole: str, evidence: str | None = None,
+                      other: str | None = None, msgid: bool = False) -> re.Match[str] | None:
+    """The accelerator marker in ``text`` (a text part of message ``whole``), if any.
+
+    ``evidence``: the markers the message's source (a PO msgid) has, when there is one:
+    only those count, and a ``_`` inside a single word is then a mnemonic too."""
     candidates = [m for m in (_AMP.search(text), _TILDE.search(text)) if m]
     if whole.count("_") == 1:
         m = _UNDERSCORE.search(text)
-        if m and (" " in whole.strip() or m.start() == 0 or not text[m.start() - 1].isalnum()):
+        if m and not _in_identifier(text, m.start(), other, msgid) and (
+                evidence is not None or " " in whole.strip() or m.start() == 0
+                or not text[m.start() - 1].isalnum()
+                or (other is not None and whole.lstrip()[:1].isupper())):
             candidates.append(m)
+    if evidence is not None:
+        candidates = [m for m in candidates if m.group() in evidence]
     return min(candidates, key=lambda m: m.start()) if candidates else None
+
+
+def markers_of(message: str, other: str | None = None) -> str:
+    """The accelerator marker a message (a PO msgid) has, as a string of at most one
+    character: the evidence that its translation's marker is one too."""
+    whole = "".join(p for p in _split_text(message) if isinstance(p, str))
+    for part in _split_text(message):
+        if isinstance(part, str):
+            m = _find_accelerator(part, whole, other=other, msgid=True)
+            if m:
+                return m.group()
+    return ""
 
 
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _with_accelerator(parts: list[Part], whole: str) -> tuple[list[Part], _Accel | None]:
-    """Take the first accelerator out of the text parts and say where it was."""
+def _with_accelerator(parts: list[Part], whole: str, source: str | None = None
+                      ) -> tuple[list[Part], _Accel | None]:
+    """Take the first accelerator out of the text parts and say where it was
+    (``source``: the message's msgid, whose own marker is the evidence)."""
+    evidence = None if source is None else markers_of(source, whole)
+    if evidence == "":
+        return parts, None
     seen = 0  # words in the text parts before this one
     for k, part in enumerate(parts):
         if not isinstance(part, str):
             continue
-        m = _find_accelerator(part, whole)
+        m = _find_accelerator(part, whole, evidence, source)
         if not m:
             seen += len(_WORD.findall(part))
             continue
@@ -270,7 +344,8 @@ def split_parts(segment: Sequence[Part], *, accelerators: bool = True) -> list[P
     return _prepare(segment, accelerators)[0]
 
 
-def _prepare(segment: Sequence[Part], accelerators: bool) -> tuple[list[Part], _Accel | None]:
+def _prepare(segment: Sequence[Part], accelerators: bool,
+             source: str | None = None) -> tuple[list[Part], _Accel | None]:
     out: list[Part] = []
     for p in segment:
         if isinstance(p, str):
@@ -279,7 +354,8 @@ def _prepare(segment: Sequence[Part], accelerators: bool) -> tuple[list[Part], _
             out.append(p)
     accel = None
     if accelerators:
-        out, accel = _with_accelerator(out, "".join(p for p in segment if isinstance(p, str)))
+        out, accel = _with_accelerator(out, "".join(p for p in segment if isinstance(p, str)),
+                                       source)
     return out or [""], accel
 
 
@@ -429,13 +505,17 @@ def _text(parts: Sequence[Part]) -> str:
 
 
 def translate_segments(tr: "Translator", segments: Sequence[Sequence[Part]], *,
-                       accelerators: bool = True) -> list[list[Part]]:
+                       accelerators: bool = True,
+                       sources: Sequence[str | None] | None = None) -> list[list[Part]]:
     """Translate segments of text and the caller's markup, placeholders protected.
 
     Every segment (and every ICU branch) goes to the engine in one batch. The result has
     the caller's :class:`Markup` objects in place and everything else as text.
+    ``sources``: per segment, the string it translates (a PO msgid), whose accelerator
+    is the evidence for one in the segment; ``None``: the segment's own looks decide.
     """
-    prepared = [_prepare(seg, accelerators) for seg in segments]
+    srcs = list(sources) if sources is not None else [None] * len(segments)
+    prepared = [_prepare(seg, accelerators, src) for seg, src in zip(segments, srcs)]
     flat: list[list[Part]] = []
     for seg, _ in prepared:
         _collect(seg, flat)
@@ -445,7 +525,10 @@ def translate_segments(tr: "Translator", segments: Sequence[Sequence[Part]], *,
 
 
 def translate_messages(tr: "Translator", messages: Sequence[str], *,
-                       accelerators: bool = True) -> list[str]:
-    """Translate software messages (one output per input), placeholders protected."""
+                       accelerators: bool = True,
+                       sources: Sequence[str | None] | None = None) -> list[str]:
+    """Translate software messages (one output per input), placeholders protected;
+    ``sources`` as in :func:`translate_segments`."""
     return [_text(parts) for parts in
-            translate_segments(tr, [[m] for m in messages], accelerators=accelerators)]
+            translate_segments(tr, [[m] for m in messages], accelerators=accelerators,
+                               sources=sources)]

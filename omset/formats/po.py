@@ -63,7 +63,7 @@ def parse(text: str) -> polib.POFile:
 def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
     from . import FormatError
 
-    text, bom = decode_text(data, "PO")
+    text, bom = decode_text(data, "PO", keep_controls=True)
     po = parse(text)
     declared = _lang(po.metadata.get("Language", "") or "")
     if declared is not None and declared != tr.source:
@@ -78,16 +78,19 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
     # one batch: every msgstr (and plural form) of the file in flight together
     slots: list[tuple[polib.POEntry, int | None]] = []
     texts: list[str] = []
+    sources: list[str | None] = []   # the msgid: evidence for an accelerator
     for e in entries:
         if e.msgid_plural:
             for k in sorted(e.msgstr_plural):
                 if e.msgstr_plural[k]:
                     slots.append((e, k))
                     texts.append(e.msgstr_plural[k])
+                    sources.append(e.msgid if k == 0 else e.msgid_plural)
         else:
             slots.append((e, None))
             texts.append(e.msgstr)
-    for (e, k), out in zip(slots, translate_messages(tr, texts)):
+            sources.append(e.msgid)
+    for (e, k), out in zip(slots, translate_messages(tr, texts, sources=sources)):
         if k is None:
             e.msgstr = out
         else:

@@ -15,8 +15,11 @@ segment, so Apertium sees the sentence whole; formatting travels as
 
 Before a paragraph is sent, formatting boundaries *inside* a word (``**Syke**hus``,
 a spell-check bookmark in mid-word) are moved to the end of the word — a marker in a
-word splits it for Apertium, which then translates neither half. The word then carries
-the formatting of its first part.
+word splits it for Apertium, which then translates neither half. The word travels with
+the formatting of its first part; when the translation has the very same word, its
+parts get their own formatting back (a name, ``CO2``). Sub- and superscript runs
+(CO₂, km², H₂O, a footnote sign¹) are *pinned*: their own protected span, never moved
+or joined, so the digit stays sub/superscript whatever Apertium does to the word.
 """
 
 from __future__ import annotations
@@ -32,7 +35,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Piece", "Flat", "LangTags", "translate_flats"]
 
-_WORD_END = re.compile(r"\w$")
+
+
+def _word_tail(text: str) -> str:
+    """The word ``text`` ends in ("" if it ends in a space or sign); linear, where a
+    ``\\w+$`` search would be quadratic on a long run of letters before a space."""
+    k = len(text)
+    while k and (text[k - 1].isalnum() or text[k - 1] == "_"):
+        k -= 1
+    return text[k:]
+
 _WORD_START = re.compile(r"^\w+")
 
 
@@ -49,6 +61,10 @@ class Piece:
     key: Hashable
     style: Any = None
     obj: Any = None
+    #: text that must not vanish with a moved marker (a hyperlink's words)
+    anchor: bool = False
+    #: an opaque piece that stays inside its word (a sub/superscript run: CO₂, km²)
+    pinned: bool = False
 
 
 def _merge(pieces: list[Piece]) -> list[Piece]:
@@ -59,42 +75,100 @@ def _merge(pieces: list[Piece]) -> list[Piece]:
             if not p.text:
                 continue
             if out and out[-1].text is not None and out[-1].key == p.key:
-                out[-1] = Piece(out[-1].text + p.text, out[-1].key, out[-1].style)
+                out[-1] = Piece(out[-1].text + p.text, out[-1].key, out[-1].style,
+                                anchor=out[-1].anchor)
                 continue
         out.append(p)
     return out
 
 
-def _heal_words(pieces: list[Piece]) -> list[Piece]:
-    """Move boundaries (format switch, opaque pieces) out of words, to the word's end."""
+@dataclass
+class _Split:
+    """A word whose formatting changed inside it (``**Syke**hus``, ``CO``+subscript),
+    sent whole with the formatting of its first part: its parts, to put back when the
+    translation has the very same word (CO₂, km², a name) where it was."""
+
+    word: str
+    parts: list[tuple[str, Piece]]
+
+
+def _heal_words(pieces: list[Piece]) -> tuple[list[Piece], list[_Split]]:
+    """Move boundaries (format switch, opaque pieces) out of words, to the word's end;
+    say which words were joined. A ``pinned`` opaque piece (a sub/superscript run, its
+    own protected span) stays where it is and joins nothing."""
     out: list[Piece] = []
+    splits: list[_Split] = []
     last_text: int | None = None  # index in out of the last text piece
+    pinned = False                # a pinned piece came since the last text
     for p in pieces:
         if p.text is None:
             out.append(p)
+            pinned = pinned or p.pinned
             continue
         text = p.text
-        if last_text is not None:
+        if last_text is not None and not pinned:
             prev = out[last_text]
             boundary = last_text != len(out) - 1 or prev.key != p.key
-            if boundary and _WORD_END.search(prev.text or "") and (m := _WORD_START.match(text)):
+            if boundary and (head := _word_tail(prev.text or "")) \
+                    and (m := _WORD_START.match(text)):
+                last = splits[-1] if splits else None
+                if last is not None and last.parts[0][1] is prev \
+                        and (prev.text or "").endswith(last.word):
+                    last.word += m.group()
+                    last.parts.append((m.group(), p))
+                else:
+                    splits.append(_Split(head + m.group(), [(head, prev), (m.group(), p)]))
                 prev.text = (prev.text or "") + m.group()
                 text = text[m.end():]
                 if not text:
                     continue
+        pinned = False
         if last_text == len(out) - 1 and out and out[-1].key == p.key:
             out[-1].text = (out[-1].text or "") + text
             continue
-        out.append(Piece(text, p.key, p.style))
+        out.append(Piece(text, p.key, p.style, anchor=p.anchor))
         last_text = len(out) - 1
+    return out, splits
+
+
+def _resplit(pieces: list[Piece], splits: list[_Split]) -> list[Piece]:
+    """Give a joined word its parts' formatting back where the translation kept the
+    word as it was, in a piece of the formatting it travelled in (one pass over the
+    translated words: linear in the paragraph)."""
+    if not splits:
+        return pieces
+    pending: dict[tuple[Hashable, str], list[_Split]] = {}
+    for sp in reversed(splits):
+        pending.setdefault((sp.parts[0][1].key, sp.word), []).append(sp)
+    out: list[Piece] = []
+    for piece in pieces:
+        if piece.text is None:
+            out.append(piece)
+            continue
+        done = 0
+        for m in _WORDS.finditer(piece.text):
+            found = pending.get((piece.key, m.group()))
+            if not found:
+                continue
+            sp = found.pop()
+            if m.start() > done:
+                out.append(Piece(piece.text[done:m.start()], piece.key, piece.style,
+                                 anchor=piece.anchor))
+            out += [Piece(t, src.key, src.style, anchor=src.anchor) for t, src in sp.parts]
+            done = m.end()
+        if done < len(piece.text):
+            out.append(Piece(piece.text[done:], piece.key, piece.style, anchor=piece.anchor))
     return out
+
+
+_WORDS = re.compile(r"\w+")
 
 
 class Flat:
     """One paragraph as segment ``parts``; :meth:`restore` maps a translation back."""
 
     def __init__(self, pieces: Sequence[Piece]):
-        self.pieces = _heal_words(_merge(list(pieces)))
+        self.pieces, self._splits = _heal_words(_merge(list(pieces)))
         self.parts: list[Part] = []
         self._table: dict[str, tuple[str, list[Piece]]] = {}
         first = next((p for p in self.pieces if p.text is not None), None)
@@ -135,38 +209,64 @@ class Flat:
 
     def restore(self, parts: Sequence[Part]) -> list[Piece]:
         """The translated pieces in output order: text with the formatting in force where
-        Apertium put it, every opaque piece exactly once (lost ones at the end)."""
+        Apertium put it, every opaque piece exactly once (lost ones at the end).
+
+        Apertium's transfer can copy a superblank (``fra [a]Helsedirektoratet[/a] som ble
+        lagt fram`` comes back with the closing switch both before and after the word):
+        of a format switch the *last* copy counts, as for placeholders, so the word keeps
+        its formatting. A switch into an anchored piece (a hyperlink) that Apertium left
+        with no text before the next switch takes the next word, so the link is kept.
+        """
         out: list[Piece] = []
         current = self.initial
         seen: set[str] = set()
+        last_switch = {p.text: i for i, p in enumerate(parts)
+                       if isinstance(p, Markup) and self._table.get(p.text, ("",))[0] == "switch"}
         # a word Apertium drops ("i forrige uke" → "førre veke") leaves its format
         # switches side by side and a space on each side: keep one, unless the source
         # itself had double spaces
         single = not any(isinstance(p, str) and "  " in p for p in self.parts)
         last: Piece | None = None  # the last text piece, if nothing opaque came since
-        for part in parts:
+        starving: Piece | None = None  # an anchored switch left with no text
+        fed = True                     # whether the current formatting got text yet
+        for i, part in enumerate(parts):
             if isinstance(part, str):
                 if single and last is not None and last.text is not None \
                         and last.text.endswith(" ") and part.startswith(" "):
                     part = part[1:]
+                if starving is not None and current is not None:
+                    m = _LEAD_WORD.match(part)
+                    if m:
+                        if m.group(1):
+                            out.append(Piece(m.group(1), current.key, current.style))
+                        out.append(Piece(m.group(2), starving.key, starving.style))
+                        part = part[m.end():]
+                        last = None
+                        starving = None
                 if part and current is not None:
                     last = Piece(part, current.key, current.style)
                     out.append(last)
+                    fed = True
                 continue
             entry = self._table.get(part.text)
-            if entry is None or part.text in seen:
+            if entry is None or part.text in seen or last_switch.get(part.text, i) != i:
                 continue
             seen.add(part.text)
             kind, items = entry
             if kind == "switch":
-                current = items[0]
+                if not fed and current is not None and current.anchor and starving is None:
+                    starving = current
+                current, fed = items[0], False
             else:
                 out.extend(items)
                 last = None
         for name, (kind, items) in self._table.items():
             if kind == "opaque" and name not in seen:
                 out.extend(items)
-        return _merge(out)
+        return _merge(_resplit(_merge(out), self._splits))
+
+
+_LEAD_WORD = re.compile(r"(\s*)(\w+)")
 
 
 class LangTags:

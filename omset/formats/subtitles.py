@@ -189,8 +189,10 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
     if not text.strip():
         raise FormatError("subtitles: the file is empty")
     kind = "vtt" if is_vtt(text) else "srt"
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.replace("\r\n", "\n").split("\n")
+    # each line keeps its own ending: a file mixing CRLF and LF comes back mixed
+    raw = text.split("\n")
+    ends = ["\r\n" if line.endswith("\r") else "\n" for line in raw[:-1]] + [""]
+    lines = [line[:-1] if end == "\r\n" else line for line, end in zip(raw, ends)]
     cues = _cues(lines, kind)
     _validate(text, kind)
     groups = _groups(cues)
@@ -211,4 +213,4 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
         for (idx, src), parts in zip(flat, again):
             lines[idx] = _keep_indent(src, "".join(p if isinstance(p, str) else p.text
                                                    for p in parts).strip(" "))
-    return encode_text(newline.join(lines), bom)
+    return encode_text("".join(line + end for line, end in zip(lines, ends)), bom)

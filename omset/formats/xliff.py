@@ -1,4 +1,5 @@
-"""XLIFF 1.2 and 2.0: ``<target>`` written, everything else as it was.
+"""XLIFF 1.2 (and 1.1, the same elements) and 2.0: ``<target>`` written, everything
+else as it was.
 
 Which text is the Bokmål to translate depends on the file, as for PO:
 
@@ -47,6 +48,8 @@ if TYPE_CHECKING:  # pragma: no cover
 MEDIA_TYPE = "application/xliff+xml; charset=utf-8"
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+#: XLIFF 1.1 (translate-toolkit's default) has 1.2's elements under its own namespace
+NS11 = "urn:oasis:names:tc:xliff:document:1.1"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 PAIRED = {"g", "pc", "mrk"}                  # content is text to translate
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -159,9 +162,9 @@ def _units(root: Any, version: str) -> list[tuple[Any, Any]]:
     """(container, source) pairs: 1.2 trans-units, 2.0 segments."""
     if version == "1.2":
         pairs = []
-        for unit in root.iter(f"{{{NS12}}}trans-unit", "trans-unit"):
-            src = unit.find(f"{{{NS12}}}source")
-            src = unit.find("source") if src is None else src
+        for unit in root.iter(f"{{{NS12}}}trans-unit", f"{{{NS11}}}trans-unit", "trans-unit"):
+            ns = etree.QName(unit).namespace
+            src = unit.find(f"{{{ns}}}source" if ns else "source")
             if unit.get("translate") != "no" and src is not None:
                 pairs.append((unit, src))
         return pairs
@@ -208,7 +211,7 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
     if version == "2.0":
         src_l, tgt_l = _lang(root.get("srcLang")), _lang(root.get("trgLang"))
     else:
-        files = list(root.iter(f"{{{NS12}}}file", "file"))
+        files = list(root.iter(f"{{{NS12}}}file", f"{{{NS11}}}file", "file"))
         src_l = _lang(next((f.get("source-language") for f in files), None))
         tgt_l = _lang(next((f.get("target-language") for f in files), None))
     if src_l in (None, tr.source):
@@ -251,7 +254,7 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
     if version == "2.0":
         root.set("trgLang", lang)
     else:
-        for f in root.iter(f"{{{NS12}}}file", "file"):
+        for f in root.iter(f"{{{NS12}}}file", f"{{{NS11}}}file", "file"):
             f.set("target-language", lang)
     return encode_text(_serialise(root, text), bom)
 

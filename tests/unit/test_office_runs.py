@@ -75,3 +75,40 @@ def test_long_paragraphs_are_cut_at_sentence_ends_like_plain_text():
     assert text_cut == split_sentences(joined, 120)
     assert sum(1 for c in chunks for p in c if isinstance(p, Markup)) == 2
     assert split_parts(flat.parts, 10_000) == [flat.parts]
+
+
+def test_a_copied_switch_counts_where_apertium_put_it_last():
+    # Apertium's transfer copies the closing superblank before and after the word
+    flat = Flat([Piece("tall fra ", "n"), Piece("Hdir", "a", anchor=True), Piece(" som", "n")])
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    out = flat.restore(["tal frå ", m1, m2, " Hdir", m2, " som"])
+    assert texts(out) == [("tal frå ", "n"), ("Hdir", "a"), (" som", "n")]
+
+
+def test_a_link_left_without_words_takes_the_next_word():
+    flat = Flat([Piece("fra ", "n"), Piece("Hdir", "a", anchor=True), Piece(" som", "n")])
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    assert texts(flat.restore(["frå ", m1, m2, " Hdir som"])) == \
+        [("frå ", "n"), ("Hdir", "a"), (" som", "n")]
+    # without the anchor (bold) a dropped word's formatting may go
+    bold = Flat([Piece("fra ", "n"), Piece("Hdir", "b"), Piece(" som", "n")])
+    b1, b2 = [p for p in bold.parts if isinstance(p, Markup)]
+    assert texts(bold.restore(["frå ", b1, b2, " Hdir som"])) == [("frå Hdir som", "n")]
+
+
+def test_a_word_formatted_in_part_gets_its_parts_back_when_unchanged():
+    flat = Flat([Piece("Han la ", "n"), Piece("Syke", "b"), Piece("huset ned.", "n")])
+    assert flat.parts[2] == "Sykehuset"
+    m1, m2 = [p for p in flat.parts if isinstance(p, Markup)]
+    out = flat.restore(["Han la ", m1, "Sykehuset", m2, " ned."])
+    assert texts(out) == [("Han la ", "n"), ("Syke", "b"), ("huset ned.", "n")]
+    # a changed word keeps the formatting of its first part
+    out = flat.restore(["Han la ", m1, "Sjukehuset", m2, " ned."])
+    assert texts(out) == [("Han la ", "n"), ("Sjukehuset", "b"), (" ned.", "n")]
+
+
+def test_a_pinned_piece_stays_inside_its_word():
+    flat = Flat([Piece("Utslipp av CO", "n"), Piece(None, "o", obj="2", pinned=True),
+                 Piece(" øker, H", "n"), Piece(None, "o", obj="₂", pinned=True), Piece("O", "n")])
+    assert [p if isinstance(p, str) else "M" for p in flat.parts] == \
+        ["Utslipp av CO", "M", " øker, H", "M", "O"]
