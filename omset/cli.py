@@ -342,7 +342,8 @@ def _explain(tr, path: Path, sink, by_line: bool) -> None:
     """Translate one file and report every change a layer made, on stderr."""
     text = strip_controls(path.read_text(encoding="utf-8"))[0]
     sink.write(tr.translate(text))
-    for seg in (s for texts in tr.translate_detailed([text]) for s in texts):
+    segments = [s for texts in tr.translate_detailed([text]) for s in texts]
+    for seg in segments:
         changed = [c for t in seg.tokens for c in t.changes]
         if not changed:
             continue
@@ -350,6 +351,10 @@ def _explain(tr, path: Path, sink, by_line: bool) -> None:
         for ch in changed:
             err.print(f"  {ch.before} → {ch.after}  [dim]({ch.layer}: {ch.reason})[/]",
                       highlight=False)
+    if any(seg.risk is not None for seg in segments):
+        from .cli_risk import show_riskiest
+
+        show_riskiest(segments, err.get())
 
 
 from .cli_memory import memory_app  # noqa: E402 - registered after the commands above

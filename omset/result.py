@@ -30,6 +30,7 @@ class Token:
     unknown: bool = False                      # Apertium did not know the source word
     changes: list[Change] = field(default_factory=list)
     risk: float | None = None                  # 0–1: chance a proofreader edits it (omset.risk)
+    flagged: bool = False                      # risk passes the model's flag threshold
 
     @property
     def changed(self) -> bool:

@@ -322,7 +322,9 @@ class Translator:
         Returns, for each input text, its translated segments (spacing between segments
         is not included; :meth:`translate` gives the full text). Each segment has tokens
         with alternative forms, unknown-word flags and the changes each layer made (see
-        :mod:`omset.result`). The text is the same :meth:`translate` gives.
+        :mod:`omset.result`). The text is the same :meth:`translate` gives. For nb→nn,
+        every segment and token also gets a ``risk`` (:mod:`omset.risk`): where a
+        proofreader should look first.
         """
         g = self._glossary_for(glossary)
         jobs = [[(p.text, self._submit([p.text], g, detailed=True))
@@ -344,6 +346,12 @@ class Translator:
                 attach_sources(source, tokens)
                 result.append(Segment(source, text, tokens))
             out.append(result)
+        if (self.source, self.target) == ("nb", "nn"):
+            # risk flags (omset.risk): learned on nb→nn; the other directions have no
+            # validated model yet, so their segments keep risk None
+            from .risk import annotate
+
+            annotate([seg for segs in out for seg in segs])
         return out
 
     def recall(self, text: str, *, document: str = "", version: str = "", author: str = "",

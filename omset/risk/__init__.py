@@ -35,6 +35,7 @@ def annotate(segments: Sequence[Segment], model: RiskModel | str | Path | None =
         risks = [m.word_risk(x) for x in words]
         for tok, r in zip(seg.tokens, risks):
             tok.risk = round(r, 4)
+            tok.flagged = r >= m.word_flag
         seg.risk = m.segment_risk(segment_features(seg, words, risks))
 
 

@@ -74,12 +74,17 @@ class TokenModel(BaseModel):
     unknown: bool
     changed: bool
     changes: list[ChangeModel]
+    risk: Optional[float] = Field(None, description="0–1: how likely a proofreader edits this "
+                                                    "word (nb→nn; docs/risk.md).")
+    flagged: bool = Field(False, description="risk passes the model's flag threshold")
 
 
 class SegmentModel(BaseModel):
     source: str
     text: str
     tokens: list[TokenModel]
+    risk: Optional[float] = Field(None, description="0–1 rank: 0.8 = more edits expected than "
+                                                    "for 80 % of news sentences (nb→nn).")
 
 
 class MemorySegmentModel(BaseModel):

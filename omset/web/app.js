@@ -372,6 +372,7 @@
     if (shown !== token.text) parts.push(`du valde «${shown}» i staden for «${token.text}»`);
     else if (changed) parts.push("endra");
     if (token.unknown) parts.push("ukjent ord");
+    if (token.flagged) parts.push("sjå over: ord som korrekturlesarar ofte endrar");
     for (const c of token.changes || []) {
       parts.push(`${c.before} → ${c.after} (${c.reason || c.layer})`);
     }
@@ -387,6 +388,11 @@
     const full = item.text || "";
     let plain = "", pos = 0;
     const segments = item.segments || [];
+    // the riskiest fifth of sentences (omset.risk ranks 0–1): shade the paragraph
+    if (segments.some((s) => (s.risk ?? 0) >= 0.8)) {
+      p.classList.add("seg-risky");
+      p.title = "Sjå over først: setningar av denne typen blir ofte retta";
+    }
     segments.forEach((seg, si) => {
       const at = full.indexOf(seg.text, pos);
       if (at < 0) return;  // cannot place this segment: the gap text below covers it
@@ -411,13 +417,14 @@
         const id = `${pi}.${si}.${ti}`;
         const hasAlts = (t.alternatives || []).length > 1;
         let el;
-        if (!word && !hasAlts && !t.unknown) {
+        if (!word && !hasAlts && !t.unknown && !t.flagged) {
           el = document.createTextNode(shown);
         } else {
           el = document.createElement("span");
           el.className = "w";
           if (changed) el.classList.add("w-changed");
           if (t.unknown) el.classList.add("w-unknown");
+          if (t.flagged) el.classList.add("w-risk");
           if (hasAlts) {
             el.classList.add("w-alt");
             el.setAttribute("role", "button");
