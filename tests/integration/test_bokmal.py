@@ -133,3 +133,15 @@ def test_explain_names_a_rule_learned_in_reverse(tmp_path: Path):
         assert seg.text == "Det var meget folk der."
         change = next(c for t in seg.tokens for c in t.changes if c.layer == "rule")
         assert change.reason.startswith("rule B1: mye → meget for Nynorsk «mykje»")
+
+
+def test_the_default_profile_keeps_its_names():
+    with Translator("nn", "nb") as tr, Translator("nn", "nb", style="bokmal-konservativ") as plain:
+        kept = [w for w in ("Vegdirektoratet", "Høgskulen", "Fellesforbundet")
+                if tr.glossary is not None and w in tr.glossary.terms]
+        assert kept, "the bokmal keep-list of names is not loaded"
+        for name in kept:
+            src = f"Dei har snakka med {name} i dag."
+            assert name in tr.translate(src)
+        changed = [w for w in kept if w not in plain.translate(f"Dei har snakka med {w} i dag.")]
+        assert changed   # without the keep-list Apertium changes at least one of them
