@@ -9,7 +9,7 @@ engine's word; words kept in most cases (and at least ``min_count`` times) go to
 keep-list, applied as a glossary of do-not-translate terms.
 
     python -m omset.learn.names TRAIN.tsv -o omset/data/names/nynorsk-news.tsv
-    python -m omset.learn.names TRAIN.tsv --reverse -o omset/data/names/bokmal.tsv   # nn→nb
+    python -m omset.learn.names TRAIN.tsv --reverse --drop-common -o omset/data/names/bokmal.tsv
 
 needs the parallel data (``../shared``); it says so and stops when the file is missing.
 Lines of the output file marked ``# by hand`` are kept when it is re-learned.
@@ -41,10 +41,17 @@ def capitalised_mid_sentence(text: str) -> list[str]:
 
 
 def learn(pairs: list[tuple[str, str]], outputs: list[str], min_count: int = 2,
-          min_share: float = 0.6) -> dict[str, tuple[int, int]]:
-    """word → (kept by the reference, translated in the reference), for words to keep."""
+          min_share: float = 0.6, drop_common: bool = False) -> dict[str, tuple[int, int]]:
+    """word → (kept by the reference, translated in the reference), for words to keep.
+
+    ``drop_common``: leave out words the sources also write in lower case (*Anna* and
+    *mellom anna*, *Sola* and *sola*): a keep-list matches without regard to case, so
+    it would keep the common word as written too."""
     kept: Counter = Counter()
     changed: Counter = Counter()
+    lower: set[str] = set()
+    if drop_common:
+        lower = {w for src, _ in pairs for w in _WORD.findall(src) if w.islower()}
     for (src, ref), out in zip(pairs, outputs):
         ref_words = set(_WORD.findall(ref))
         out_words = set(_WORD.findall(out))
@@ -56,7 +63,7 @@ def learn(pairs: list[tuple[str, str]], outputs: list[str], min_count: int = 2,
             else:
                 changed[w] += 1
     return {w: (k, changed[w]) for w, k in kept.items()
-            if k >= min_count and k / (k + changed[w]) >= min_share}
+            if k >= min_count and k / (k + changed[w]) >= min_share and w.lower() not in lower}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--reverse", action="store_true",
                     help="read the pairs Nynorsk→Bokmål (a keep-list for nn→nb)")
+    ap.add_argument("--drop-common", action="store_true",
+                    help="leave out words the sources also write in lower case")
     ap.add_argument("--outputs", type=Path, default=None,
                     help="the engine's outputs for the pairs, one a line (e.g. omset learn's "
                          "--cache), instead of translating them again")
@@ -86,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                            "nynorsk-news")
         with Translator(*direction, style=style, rules=False) as tr:
             outputs = tr.translate_batch([s for s, _ in pairs])
-    keep = learn(pairs, outputs, args.min_count)
+    keep = learn(pairs, outputs, args.min_count, drop_common=args.drop_common)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     lines = ["# Capitalised words to keep as written, learned from parallel news by",
              f"# python -m omset.learn.names {args.parallel.name} (kept/translated by the reference)"]
