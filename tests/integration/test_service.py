@@ -235,8 +235,10 @@ def test_styles_and_languages(client):
     assert [s["name"] for s in styles["styles"]] == builtin_names()
     for s in styles["styles"]:
         prof = load(s["name"])
-        assert s["infinitive"] == prof.infinitive and s["prefs"] == sorted(prof.prefs)
+        assert s["language"] == prof.language and s["prefs"] == sorted(prof.prefs)
+        assert s["infinitive"] == (prof.infinitive if prof.language == "nn" else None)
         assert s["description"] == prof.description
+    assert styles["defaults"] == {"nn": "nynorsk-news", "nb": "bokmal"}
     langs = client.get("/v1/languages").json()
     assert {(p["source"], p["target"]) for p in langs["pairs"]} == {("nb", "nn"), ("nn", "nb")}
 
