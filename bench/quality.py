@@ -1,6 +1,7 @@
-"""Translation quality, nb→nn: plain Apertium vs omset configurations, in one run.
+"""Translation quality, nb→nn (or nn→nb): plain Apertium vs omset configurations, in one run.
 
     .venv/bin/python bench/quality.py [--limit N] [--system SPEC ...] [--out DIR] [--cache]
+    .venv/bin/python bench/quality.py --reverse ...     # nn→nb against `apertium nno-nob`
 
 Needs the third-party data in ../shared (not part of the repository; exits 2 without
 it). On norbench_npk_maalfrid.dev it reports corpus BLEU, chrF and TER (sacrebleu,
@@ -15,6 +16,10 @@ It also runs apertium_regression_tests.nb-nn.tsv through all of them: exact matc
 and every pair plain Apertium gets right but a system gets wrong (there should be
 none). ``--cache`` reuses the Apertium CLI outputs stored in bench/out/ (keyed by input
 hash and Apertium versions) instead of recomputing them; the report says which.
+
+``--reverse`` reads every pair Nynorsk→Bokmål (the dev split and the regression pairs),
+compares against plain ``apertium -u nno-nob`` and runs the nn→nb systems of
+bench/systems.py (``REVERSE``; default ``omset-nb-core omset-bokmal``).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import sacrebleu
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from systems import DEFAULT, parse_spec  # noqa: E402
+from systems import DEFAULT, REVERSE_DEFAULT, parse_spec  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = ROOT.parent / "shared"
@@ -40,6 +45,7 @@ DEV = "data/parallel/norbench_npk_maalfrid.dev.nb-nn.tsv"
 REGRESSION = "data/parallel/apertium_regression_tests.nb-nn.tsv"
 CACHE_DIR = ROOT / "bench" / "out" / "apertium-cache"
 MODE = "nob-nno_e"
+REVERSE_MODE = "nno-nob"
 
 
 def shared_files(shared: Path, *rels: str) -> list[Path] | None:
@@ -54,12 +60,15 @@ def shared_files(shared: Path, *rels: str) -> list[Path] | None:
     return paths
 
 
-def load_pairs(path: Path, limit: int | None = None) -> tuple[list[str], list[str]]:
+def load_pairs(path: Path, limit: int | None = None,
+               reverse: bool = False) -> tuple[list[str], list[str]]:
     src, ref = [], []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         parts = line.split("\t")
         if len(parts) != 2:
             raise SystemExit(f"error: {path}:{n}: expected 2 tab-separated columns")
+        if reverse:
+            parts.reverse()
         src.append(parts[0])
         ref.append(parts[1])
         if limit and len(src) >= limit:
@@ -74,15 +83,15 @@ def apertium_versions() -> str:
     return out.stdout.strip() or "unknown"
 
 
-def apertium_cli(segments: list[str], setvar: str = "") -> list[str]:
-    """Plain ``apertium -u nob-nno_e`` on all segments in one process. Each segment is
+def apertium_cli(segments: list[str], setvar: str = "", mode: str = MODE) -> list[str]:
+    """Plain ``apertium -u nob-nno_e`` (or ``mode``) on all segments in one process. Each segment is
     a paragraph of its own (blank lines between), so Apertium cannot join two.
     ``setvar``: Apertium preferences to switch on (``AP_SETVAR``), comma-separated."""
     if any("\n" in s for s in segments):
         raise ValueError("segments must be single lines")
     text = "\n\n".join(s.strip() for s in segments) + "\n"
     env = {**os.environ, "AP_SETVAR": setvar} if setvar else None
-    run = subprocess.run(["apertium", "-u", MODE], input=text.encode("utf-8"),
+    run = subprocess.run(["apertium", "-u", mode], input=text.encode("utf-8"),
                          capture_output=True, check=True, env=env)
     out = run.stdout.decode("utf-8").split("\n\n")
     out = [o.strip() for o in out]
@@ -95,9 +104,9 @@ def apertium_cli(segments: list[str], setvar: str = "") -> list[str]:
 
 
 def baseline(segments: list[str], use_cache: bool, versions: str,
-             setvar: str = "") -> tuple[list[str], str, float]:
+             setvar: str = "", mode: str = MODE) -> tuple[list[str], str, float]:
     """Apertium's outputs, how they were obtained, and the wall time spent."""
-    parts = [MODE, versions, *segments] + ([f"AP_SETVAR={setvar}"] if setvar else [])
+    parts = [mode, versions, *segments] + ([f"AP_SETVAR={setvar}"] if setvar else [])
     key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
     cached = CACHE_DIR / f"{key}.txt"
     if use_cache and cached.is_file():
@@ -105,7 +114,7 @@ def baseline(segments: list[str], use_cache: bool, versions: str,
         if len(out) == len(segments):
             return out, f"loaded from cache {cached.relative_to(ROOT)}", 0.0
     t0 = time.perf_counter()
-    out = apertium_cli(segments, setvar)
+    out = apertium_cli(segments, setvar, mode)
     elapsed = time.perf_counter() - t0
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     cached.write_text("".join(o + "\n" for o in out), encoding="utf-8")
@@ -136,20 +145,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="write every system's outputs here")
     ap.add_argument("--cache", action="store_true",
                     help="reuse cached Apertium CLI outputs from bench/out/ if present")
+    ap.add_argument("--reverse", action="store_true",
+                    help="nn→nb: read the pairs in reverse, baseline `apertium nno-nob`")
     args = ap.parse_args(argv)
     if shared_files(args.shared, DEV, REGRESSION) is None:
         return 2
+    rev = args.reverse
+    mode = REVERSE_MODE if rev else MODE
     try:
-        systems = [parse_spec(s) for s in (args.system or DEFAULT)]
+        systems = [parse_spec(s, rev) for s in (args.system or (REVERSE_DEFAULT if rev else DEFAULT))]
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    src, ref = load_pairs(args.shared / DEV, args.limit)
-    reg_src, reg_ref = load_pairs(args.shared / REGRESSION)
+    src, ref = load_pairs(args.shared / DEV, args.limit, rev)
+    reg_src, reg_ref = load_pairs(args.shared / REGRESSION, reverse=rev)
     versions = apertium_versions()
-    base, how, base_time = baseline(src, args.cache, versions)
-    reg_base, reg_how, _ = baseline(reg_src, args.cache, versions)
+    base, how, base_time = baseline(src, args.cache, versions, mode=mode)
+    reg_base, reg_how, _ = baseline(reg_src, args.cache, versions, mode=mode)
 
     outputs: dict[str, tuple[list[str], list[str], float]] = {"apertium": (base, reg_base, base_time)}
     # A house style may switch on preferences Apertium itself offers (`også_òg`): what
@@ -165,20 +178,23 @@ def main(argv: list[str] | None = None) -> int:
         if len(hyp) != len(src) or len(reg_hyp) != len(reg_src):
             raise RuntimeError(f"{name}: wrong number of outputs")
         outputs[name] = (hyp, reg_hyp, elapsed)
-        reg_base_same[name] = baseline(reg_src, args.cache, versions, setvar)[0] \
+        reg_base_same[name] = baseline(reg_src, args.cache, versions, setvar, mode)[0] \
             if setvar else reg_base
 
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
+        lang = "nb" if rev else "nn"
         for name, (hyp, reg_hyp, _) in outputs.items():
-            (args.out / f"{name}.dev.nn.txt").write_text("".join(h + "\n" for h in hyp), encoding="utf-8")
-            (args.out / f"{name}.regression.nn.txt").write_text(
+            (args.out / f"{name}.dev.{lang}.txt").write_text("".join(h + "\n" for h in hyp),
+                                                            encoding="utf-8")
+            (args.out / f"{name}.regression.{lang}.txt").write_text(
                 "".join(h + "\n" for h in reg_hyp), encoding="utf-8")
 
     reg_ok_base = {i for i, (h, r) in enumerate(zip(reg_base, reg_ref)) if h.strip() == r.strip()}
-    print(f"Dev: {len(src)} segments ({sum(len(s.split()) for s in src)} words) of {DEV}; "
-          f"regression: {len(reg_src)} pairs of {REGRESSION}.")
-    print(f"Apertium ({versions}), `apertium -u {MODE}`: dev baseline {how}; "
+    way = " read in reverse (nn→nb)" if rev else ""
+    print(f"Dev: {len(src)} segments ({sum(len(s.split()) for s in src)} words) of {DEV}{way}; "
+          f"regression: {len(reg_src)} pairs of {REGRESSION}{way}.")
+    print(f"Apertium ({versions}), `apertium -u {mode}`: dev baseline {how}; "
           f"regression baseline {reg_how}.\n")
     print("| system | BLEU | chrF | TER | exact | dev wall time | regression exact | "
           "regressions vs Apertium | … vs Apertium with the style's preferences | "

@@ -24,18 +24,26 @@ Factory = Callable[[], AbstractContextManager[System]]
 
 
 @contextmanager
-def translator_system(**options: object) -> Iterator[System]:
-    """An nb→nn omset Translator with these options, warmed up, closed afterwards."""
-    with Translator("nb", "nn", **options) as tr:  # type: ignore[arg-type]
+def translator_system(source: str = "nb", target: str = "nn", **options: object) -> Iterator[System]:
+    """An omset Translator (nb→nn unless told) with these options, warmed up, closed
+    afterwards."""
+    with Translator(source, target, **options) as tr:  # type: ignore[arg-type]
         tr.warm_up()
 
         def system(texts: list[str]) -> list[str]:
             return tr.translate_batch(texts)
 
         # the Apertium preferences the style switches on beyond plain nob-nno_e's own
-        # (bench/quality.py checks the regression pairs against Apertium with them on)
-        system.prefs = sorted(tr.profile.enabled - Chooser.base_prefs)  # type: ignore[attr-defined]
+        # (bench/quality.py checks the regression pairs against Apertium with them on);
+        # nno-nob has no preferences
+        system.prefs = (sorted(tr.profile.enabled - Chooser.base_prefs)  # type: ignore[attr-defined]
+                        if target == "nn" and tr.profile is not None else [])
         yield system
+
+
+def reverse_system(**options: object) -> AbstractContextManager[System]:
+    """An nn→nb omset Translator with these options (``quality.py --reverse``)."""
+    return translator_system("nn", "nb", **options)
 
 
 REGISTRY: dict[str, Factory] = {
@@ -51,17 +59,32 @@ REGISTRY: dict[str, Factory] = {
 }
 DEFAULT = ["omset-core"]
 
+#: nn→nb systems (``bench/quality.py --reverse``)
+REVERSE: dict[str, Factory] = {
+    # The engine alone with Apertium's own Bokmål forms (must equal `apertium -u nno-nob`).
+    "omset-nb-core": lambda: reverse_system(style="bokmal-konservativ", protect=False,
+                                            rules=False),
+    # Layer by layer: the default Bokmål profile's form choices, then protection:
+    "+bokmal-profile": lambda: reverse_system(style="bokmal", protect=False, rules=False),
+    "+bokmal-protection": lambda: reverse_system(style="bokmal", rules=False),
+    # What `omset translate -s nn -t nb` does by default: bokmal, all layers.
+    "omset-bokmal": lambda: reverse_system(style="bokmal"),
+    "omset-bokmal-radikal": lambda: reverse_system(style="bokmal-radikal"),
+}
+REVERSE_DEFAULT = ["omset-nb-core", "omset-bokmal"]
 
-def parse_spec(spec: str) -> tuple[str, Factory]:
+
+def parse_spec(spec: str, reverse: bool = False) -> tuple[str, Factory]:
     """``NAME=key:value,key:value`` → (name, factory); a bare ``NAME`` is looked up
-    in ``REGISTRY``."""
+    in ``REGISTRY`` (``REVERSE`` for nn→nb)."""
+    registry = REVERSE if reverse else REGISTRY
     name, sep, opts = spec.partition("=")
     name = name.strip()
     if not sep:
-        if name not in REGISTRY:
-            raise ValueError(f"unknown system {name!r}; known: {', '.join(REGISTRY)} "
+        if name not in registry:
+            raise ValueError(f"unknown system {name!r}; known: {', '.join(registry)} "
                              "(or describe one as NAME=style:...,pref:...,variant:...)")
-        return name, REGISTRY[name]
+        return name, registry[name]
     options: dict[str, object] = {}
     prefs: list[str] = []
     for item in filter(None, (o.strip() for o in opts.split(","))):
@@ -78,4 +101,5 @@ def parse_spec(spec: str) -> tuple[str, Factory]:
             options[key] = value
     if prefs:
         options["prefs"] = tuple(prefs)
-    return name, lambda: translator_system(**options)
+    direction = ("nn", "nb") if reverse else ("nb", "nn")
+    return name, lambda: translator_system(*direction, **options)

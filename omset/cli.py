@@ -143,7 +143,8 @@ def translate(
     lines: bool = typer.Option(False, "--lines", help="Every input line is one segment."),
     style: Optional[str] = typer.Option(
         None, "--style",
-        help="House style: a built-in name (omset styles) or a .toml file; default nynorsk-news."),
+        help="House style: a built-in name (omset styles) or a .toml file; default nynorsk-news "
+             "(nn→nb: bokmal)."),
     variant: Optional[str] = typer.Option(
         None, "--variant",
         help="Nynorsk infinitive: e (komme), a (komma) or split; default: the style's."),
@@ -366,11 +367,14 @@ def styles() -> None:
     """List the built-in house-style profiles."""
     from .style import builtin_names, load
 
-    table = _table("style", "infinitive", "preferences", "what it is")
+    table = _table("style", "for", "infinitive", "preferences", "what it is")
     for name in builtin_names():
         prof = load(name)
-        table.add_row(name, prof.infinitive, ", ".join(sorted(prof.prefs)) or "-",
-                      prof.description)
+        if prof.language == "nb":
+            table.add_row(name, "nn→nb", "-", f"feminine {prof.feminine}", prof.description)
+        else:
+            table.add_row(name, "nb→nn", prof.infinitive, ", ".join(sorted(prof.prefs)) or "-",
+                          prof.description)
     _console().print(table)
 
 
@@ -381,7 +385,8 @@ app.add_typer(learn_app, name="learn")  # `omset learn rules|risk` (omset/cli_ri
 
 @style_app.command("learn")
 def style_learn(
-    sample: Path = typer.Argument(..., help="Nynorsk text written in the house style (UTF-8)."),
+    sample: Path = typer.Argument(..., help="Text written in the house style (UTF-8): Nynorsk, "
+                                            "or Bokmål with --language nb."),
     output: Path = typer.Option(..., "-o", "--output", help="Profile to write (.toml)."),
     name: Optional[str] = typer.Option(None, "--name", help="Profile name (default: file stem)."),
     description: str = typer.Option("", "--description"),
@@ -393,14 +398,23 @@ def style_learn(
     report: Optional[Path] = typer.Option(
         None, "--report",
         help="Also write the counts as a Markdown table."),
+    language: str = typer.Option("nn", "--language",
+                                 help="nn: a Nynorsk profile (nb→nn); nb: a Bokmål one (nn→nb)."),
 ) -> None:
-    """Infer a house-style profile from a sample of the house's own Nynorsk."""
+    """Infer a house-style profile from a sample of the house's own Nynorsk (or Bokmål)."""
     from .style.learn import StyleLearner, check_on_parallel
 
     try:
         text = strip_controls(decode_utf8(sample.read_bytes()))[0]
     except (OSError, InputError) as exc:
         raise _fail(str(exc)) from None
+    if language not in ("nb", "nn"):
+        raise _fail("--language must be nb or nn")
+    if language == "nb":
+        from .cli_style_nb import learn_bokmal
+
+        learn_bokmal(text, output, name or output.stem, description, min_count)
+        return
     try:
         with StyleLearner() as learner:
             ev = learner.count(text.splitlines())
@@ -442,8 +456,13 @@ def style_learn(
 def learn(
     parallel: Path = typer.Argument(..., help="Bokmål<TAB>Nynorsk pairs to learn from (a training split)."),
     output: Path = typer.Option(..., "-o", "--output", help="Rule file to write (.json, docs/rules.md)."),
-    style: str = typer.Option("nynorsk-news", "--style", help="Profile whose output the rules correct."),
+    style: Optional[str] = typer.Option(
+        None, "--style", help="Profile whose output the rules correct (default: nynorsk-news, "
+                              "with --reverse bokmal)."),
     min_count: int = typer.Option(3, "--min-count", help="Words a rule must fix in training."),
+    reverse: bool = typer.Option(
+        False, "--reverse",
+        help="Read the pairs Nynorsk→Bokmål and learn rules for nn→nb (--style: a Bokmål one)."),
     min_gain: int = typer.Option(2, "--min-gain", help="Net gain (fixed - broken) a rule needs in training."),
     heldout: int = typer.Option(5, "--heldout", help="Every N-th pair is held out to check each rule."),
     cache: Optional[Path] = typer.Option(
@@ -462,7 +481,8 @@ def learn(
     if not parallel.is_file():
         raise _fail(f"{parallel} not found (the NorBench splits are in ../shared/data/parallel)")
     try:
-        rs = run(parallel, output, style=style, min_count=min_count, min_gain=min_gain,
+        rs = run(parallel, output, style=style or ("bokmal" if reverse else "nynorsk-news"),
+                 reverse=reverse, min_count=min_count, min_gain=min_gain,
                  heldout=heldout, cache=cache, guard=guard, guard_cache=guard_cache,
                  log=lambda m: err.print(m, highlight=False))
     except EngineNotInstalled as exc:
@@ -522,7 +542,8 @@ def serve(
     cors_origin: List[str] = typer.Option(
         [], "--cors-origin",
         help="Origin allowed to call the API from a browser (repeatable; * for any)."),
-    style: Optional[str] = typer.Option(None, "--style", help="Default nb→nn style (a built-in name)."),
+    style: Optional[str] = typer.Option(None, "--style", help="Default nb→nn style (a built-in name; "
+                                                              "nn→nb requests default to bokmal)."),
     max_segments: int = typer.Option(5000, "--max-segments", help="Most segments per request (then 413)."),
     log_level: str = typer.Option("info", "--log-level"),
     memory: Optional[str] = typer.Option(

@@ -84,6 +84,8 @@ class Rule:
     context: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     note: str = ""
+    #: the language the ``src`` context reads (a rule file learned nn→nb says Nynorsk)
+    source_language: str = field(default="Bokmål", compare=False)
 
     @property
     def is_suffix(self) -> bool:
@@ -94,7 +96,7 @@ class Rule:
         ctx = []
         c = self.context
         if "src" in c:
-            ctx.append(f"for Bokmål «{c['src']}»")
+            ctx.append(f"for {self.source_language} «{c['src']}»")
         if "prev2" in c:
             ctx.append(f"2 after «{c['prev2']}»")
         if "prev" in c:
@@ -164,6 +166,9 @@ class RuleSet:
     def __init__(self, rules: Iterable[Rule] = (), meta: Mapping | None = None):
         self.rules: list[Rule] = list(rules)
         self.meta: dict = dict(meta or {})
+        if self.meta.get("direction") == "nn-nb":
+            for r in self.rules:
+                r.source_language = "Nynorsk"
         self._index()
 
     def _index(self) -> None:

@@ -38,6 +38,7 @@ from .postedit import RuleSet
 from .result import Change, Segment
 from .style import Profile, load as load_profile
 from .style.agree import Agreement
+from .style.bokmal import apply as choose_bokmal
 from .style.choose import apply as choose_forms
 from .text.protect import cap_tokens, protect
 from .text.segment import Piece, iter_pieces, pieces, split_parts, strip_edges
@@ -63,9 +64,11 @@ class Translator:
 
     Args:
         source, target: ``nb``/``nob`` or ``nn``/``nno``.
-        style: house-style profile for nb→nn: a built-in name (``nynorsk-news``, the
-            default; ``apertium`` gives plain Apertium's forms), a path to a TOML file,
-            or a :class:`~omset.style.Profile`. Ignored for nn→nb.
+        style: house-style profile: a built-in name, a path to a TOML file, or a
+            :class:`~omset.style.Profile`. For nb→nn a Nynorsk one (``nynorsk-news``,
+            the default; ``apertium`` gives plain Apertium's forms), for nn→nb a Bokmål
+            one (``bokmal``, the default; ``bokmal-konservativ`` gives plain Apertium's
+            forms; ``bokmal-radikal``). Ignored for nn→nn.
         variant: Nynorsk infinitive ``"e"`` (``komme``), ``"a"`` or ``"split"``;
             default: the profile's. For nn→nn, the infinitive to normalise to.
         prefs: Apertium preferences to switch on in addition to the profile's
@@ -125,6 +128,8 @@ class Translator:
             self.variant = self.profile.infinitive
             enabled = self.profile.enabled
         else:
+            self.profile = load_profile(style, "nb").with_options(None, (), agreement)
+            self.profile.validate(known, "nb")
             self.variant = "e"
         key = Engine.key_for(self.source, self.target,
                              self.variant if self.source == self.target else None, mark_unknown)
@@ -139,7 +144,13 @@ class Translator:
         self.mode = engine.mode
         self._setvar = f"[<STREAMCMD:SETVAR:{','.join(sorted(enabled))}>]" if enabled else ""
         self._layers: dict[bool, StyleLayer] = {}
-        if self.profile is not None:
+        if self.profile is not None and self.target == "nb":
+            nb_chooser = self.profile.bokmal_chooser()
+            for detailed in (False, True):
+                self._layers[detailed] = partial(
+                    choose_bokmal, chooser=nb_chooser, ask=partial(engine.ask, "generator"),
+                    wrap=detailed)
+        elif self.profile is not None:
             chooser = self.profile.chooser()
             agree = (Agreement(partial(engine.ask, "generator"), name=self.profile.name)
                      if self.profile.agreement else None)
@@ -147,7 +158,7 @@ class Translator:
                 self._layers[detailed] = partial(
                     choose_forms, chooser=chooser, wrap=detailed,
                     strip_marks=not mark_unknown, agree=agree)
-        self._inflector = Inflector(engine.ask) if self.source == "nb" else None
+        self._inflector = Inflector(engine.ask) if self.source != self.target else None
         self.rules = load_rules(self.profile, rules)
         self.glossary: Glossary | None = None
         self.glossary = self._glossary_for(glossary)

@@ -2,11 +2,14 @@
 
 An Engine starts, watches, restarts and stops every process a direction needs:
 
-* the **heavy** pool: the mode's stages up to generation (nb→nn) or all of them;
-* the **post-generation** pool (nb→nn only): what runs after the style layer has chosen
-  among the forms the generator offers;
-* **helper** pools, started on first use: the source analyser and the Nynorsk
-  generator that glossary inflection and participle agreement ask single questions of.
+* the **heavy** pool: the mode's stages up to generation (nb→nn), up to just before
+  generation (nn→nb), or all of them (nn→nn);
+* the **post** pool: what runs after the style layer — post-generation for nb→nn (the
+  layer has chosen among the forms the generator offers), the Bokmål generator itself
+  for nn→nb (the layer has rewritten the units it generates, omset.style.bokmal);
+* **helper** pools, started on first use: the source analyser and the target
+  generator that glossary inflection, participle agreement and the Bokmål profiles
+  ask single questions of.
 
 Every one of them is a :class:`~omset.engine.pool.Pool`, so every request to any
 Apertium process has a deadline and a restart. Between generation and post-generation
@@ -41,7 +44,7 @@ EngineKey = tuple[str, str, str, bool]
 StyleLayer = Callable[[str], "tuple[str, Any]"]
 
 _ANALYSERS = {"nb": "nob-nno.automorf.bin", "nn": "nno-nob.automorf.bin"}
-_GENERATOR = "nob-nno.autogen.bin"
+_GENERATORS = {"nn": "nob-nno.autogen.bin", "nb": "nno-nob.autogen.bin"}
 
 
 class Engine:
@@ -71,12 +74,18 @@ class Engine:
         self.mode = mode_name(self.source, self.target, self.variant)  # type: ignore[arg-type]
         self.timeout = timeout
         self.helper_timeout = helper_timeout
-        # nb→nn stops after generation: the style layer chooses among the forms
-        self.splits = (self.source, self.target) == ("nb", "nn")
-        if self.splits:
+        # nb→nn stops after generation: the style layer chooses among the forms;
+        # nn→nb stops before it: nno-nob's generator offers one form per unit, so the
+        # layer chooses the unit (gender, lemma) the generator then writes
+        self.splits = self.source != self.target
+        if (self.source, self.target) == ("nb", "nn"):
             gen = generator_stage(self.mode)
             heavy = pipeline_command(self.mode, mark_unknown, stop=gen + 1)
             post = pipeline_command(self.mode, mark_unknown, start=-1)
+        elif self.splits:
+            gen = generator_stage(self.mode)
+            heavy = pipeline_command(self.mode, mark_unknown, stop=gen)
+            post = pipeline_command(self.mode, mark_unknown, start=gen)
         else:
             heavy, post = pipeline_command(self.mode, mark_unknown), None
         self._transport = transport
@@ -106,10 +115,11 @@ class Engine:
     def submit(self, payload: str, layer: StyleLayer | None = None) -> "Future[tuple[str, Any]]":
         """Send one stream request through the direction's stages.
 
-        The future gets ``(raw answer, extra)``. For a direction that splits (nb→nn),
-        ``layer`` turns the generated stream into what post-generation reads and returns
+        The future gets ``(raw answer, extra)``. For a direction that splits (nb→nn,
+        nn→nb), ``layer`` turns the heavy stages' stream into what the post stages read and returns
         ``extra`` along with it (the chosen units); it runs on the Engine's style
-        executor. Elsewhere ``layer`` is ignored and ``extra`` is None.
+        executor; without one the stream goes on unchanged. Elsewhere ``layer`` is
+        ignored and ``extra`` is None.
         """
         first = self.heavy.submit(payload)
         outer: Future[tuple[str, Any]] = Future()
@@ -117,9 +127,11 @@ class Engine:
         if self.post is not None and not self.post.running:
             # start post-generation now: it loads while the heavy stages work
             self.post.warm_up()
-        if self.post is None or layer is None:
+        if self.post is None:
             first.add_done_callback(lambda f: _forward(f, outer, None))
             return outer
+        if layer is None:
+            layer = _unchanged
         executor = self._executor()
 
         def generated(f: Future[str]) -> None:
@@ -160,7 +172,8 @@ class Engine:
     # -- helpers -----------------------------------------------------------------------------
     def helper(self, name: str) -> Pool:
         """A single-stage helper pool, started on first use: ``analyser`` (the source
-        language's morphological analyser) or ``generator`` (the Nynorsk generator)."""
+        language's morphological analyser) or ``generator`` (the target language's
+        generator: Nynorsk for nb→nn, Bokmål for nn→nb)."""
         with self._lock:
             if self._closed:
                 raise EngineError("the engine has been closed")
@@ -169,7 +182,7 @@ class Engine:
                 if name == "analyser":
                     command = lt_proc("-w -e", _ANALYSERS[self.source])
                 elif name == "generator":
-                    command = lt_proc("-g", _GENERATOR)
+                    command = lt_proc("-g", _GENERATORS[self.target])
                 else:
                     raise ValueError(f"no helper {name!r}")
                 pool = self._helpers[name] = self._transport(
@@ -220,6 +233,10 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _unchanged(stream: str) -> "tuple[str, Any]":
+    return stream, None
 
 
 def _forward(f: "Future[str]", outer: "Future[tuple[str, Any]]", extra: Any) -> None:

@@ -361,18 +361,22 @@ def apply_guard(rules: list[Rule], sources: Sequence[str], outputs: Sequence[str
     return rules
 
 
-def read_pairs(path: Path) -> tuple[list[str], list[str]]:
+def read_pairs(path: Path, reverse: bool = False) -> tuple[list[str], list[str]]:
+    """(sources, references) of a ``Bokmål<TAB>Nynorsk`` file; ``reverse`` reads it
+    Nynorsk→Bokmål."""
     src, ref = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
         if len(cols) >= 2:
-            src.append(cols[0])
-            ref.append(cols[1])
+            src.append(cols[1] if reverse else cols[0])
+            ref.append(cols[0] if reverse else cols[1])
     return src, ref
 
 
-def engine_outputs(sources: Sequence[str], style: str, cache: Path | None, log=print) -> list[str]:
-    """The engine's translations (rules off), from ``cache`` when it matches."""
+def engine_outputs(sources: Sequence[str], style: str, cache: Path | None, log=print,
+                   reverse: bool = False) -> list[str]:
+    """The engine's translations (rules off), from ``cache`` when it matches
+    (nn→nb with ``reverse``)."""
     if cache is not None and cache.is_file():
         lines = cache.read_text(encoding="utf-8").split("\n")[:-1]
         if len(lines) == len(sources):
@@ -381,7 +385,8 @@ def engine_outputs(sources: Sequence[str], style: str, cache: Path | None, log=p
     from ..translator import Translator
 
     t0 = time.perf_counter()
-    with Translator("nb", "nn", style=style, rules=False) as tr:
+    source, target = ("nn", "nb") if reverse else ("nb", "nn")
+    with Translator(source, target, style=style, rules=False) as tr:
         out = [o.replace("\n", " ") for o in tr.translate_batch(list(sources))]
     log(f"translated {len(sources)} pairs in {time.perf_counter() - t0:.0f} s")
     if cache is not None:
@@ -392,21 +397,28 @@ def engine_outputs(sources: Sequence[str], style: str, cache: Path | None, log=p
 
 def run(parallel: Path, output: Path, *, style: str = "nynorsk-news", min_count: int = 3,
         min_gain: int = 2, heldout: int = 5, folds: int = 1, cache: Path | None = None,
-        guard: Path | None = None, guard_cache: Path | None = None, log=print) -> RuleSet:
-    """What ``omset learn`` does: translate, learn, write the rule file."""
-    src, ref = read_pairs(parallel)
-    out = engine_outputs(src, style, cache, log)
+        guard: Path | None = None, guard_cache: Path | None = None, log=print,
+        reverse: bool = False) -> RuleSet:
+    """What ``omset learn`` does: translate, learn, write the rule file. ``reverse``
+    reads the pairs (and the guard pairs) Nynorsk→Bokmål and learns rules for nn→nb."""
+    src, ref = read_pairs(parallel, reverse)
+    out = engine_outputs(src, style, cache, log, reverse)
     guarded = None
     if guard is not None:
-        g_src, g_ref = read_pairs(guard)
-        guarded = (g_src, engine_outputs(g_src, style, guard_cache, log), g_ref)
+        g_src, g_ref = read_pairs(guard, reverse)
+        guarded = (g_src, engine_outputs(g_src, style, guard_cache, log, reverse), g_ref)
     rs = learn(src, out, ref, min_count=min_count, min_gain=min_gain, heldout=heldout,
                folds=folds, guard=guarded, log=log)
-    rs.meta = {"description": f"post-edit rules for style {style}, learned from {parallel.name}",
+    way = "nn→nb, pairs read in reverse" if reverse else "nb→nn"
+    rs.meta = {"description": f"post-edit rules for style {style} ({way}), learned from "
+                              f"{parallel.name}",
                "command": f"omset learn {parallel.name} -o {output.name} --style {style} "
-                          f"--min-count {min_count} --min-gain {min_gain} --heldout {heldout} --folds {folds}"
+                          + ("--reverse " if reverse else "")
+                          + f"--min-count {min_count} --min-gain {min_gain} --heldout {heldout} "
+                          f"--folds {folds}"
                           + (f" --guard {guard.name}" if guard else ""),
-               "pairs": len(src), "style": style}
+               "pairs": len(src), "style": style,
+               "direction": "nn-nb" if reverse else "nb-nn"}
     output.parent.mkdir(parents=True, exist_ok=True)
     rs.save(output)
     return rs
@@ -425,7 +437,10 @@ if __name__ == "__main__":  # pragma: no cover
     ap.add_argument("--folds", type=int, default=1)
     ap.add_argument("--guard", type=Path)
     ap.add_argument("--guard-cache", type=Path)
+    ap.add_argument("--reverse", action="store_true")
+    ap.add_argument("--style", default=None)
     a = ap.parse_args()
-    run(a.parallel, a.output, min_count=a.min_count, min_gain=a.min_gain, heldout=a.heldout,
+    run(a.parallel, a.output, style=a.style or ("bokmal" if a.reverse else "nynorsk-news"),
+        reverse=a.reverse, min_count=a.min_count, min_gain=a.min_gain, heldout=a.heldout,
         folds=a.folds, guard=a.guard, guard_cache=a.guard_cache,
         cache=a.cache, log=lambda m: print(m, file=sys.stderr))

@@ -25,8 +25,9 @@ class TranslateRequest(BaseModel):
     text: Union[str, list[str]] = Field(..., description="A text, or a list of texts.")
     source: str = Field("nb", description="nb (Bokmål) or nn (Nynorsk); nob/nno work too.")
     target: str = Field("nn", description="nn or nb.")
-    style: Optional[str] = Field(None, description="nb→nn house style (GET /v1/styles); "
-                                                   "default nynorsk-news. Ignored for nn→nb.")
+    style: Optional[str] = Field(None, description="House style (GET /v1/styles): a Nynorsk one "
+                                                   "for nb→nn (default nynorsk-news), a Bokmål "
+                                                   "one for nn→nb (default bokmal).")
     variant: Optional[Literal["a", "e", "split"]] = Field(
         None, description="Nynorsk infinitive; default: the style's.")
     prefs: list[str] = Field(default_factory=list,
@@ -231,17 +232,21 @@ async def detect(body: DetectRequest, request: Request) -> Response:
 
 @router.get("/v1/styles", tags=["omset"])
 async def styles(request: Request) -> dict:
-    """The built-in house styles for nb→nn (`style` in /v1/translate)."""
+    """The built-in house styles (`style` in /v1/translate): ``language`` says which
+    target each is for (nn: nb→nn, nb: nn→nb); ``default`` is nb→nn's."""
     from ..style import DEFAULT_PROFILE, builtin_names, load
+    from ..style.profile import DEFAULTS
 
     default = _service(request).settings.style or DEFAULT_PROFILE
+    defaults = {**DEFAULTS, "nn": default}
     out = []
     for name in builtin_names():
         prof = load(name)
-        out.append({"name": name, "description": prof.description,
-                    "infinitive": prof.infinitive, "prefs": sorted(prof.prefs),
-                    "default": name == default})
-    return {"default": default, "styles": out}
+        out.append({"name": name, "description": prof.description, "language": prof.language,
+                    "infinitive": prof.infinitive if prof.language == "nn" else None,
+                    "prefs": sorted(prof.prefs),
+                    "default": name == defaults[prof.language]})
+    return {"default": default, "defaults": defaults, "styles": out}
 
 
 @router.get("/v1/languages", tags=["omset"])

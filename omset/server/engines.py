@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 from ..detect import Detector
 from ..engine import Engine, EngineKey, Pool
 from ..languages import direction
+from ..style import load as load_profile
 from ..translator import Translator
 
 ConfigKey = tuple[str, str, "str | None", "str | None", tuple[str, ...], bool]
@@ -61,7 +62,11 @@ class Engines:
         if source == target:  # Nynorsk normalisation: the infinitive picks the engine
             style = None
         elif target != "nn":
-            style, variant = None, None
+            # a Bokmål style (None: bokmal). A Nynorsk one is ignored here, as before
+            # Bokmål styles existed: clients send their nb→nn style with every request.
+            variant = None
+            if style is not None and load_profile(style).language != target:
+                style = None
         elif style is None:
             style = self.default_style
         key: ConfigKey = (source, target, style, variant, tuple(sorted(set(prefs))), mark_unknown)

@@ -16,6 +16,15 @@ A profile is a small TOML file::
 
     agreement = true                 # plural participle after vere/verte/bli (agree.py)
 
+A Bokmål profile (for Nynorsk→Bokmål) says ``language = "nb"`` and chooses before
+Apertium's Bokmål generator (:mod:`omset.style.bokmal`)::
+
+    language = "nb"
+    feminine = "lemmas"              # a (boka) | en (boken, Apertium's) | lemmas
+    feminine_a = ["bok", "jente"]    # with "lemmas": the nouns written with -a
+    [lemmas]
+    hjem = ["heim"]                  # write this lemma instead, where the generator has it
+
 Profiles decide where Apertium's generator still offers every allowed spelling, never
 by replacing strings in the output.
 """
@@ -29,10 +38,13 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import OptionError
+from .bokmal import BokmalChooser
 from .choose import Chooser
 
 INFINITIVES = ("a", "e", "split")
 DEFAULT_PROFILE = "nynorsk-news"
+#: the default profile per target language
+DEFAULTS = {"nn": DEFAULT_PROFILE, "nb": "bokmal"}
 
 
 class ProfileError(OptionError):
@@ -53,6 +65,9 @@ class Profile:
     source: str = ""                  # where it was loaded from
     names: str | None = None          # keep-list of names shipped with the profile (data/names/)
     agreement: bool = False           # participle agreement layer (omset.style.agree)
+    language: str = "nn"              # the target language it chooses forms of
+    feminine: str = "en"              # Bokmål: a | en | lemmas (omset.style.bokmal)
+    feminine_a: frozenset[str] = frozenset()  # Bokmål, feminine = "lemmas": nouns with -a
 
     @property
     def enabled(self) -> frozenset[str]:
@@ -75,7 +90,17 @@ class Profile:
         return Chooser(self.enabled, {k: frozenset(v) for k, v in self.lemma_prefs.items()},
                        self.lemmas, self.name)
 
-    def validate(self, known: Iterable[str]) -> None:
+    def bokmal_chooser(self) -> BokmalChooser:
+        """The chooser of a Bokmål profile (``language = "nb"``)."""
+        return BokmalChooser(self.feminine, self.feminine_a,
+                             {k: v[0] for k, v in self.lemmas.items() if v}, self.name)
+
+    def validate(self, known: Iterable[str], language: str = "nn") -> None:
+        if self.language != language:
+            kind = {"nn": "Nynorsk (nb→nn)", "nb": "Bokmål (nn→nb)"}
+            raise ProfileError(
+                f"profile {self.name!r} is a {kind.get(self.language, self.language)} style, "
+                f"not a {kind.get(language, language)} one; `omset styles` lists both")
         known = set(known)
         per_lemma = {p.lstrip("-") for v in self.lemma_prefs.values() for p in v}
         bad = sorted((self.prefs | per_lemma) - known)
@@ -86,8 +111,15 @@ class Profile:
     def to_toml(self) -> str:
         import tomli_w
 
-        doc: dict = {"name": self.name, "description": self.description,
-                     "infinitive": self.infinitive, "prefs": sorted(self.prefs)}
+        doc: dict = {"name": self.name, "description": self.description}
+        if self.language == "nb":
+            doc["language"] = "nb"
+            doc["feminine"] = self.feminine
+            if self.feminine_a:
+                doc["feminine_a"] = sorted(self.feminine_a)
+        else:
+            doc["infinitive"] = self.infinitive
+            doc["prefs"] = sorted(self.prefs)
         if self.rules:
             doc["rules"] = self.rules
         if self.names:
@@ -113,7 +145,14 @@ def from_toml(text: str, source: str = "") -> Profile:
     def words(v) -> tuple[str, ...]:
         return tuple(w.lower() for w in ([v] if isinstance(v, str) else v))
 
+    language = str(doc.get("language", "nn"))
+    feminine = str(doc.get("feminine", "en"))
+    if language not in ("nb", "nn") or feminine not in ("a", "en", "lemmas"):
+        raise ProfileError(f"{source or 'profile'}: language must be nb or nn, "
+                           "feminine a, en or lemmas")
     return Profile(
+        language=language, feminine=feminine,
+        feminine_a=frozenset(words(doc.get("feminine_a", []))),
         name=str(doc.get("name") or Path(source).stem or "custom"),
         description=str(doc.get("description", "")),
         infinitive=infinitive,
@@ -138,11 +177,12 @@ def builtin_names() -> list[str]:
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml"))
 
 
-def load(style: "str | Path | Profile | None") -> Profile:
-    """A profile by built-in name, by path to a TOML file, or as given."""
+def load(style: "str | Path | Profile | None", language: str = "nn") -> Profile:
+    """A profile by built-in name, by path to a TOML file, or as given (``None``: the
+    default profile for the target ``language``)."""
     if isinstance(style, Profile):
         return style
-    name = str(style or DEFAULT_PROFILE)
+    name = str(style or DEFAULTS.get(language, DEFAULT_PROFILE))
     if name in builtin_names():
         text = resources.files("omset.style").joinpath("builtin", f"{name}.toml").read_text("utf-8")
         return from_toml(text, f"builtin:{name}")

@@ -729,7 +729,9 @@
       const res = await fetch("v1/styles", { headers: { Accept: "application/json" } });
       if (!res.ok) throw await httpError(res);
       const data = await res.json();
-      const list = Array.isArray(data) ? data : (data.styles || []);
+      // the style menu is nb→nn's; nn→nb requests get the service's Bokmål default
+      const list = (Array.isArray(data) ? data : (data.styles || []))
+        .filter((s) => (s.language || "nn") === "nn");
       if (!list.length) return;
       state.styles = list;
       els.style.replaceChildren(...list.map((s) => {

@@ -184,14 +184,20 @@ def test_translate_list_style_variant_glossary(client, news):
     assert all(t["segments"] == [] for t in body["translations"])
 
 
-def test_translate_nn_nb_has_no_style(client, nn_nb):
+def test_translate_nn_nb_takes_bokmal_styles(client, nn_nb):
     text = "Eg kjem heim i morgon.\n\nDei byggjer eit hus."
+    # a Nynorsk style (clients send theirs with every request) is ignored for nn→nb
     r = _post(client, "/v1/translate", {"text": text, "source": "nno", "target": "nob",
                                         "style": "skule"})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["style"] is None and body["variant"] is None
+    assert body["style"] == "bokmal" and body["variant"] is None
     assert body["translations"][0]["text"] == nn_nb.translate(text)
+    r = _post(client, "/v1/translate", {"text": "Boka ligg heime.", "source": "nn",
+                                        "target": "nb", "style": "bokmal-radikal"})
+    assert r.status_code == 200, r.text
+    assert r.json()["style"] == "bokmal-radikal"
+    assert r.json()["translations"][0]["text"] == "Boka ligger heime."
 
 
 def test_concurrent_requests_all_right(client, news):
@@ -229,8 +235,10 @@ def test_styles_and_languages(client):
     assert [s["name"] for s in styles["styles"]] == builtin_names()
     for s in styles["styles"]:
         prof = load(s["name"])
-        assert s["infinitive"] == prof.infinitive and s["prefs"] == sorted(prof.prefs)
+        assert s["language"] == prof.language and s["prefs"] == sorted(prof.prefs)
+        assert s["infinitive"] == (prof.infinitive if prof.language == "nn" else None)
         assert s["description"] == prof.description
+    assert styles["defaults"] == {"nn": "nynorsk-news", "nb": "bokmal"}
     langs = client.get("/v1/languages").json()
     assert {(p["source"], p["target"]) for p in langs["pairs"]} == {("nb", "nn"), ("nn", "nb")}
 
