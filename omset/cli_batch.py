@@ -1,0 +1,115 @@
+"""``omset batch``: translate a corpus on Dask (the library side is :mod:`omset.batch`).
+
+Exit codes: 0 everything translated; 1 some partitions could not be translated (a re-run
+tries them again) or the engine is missing; 2 bad arguments; 3 finished, but some
+records are in OUTDIR/errors.jsonl; 130 interrupted (a re-run finishes the rest).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task,
+                           TextColumn, TimeRemainingColumn)
+from rich.text import Text
+
+#: exit code of a run that finished with bad records
+RECORD_ERRORS = 3
+
+
+class _WordsPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        rate = task.fields.get("words", 0) / elapsed if elapsed > 0 else 0.0
+        return Text(f"{rate:,.0f} words/s", style="progress.data.speed")
+
+
+class _Bar:
+    """A rich progress bar over records (words/s, time left) on a terminal."""
+
+    def __init__(self, console: Any):
+        self.console = console
+        self.progress = Progress(TextColumn("omset batch"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("records"), _WordsPerSecond(), TimeRemainingColumn(),
+                                 console=console, disable=not console.is_terminal)
+        self.task: Any = None
+        self.words = 0
+
+    def start(self, records: int, dashboard: str | None) -> None:
+        if dashboard:
+            self.console.print(f"Dask dashboard: {dashboard}", highlight=False, soft_wrap=True)
+        self.progress.start()
+        self.task = self.progress.add_task("batch", total=records, words=0)
+
+    def advance(self, records: int, words: int) -> None:
+        self.words += words
+        self.progress.update(self.task, advance=records, words=self.words)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def batch(
+    inputs: List[str] = typer.Argument(..., help="Files, folders or globs: plain text, .jsonl, .parquet."),
+    outdir: Path = typer.Option(..., "-o", "--output", help="Folder for the outputs (same names as the inputs), errors.jsonl and the run's state."),
+    source: str = typer.Option("nb", "-s", "--source", help="Source language: nb or nn."),
+    target: str = typer.Option("nn", "-t", "--target", help="Target language: nn or nb."),
+    style: Optional[str] = typer.Option(None, "--style", help="House style: a built-in name or a .toml file."),
+    variant: Optional[str] = typer.Option(None, "--variant", help="Nynorsk infinitive: e, a or split."),
+    glossary: List[Path] = typer.Option([], "--glossary", "-g", help="Glossary file (TSV or TOML), repeatable."),
+    lines: bool = typer.Option(False, "--lines", help="Plain text: every line is one segment (else paragraphs)."),
+    field: List[str] = typer.Option([], "--field", help="JSON Lines field to translate (repeatable; default text)."),
+    column: List[str] = typer.Option([], "--column", help="Parquet column to translate (repeatable; default text)."),
+    suffix: str = typer.Option("", "--suffix", help="Write the translation to FIELD+SUFFIX beside the source (default: replace it)."),
+    memory: Optional[Path] = typer.Option(None, "--memory", help="Translation memory for exact reuse (not available in batch yet)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a local cluster)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Local cluster: worker processes (default: CPU cores)."),
+    partition_records: int = typer.Option(1000, "--partition-records", help="Records per partition (the unit of work and of resuming)."),
+    max_record_bytes: int = typer.Option(1_000_000, "--max-record-bytes", help="Larger records go to errors.jsonl."),
+    timeout: float = typer.Option(20.0, "--timeout", help="Seconds the engine may take on a segment (plus 1 s per KB)."),
+    restart: bool = typer.Option(False, "--restart", help="Forget what OUTDIR holds and translate everything again."),
+) -> None:
+    """Translate a corpus on Dask: locally on every core, or on a cluster (docs/batch.md)."""
+    from .batch import BatchError, translate_corpus
+    from .cli import _fail, _interrupt_on_sigterm, err
+    from .errors import EngineNotInstalled
+
+    bar = _Bar(err)
+    previous = _interrupt_on_sigterm()
+    try:
+        summary = translate_corpus(
+            inputs, outdir, source=source, target=target, style=style, variant=variant,
+            glossary=glossary, lines=lines, fields=field or ["text"], columns=column or ["text"],
+            suffix=suffix, memory=memory, scheduler=scheduler, workers=workers,
+            partition_records=partition_records, max_record_bytes=max_record_bytes,
+            timeout=timeout, restart=restart, reporter=bar)
+    except BatchError as exc:
+        raise _fail(str(exc), 1 if isinstance(exc.__cause__, EngineNotInstalled) else 2)
+    except EngineNotInstalled as exc:
+        raise _fail(str(exc), 1)
+    except KeyboardInterrupt:
+        raise _fail(f"interrupted; finished partitions are kept in {outdir}, "
+                    "run the same command again to finish", 130)
+    finally:
+        bar.stop()
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
+    s = summary
+    rate = f" ({s.words_per_second:,.0f} words/s on {s.workers} workers)" if s.workers else ""
+    err.print(f"omset batch: {s.records} records, {s.words} words in {s.seconds:.1f} s{rate}; "
+              f"{s.partitions} partitions translated, {s.skipped} already done"
+              + (f", {s.files_done} of {s.files} files already done" if s.files_done else ""),
+              highlight=False, soft_wrap=True)
+    if s.controls:
+        err.print(f"omset batch: removed {s.controls} NUL/control character(s)", highlight=False, soft_wrap=True)
+    if s.failed:
+        raise _fail(f"{s.failed} partition(s) could not be translated (see "
+                    f"{outdir / 'errors.jsonl'}); run the same command again to retry them", 1)
+    if s.errors:
+        err.print(f"omset batch: {s.errors} record(s) could not be translated: "
+                  f"{outdir / 'errors.jsonl'}", highlight=False, soft_wrap=True)
+        raise typer.Exit(RECORD_ERRORS)
