@@ -8,11 +8,18 @@ records are in OUTDIR/errors.jsonl; 130 interrupted (a re-run finishes the rest)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Annotated, Any
 
 import typer
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task,
-                           TextColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
 #: exit code of a run that finished with bad records
@@ -52,24 +59,24 @@ class _Bar:
 
 
 def batch(
-    inputs: List[str] = typer.Argument(..., help="Files, folders or globs: plain text, .jsonl, .parquet."),
-    outdir: Path = typer.Option(..., "-o", "--output", help="Folder for the outputs (same names as the inputs), errors.jsonl and the run's state."),
-    source: str = typer.Option("nb", "-s", "--source", help="Source language: nb or nn."),
-    target: str = typer.Option("nn", "-t", "--target", help="Target language: nn or nb."),
-    style: Optional[str] = typer.Option(None, "--style", help="House style: a built-in name or a .toml file."),
-    variant: Optional[str] = typer.Option(None, "--variant", help="Nynorsk infinitive: e, a or split."),
-    glossary: List[Path] = typer.Option([], "--glossary", "-g", help="Glossary file (TSV or TOML), repeatable."),
-    lines: bool = typer.Option(False, "--lines", help="Plain text: every line is one segment (else paragraphs)."),
-    field: List[str] = typer.Option([], "--field", help="JSON Lines field to translate (repeatable; default text)."),
-    column: List[str] = typer.Option([], "--column", help="Parquet column to translate (repeatable; default text)."),
-    suffix: str = typer.Option("", "--suffix", help="Write the translation to FIELD+SUFFIX beside the source (default: replace it)."),
-    memory: Optional[Path] = typer.Option(None, "--memory", help="Translation memory for exact reuse (not available in batch yet)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a local cluster)."),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Local cluster: worker processes (default: CPU cores)."),
-    partition_records: int = typer.Option(1000, "--partition-records", help="Records per partition (the unit of work and of resuming)."),
-    max_record_bytes: int = typer.Option(1_000_000, "--max-record-bytes", help="Larger records go to errors.jsonl."),
-    timeout: float = typer.Option(20.0, "--timeout", help="Seconds the engine may take on a segment (plus 1 s per KB)."),
-    restart: bool = typer.Option(False, "--restart", help="Forget what OUTDIR holds and translate everything again."),
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders or globs: plain text, .jsonl, .parquet.")],
+    outdir: Annotated[Path, typer.Option("-o", "--output", help="Folder for the outputs (same names as the inputs), errors.jsonl and the run's state.")],
+    source: Annotated[str, typer.Option("-s", "--source", help="Source language: nb or nn.")] = "nb",
+    target: Annotated[str, typer.Option("-t", "--target", help="Target language: nn or nb.")] = "nn",
+    style: Annotated[str | None, typer.Option("--style", help="House style: a built-in name or a .toml file.")] = None,
+    variant: Annotated[str | None, typer.Option("--variant", help="Nynorsk infinitive: e, a or split.")] = None,
+    glossary: Annotated[list[Path] | None, typer.Option("--glossary", "-g", help="Glossary file (TSV or TOML), repeatable.")] = None,
+    lines: Annotated[bool, typer.Option("--lines", help="Plain text: every line is one segment (else paragraphs).")] = False,
+    field: Annotated[list[str] | None, typer.Option("--field", help="JSON Lines field to translate (repeatable; default text).")] = None,
+    column: Annotated[list[str] | None, typer.Option("--column", help="Parquet column to translate (repeatable; default text).")] = None,
+    suffix: Annotated[str, typer.Option("--suffix", help="Write the translation to FIELD+SUFFIX beside the source (default: replace it).")] = "",
+    memory: Annotated[Path | None, typer.Option("--memory", help="Translation memory for exact reuse (not available in batch yet).")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a local cluster).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Local cluster: worker processes (default: CPU cores).")] = None,
+    partition_records: Annotated[int, typer.Option("--partition-records", help="Records per partition (the unit of work and of resuming).")] = 1000,
+    max_record_bytes: Annotated[int, typer.Option("--max-record-bytes", help="Larger records go to errors.jsonl.")] = 1_000_000,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds the engine may take on a segment (plus 1 s per KB).")] = 20.0,
+    restart: Annotated[bool, typer.Option("--restart", help="Forget what OUTDIR holds and translate everything again.")] = False,
 ) -> None:
     """Translate a corpus on Dask: locally on every core, or on a cluster (docs/batch.md)."""
     from .batch import BatchError, translate_corpus
@@ -81,7 +88,7 @@ def batch(
     try:
         summary = translate_corpus(
             inputs, outdir, source=source, target=target, style=style, variant=variant,
-            glossary=glossary, lines=lines, fields=field or ["text"], columns=column or ["text"],
+            glossary=glossary or [], lines=lines, fields=field or ["text"], columns=column or ["text"],
             suffix=suffix, memory=memory, scheduler=scheduler, workers=workers,
             partition_records=partition_records, max_record_bytes=max_record_bytes,
             timeout=timeout, restart=restart, reporter=bar)

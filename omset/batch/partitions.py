@@ -9,8 +9,9 @@ uses), so a partition is translated exactly as it would be inside the whole file
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO
 
 from ..text.clean import strip_controls
 from .errors import BatchError

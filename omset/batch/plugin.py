@@ -37,4 +37,6 @@ class TranslatorPlugin(WorkerPlugin):
 
 def run_partition(job: Job, plugin: str) -> Result:
     """The task: translate one partition with this worker's translator."""
-    return translate_job(get_worker().plugins[plugin].translator, job)
+    holder = get_worker().plugins[plugin]
+    assert isinstance(holder, TranslatorPlugin)
+    return translate_job(holder.translator, job)

@@ -11,8 +11,9 @@ one bad record never costs the rest of its partition.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Protocol
 
 from ..errors import EngineTimeout, InputError
 from ..text.clean import decode_utf8, strip_controls
@@ -173,15 +174,15 @@ def translate_texts(engine: Engine, texts: Sequence[str]) -> list[str | Exceptio
         return []
     try:
         return list(engine.translate_batch(texts))
-    except Exception:  # noqa: BLE001 - retried one by one below
-        pass
-    out: list[str | Exception] = []
-    for text in texts:
-        try:
-            out.append(engine.translate(text))
-        except Exception as exc:  # noqa: BLE001 - one bad record, reported
-            out.append(exc)
-    return out
+    except Exception:  # noqa: BLE001 - retried one by one, to find the bad ones
+        return [_translate_one(engine, text) for text in texts]
+
+
+def _translate_one(engine: Engine, text: str) -> str | Exception:
+    try:
+        return engine.translate(text)
+    except Exception as exc:  # noqa: BLE001 - one bad record, reported
+        return exc
 
 
 def _cells(values: Sequence[Any], where: str, name: str, first: int, max_bytes: int,

@@ -15,10 +15,11 @@ import logging
 import os
 import time
 import uuid
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Protocol
 
 from .errors import BatchError
 from .inputs import Input, find_inputs
@@ -200,7 +201,7 @@ class Run:
             name = f"omset-translator-{self.opts.fingerprint()}"
             try:
                 client.register_plugin(TranslatorPlugin(self.opts.translator_kwargs()), name=name)
-            except Exception as exc:  # noqa: BLE001 - e.g. Apertium missing on a worker
+            except Exception as exc:
                 raise BatchError(f"the workers could not start a translator: {exc}") from exc
             try:
                 self.summary.startup_seconds = time.monotonic() - t0
@@ -233,10 +234,8 @@ class Run:
                     submit()
             finally:
                 if scheduler:  # a shared cluster: stop this run's pipelines
-                    try:
+                    with suppress(Exception):  # the workers may be gone already
                         client.unregister_worker_plugin(name)
-                    except Exception:  # noqa: BLE001 - the workers may be gone already
-                        pass
 
     def _collect(self, fut: Any, part: Partition, table: Any, reporter: Reporter | None) -> None:
         """Store a finished partition (or note that it failed) and assemble its file
