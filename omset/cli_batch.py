@@ -22,6 +22,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from .batch.defaults import MAX_RECORD_BYTES, PARTITION_RECORDS
+
 #: exit code of a run that finished with bad records
 RECORD_ERRORS = 3
 
@@ -73,8 +75,8 @@ def batch(
     memory: Annotated[Path | None, typer.Option("--memory", help="Translation memory for exact reuse (not available in batch yet).")] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a local cluster).")] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="Local cluster: worker processes (default: CPU cores).")] = None,
-    partition_records: Annotated[int, typer.Option("--partition-records", help="Records per partition (the unit of work and of resuming).")] = 1000,
-    max_record_bytes: Annotated[int, typer.Option("--max-record-bytes", help="Larger records go to errors.jsonl.")] = 1_000_000,
+    partition_records: Annotated[int, typer.Option("--partition-records", help="Records per partition (the unit of work and of resuming).")] = PARTITION_RECORDS,
+    max_record_bytes: Annotated[int, typer.Option("--max-record-bytes", help="Larger records go to errors.jsonl.")] = MAX_RECORD_BYTES,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds the engine may take on a segment (plus 1 s per KB).")] = 20.0,
     restart: Annotated[bool, typer.Option("--restart", help="Forget what OUTDIR holds and translate everything again.")] = False,
 ) -> None:
@@ -106,7 +108,8 @@ def batch(
 
             signal.signal(signal.SIGTERM, previous)
     s = summary
-    rate = f" ({s.words_per_second:,.0f} words/s on {s.workers} workers)" if s.workers else ""
+    rate = (f" ({s.words_per_second:,.0f} words/s on {s.workers} workers, ready after "
+            f"{s.startup_seconds:.1f} s)" if s.workers else "")
     err.print(f"omset batch: {s.records} records, {s.words} words in {s.seconds:.1f} s{rate}; "
               f"{s.partitions} partitions translated, {s.skipped} already done"
               + (f", {s.files_done} of {s.files} files already done" if s.files_done else ""),

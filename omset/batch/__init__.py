@@ -12,7 +12,20 @@ until a run starts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import BatchError
-from .runner import Summary, translate_corpus
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .runner import Summary, translate_corpus
 
 __all__ = ["BatchError", "Summary", "translate_corpus"]
+
+
+def __getattr__(name: str) -> Any:
+    """The runner is imported on first use: ``omset --help`` need not load it."""
+    if name in ("Summary", "translate_corpus"):
+        from . import runner
+
+        return getattr(runner, name)
+    raise AttributeError(name)

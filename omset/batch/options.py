@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .defaults import MAX_RECORD_BYTES, PARTITION_BYTES, PARTITION_RECORDS
 from .records import Job
 
 
@@ -30,9 +31,9 @@ class Options:
     fields: tuple[str, ...] = ("text",)
     columns: tuple[str, ...] = ("text",)
     suffix: str = ""
-    max_record_bytes: int = 1_000_000
-    partition_records: int = 1000
-    partition_bytes: int = 256 * 1024
+    max_record_bytes: int = MAX_RECORD_BYTES
+    partition_records: int = PARTITION_RECORDS
+    partition_bytes: int = PARTITION_BYTES
     timeout: float = 20.0
     # Hook for exact reuse (issue: translation memory, built in omset/memory/): a memory
     # file whose exact matches are reused instead of translated. Not wired yet; see

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from .defaults import MAX_RECORD_BYTES, PARTITION_BYTES, PARTITION_RECORDS
 from .errors import BatchError
 from .inputs import Input, find_inputs
 from .options import Options
@@ -71,8 +72,9 @@ def translate_corpus(inputs: Sequence[str | Path], outdir: str | Path, *,
                      variant: str | None = None, glossary: Iterable[str | Path] = (),
                      lines: bool = False, fields: Sequence[str] = ("text",),
                      columns: Sequence[str] = ("text",), suffix: str = "",
-                     max_record_bytes: int = 1_000_000, partition_records: int = 1000,
-                     partition_bytes: int = 256 * 1024, timeout: float = 20.0,
+                     max_record_bytes: int = MAX_RECORD_BYTES,
+                     partition_records: int = PARTITION_RECORDS,
+                     partition_bytes: int = PARTITION_BYTES, timeout: float = 20.0,
                      memory: str | Path | None = None, scheduler: str | None = None,
                      workers: int | None = None, restart: bool = False,
                      reporter: Reporter | None = None) -> Summary:
@@ -123,19 +125,28 @@ def _check_translator(opts: Options) -> None:
         raise BatchError(str(exc)) from None
 
 
+#: partitions a local worker translates at once, on its one translator: while one drains
+#: the pipeline at its end, the other keeps it busy (the translator is thread-safe)
+TASKS_PER_WORKER = 2
+
+
 @contextmanager
 def cluster(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """A Dask client: on the scheduler given, or on a local cluster of one single-threaded
-    worker process per core, which is stopped again on the way out."""
+    """A Dask client: on the scheduler given, or on a local cluster of one worker process
+    per core, which is stopped again on the way out."""
     from distributed import Client, LocalCluster
 
     if scheduler:
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler, timeout="30s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         local = None
     else:
-        dashboard = ":0" if importlib.util.find_spec("bokeh") else None
-        local = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                             processes=True, dashboard_address=dashboard,
+        # any free port: two runs on one machine must not fight over 8787
+        local = LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                             threads_per_worker=TASKS_PER_WORKER,
+                             processes=True, dashboard_address="127.0.0.1:0",
                              silence_logs=logging.ERROR)
         client = Client(local)
     try:
@@ -146,7 +157,11 @@ def cluster(scheduler: str | None, workers: int | None) -> Iterator[Any]:
             local.close()
 
 
-def _dashboard(client: Any) -> str | None:
+def _dashboard(client: Any, local: bool) -> str | None:
+    """The dashboard's address, if the scheduler serves one (a local one only does with
+    bokeh installed)."""
+    if local and importlib.util.find_spec("bokeh") is None:
+        return None
     try:
         services = client.scheduler_info().get("services", {})
     except Exception:  # noqa: BLE001 - a link is a nicety
@@ -207,7 +222,7 @@ class Run:
                 self.summary.startup_seconds = time.monotonic() - t0
                 threads = sum(client.nthreads().values())
                 self.summary.workers = len(client.nthreads())
-                self.summary.dashboard = _dashboard(client)
+                self.summary.dashboard = _dashboard(client, local=not scheduler)
                 if reporter is not None:
                     reporter.start(sum(p.count for p in todo), self.summary.dashboard)
                 reader = Reader(self.opts)

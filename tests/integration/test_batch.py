@@ -213,7 +213,7 @@ def test_scheduler_and_two_workers_on_loopback_paragraph_mode(apertium_installed
         _wait_port(port)
         for name in ("w1", "w2"):
             procs.append(subprocess.Popen(
-                [DASK, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "1", "--name", name,
+                [DASK, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "2", "--name", name,
                  "--no-dashboard", "--host", "127.0.0.1"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         from distributed import Client
