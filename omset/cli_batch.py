@@ -108,8 +108,8 @@ def batch(
 
             signal.signal(signal.SIGTERM, previous)
     s = summary
-    rate = (f" ({s.words_per_second:,.0f} words/s on {s.workers} workers, ready after "
-            f"{s.startup_seconds:.1f} s)" if s.workers else "")
+    rate = (f" ({s.words_per_second:,.0f} words/s on {s.workers} workers, which were ready "
+            f"after {s.startup_seconds:.1f} s)" if s.workers else "")
     err.print(f"omset batch: {s.records} records, {s.words} words in {s.seconds:.1f} s{rate}; "
               f"{s.partitions} partitions translated, {s.skipped} already done"
               + (f", {s.files_done} of {s.files} files already done" if s.files_done else ""),

@@ -79,7 +79,11 @@ def plan(inp: Input, opts: Options) -> list[Partition]:
     start = pos = count = size = 0
     first = line = 1
     previous = ""
-    with inp.path.open("rb") as f:
+    try:
+        f = inp.path.open("rb")
+    except OSError as exc:
+        raise BatchError(f"cannot read {inp.path}: {exc.strerror}") from None
+    with f:
         for raw, length in read_lines(f, opts.max_record_bytes):
             body = _body(raw) if paragraphs else ""
             full = count >= opts.partition_records or size >= opts.partition_bytes

@@ -56,7 +56,9 @@ class Summary:
 
     @property
     def words_per_second(self) -> float:
-        return self.words / self.seconds if self.seconds else 0.0
+        """Words translated per second once the cluster was ready."""
+        busy = self.seconds - self.startup_seconds
+        return self.words / busy if busy > 0 else 0.0
 
 
 class Reporter(Protocol):
@@ -106,12 +108,14 @@ def translate_corpus(inputs: Sequence[str | Path], outdir: str | Path, *,
                    timeout=timeout)
     out = Path(outdir)
     files = find_inputs(inputs, out)
-    _check_translator(opts)
+    _check_translator(opts, local=not scheduler)
     return Run(files, out, opts, restart=restart).run(scheduler, workers, reporter)
 
 
-def _check_translator(opts: Options) -> None:
-    """Fail on a bad direction, style or glossary here, not on every worker."""
+def _check_translator(opts: Options, *, local: bool) -> None:
+    """Fail on a bad direction, style or glossary here, not on every worker. A client
+    of a remote cluster needs no Apertium of its own: there the workers check."""
+    from ..errors import EngineNotInstalled
     from ..translator import Translator
 
     try:
@@ -121,6 +125,9 @@ def _check_translator(opts: Options) -> None:
 
             load(opts.style).with_options(opts.variant, (), None)  # type: ignore[arg-type]
         opts.translator_kwargs()
+    except EngineNotInstalled:
+        if local:
+            raise
     except (ValueError, OSError) as exc:
         raise BatchError(str(exc)) from None
 
