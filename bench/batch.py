@@ -101,6 +101,7 @@ class Sampler(threading.Thread):
         self.pid, self.stop = pid, threading.Event()
         self.peak: dict[int, int] = {}
         self.cpu: dict[int, float] = {}
+        self.kind: dict[int, str] = {}
 
     def sample(self) -> None:
         try:
@@ -112,6 +113,8 @@ class Sampler(threading.Thread):
             try:
                 t = p.cpu_times()
                 self.cpu[p.pid] = t.user + t.system
+                if p.pid not in self.kind:
+                    self.kind[p.pid] = kind_of(p, self.pid)
                 if "spawn_main" in " ".join(p.cmdline()):
                     self.peak[p.pid] = max(self.peak.get(p.pid, 0), pss_kib(p))
             except psutil.Error:
@@ -120,6 +123,19 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(0.5):
             self.sample()
+
+
+def kind_of(p: psutil.Process, root: int) -> str:
+    """Which part of a run a process is: the command itself, a Dask worker, or the
+    engine (Apertium's stages and omset's helpers around them)."""
+    if p.pid == root:
+        return "command"
+    line = " ".join(p.cmdline())
+    if "spawn_main" in line:
+        return "dask worker"
+    if "resource_tracker" in line:
+        return "other"
+    return "engine"
 
 
 def measured(argv: list[str]) -> tuple[float, float, list[int], str]:
@@ -134,6 +150,12 @@ def measured(argv: list[str]) -> tuple[float, float, list[int], str]:
     sampler.join()
     if proc.returncode != 0:
         sys.exit(f"{' '.join(argv[2:4])} failed ({proc.returncode}):\n{stderr}")
+    by_kind: dict[str, float] = {}
+    for pid, cpu in sampler.cpu.items():
+        kind = sampler.kind.get(pid, "other")
+        by_kind[kind] = by_kind.get(kind, 0.0) + cpu
+    print(f"  {argv[3]}: CPU s by part: "
+          + ", ".join(f"{k} {v:.0f}" for k, v in sorted(by_kind.items())), flush=True)
     return wall, sum(sampler.cpu.values()), sorted(sampler.peak.values()), stderr
 
 

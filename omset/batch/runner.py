@@ -137,10 +137,18 @@ def _check_translator(opts: Options, *, local: bool) -> None:
 TASKS_PER_WORKER = 2
 
 
+#: Dask's statistical profiler samples every thread's stack every 10 ms, and its GIL
+#: monitor (with gilknocker installed) polls every 1 ms: CPU the pipelines need
+#: (docs/batch.md says how to switch them off on a cluster of your own)
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False,
+                 "distributed.admin.system-monitor.gil.enabled": False}
+
+
 @contextmanager
 def cluster(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     """A Dask client: on the scheduler given, or on a local cluster of one worker process
     per core, which is stopped again on the way out."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -151,10 +159,11 @@ def cluster(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         local = None
     else:
         # any free port: two runs on one machine must not fight over 8787
-        local = LocalCluster(n_workers=workers or os.cpu_count() or 1,
-                             threads_per_worker=TASKS_PER_WORKER,
-                             processes=True, dashboard_address="127.0.0.1:0",
-                             silence_logs=logging.ERROR)
+        with dask.config.set(QUIET_WORKERS):  # the nannies pass it on to their workers
+            local = LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                 threads_per_worker=TASKS_PER_WORKER,
+                                 processes=True, dashboard_address="127.0.0.1:0",
+                                 silence_logs=logging.ERROR)
         client = Client(local)
     try:
         yield client
