@@ -108,7 +108,7 @@ def batch(
 
             signal.signal(signal.SIGTERM, previous)
     s = summary
-    rate = (f" ({s.words_per_second:,.0f} words/s on {s.workers} workers, which were ready "
+    rate = (f" ({s.words_per_second:,.0f} words/s on {s.workers} worker{'s' if s.workers != 1 else ''}, ready "
             f"after {s.startup_seconds:.1f} s)" if s.workers else "")
     err.print(f"omset batch: {s.records} records, {s.words} words in {s.seconds:.1f} s{rate}; "
               f"{s.partitions} partitions translated, {s.skipped} already done"
