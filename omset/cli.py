@@ -576,6 +576,10 @@ def serve(
     run(settings, log_level=log_level)
 
 
+from .cli_batch import batch as _batch  # noqa: E402 - omset batch (omset/batch/)
+app.command("batch")(_batch)
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 

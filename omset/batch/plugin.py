@@ -1,0 +1,42 @@
+"""The Dask side of a worker: one warm translator per worker process, and the task.
+
+The translator is made once, when the plugin reaches the worker (at registration, or
+when a worker joins or is restarted later), and lives as long as the worker; tasks only
+borrow it. Its one pipeline matches Dask's one-worker-per-core layout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from distributed import WorkerPlugin, get_worker
+
+from .records import Job, Result, translate_job
+
+
+class TranslatorPlugin(WorkerPlugin):
+    """Holds a worker's ``omset.Translator`` (``kwargs`` as ``Translator`` takes them)."""
+
+    def __init__(self, kwargs: dict[str, Any]):
+        self.kwargs = kwargs
+        self.translator: Any = None
+
+    def setup(self, worker: Any) -> None:
+        from ..translator import Translator
+
+        # TODO(memory): when omset.memory lands, wrap the translator here with the
+        # translation memory of Options.memory (exact matches reused, new translations
+        # stored); records.Engine is the interface the wrapper has to offer.
+        self.translator = Translator(**self.kwargs).warm_up()
+
+    def teardown(self, worker: Any) -> None:
+        if self.translator is not None:
+            self.translator.close()
+            self.translator = None
+
+
+def run_partition(job: Job, plugin: str) -> Result:
+    """The task: translate one partition with this worker's translator."""
+    holder = get_worker().plugins[plugin]
+    assert isinstance(holder, TranslatorPlugin)
+    return translate_job(holder.translator, job)
