@@ -22,7 +22,6 @@ from .formats import output_mode
 from .text.clean import decode_utf8, strip_controls
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rich.console import Console
 
     from .translator import Translator
 
@@ -30,24 +29,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Translate Norwegian Bokmål ⇄ Nynorsk with Apertium's nno-nob data.")
 
 
-class _Stderr:
-    """Rich's console on stderr, made on first use: a one-line ``omset translate`` that
-    has nothing to report never pays for importing rich."""
-
-    _console: Console | None = None
-
-    def get(self) -> Console:
-        if _Stderr._console is None:
-            from rich.console import Console
-
-            _Stderr._console = Console(stderr=True)
-        return _Stderr._console
-
-    def __getattr__(self, name: str):
-        return getattr(self.get(), name)
-
-
-err = _Stderr()
+from .console import _Stderr, err  # noqa: E402,F401 - _Stderr: tests reach the console through it
 
 
 def _console():

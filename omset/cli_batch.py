@@ -8,56 +8,13 @@ records are in OUTDIR/errors.jsonl; 130 interrupted (a re-run finishes the rest)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
-
 from .batch.defaults import MAX_RECORD_BYTES, PARTITION_RECORDS
 
 #: exit code of a run that finished with bad records
 RECORD_ERRORS = 3
-
-
-class _WordsPerSecond(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        elapsed = task.elapsed or 0.0
-        rate = task.fields.get("words", 0) / elapsed if elapsed > 0 else 0.0
-        return Text(f"{rate:,.0f} words/s", style="progress.data.speed")
-
-
-class _Bar:
-    """A rich progress bar over records (words/s, time left) on a terminal."""
-
-    def __init__(self, console: Any):
-        self.console = console
-        self.progress = Progress(TextColumn("omset batch"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("records"), _WordsPerSecond(), TimeRemainingColumn(),
-                                 console=console, disable=not console.is_terminal)
-        self.task: Any = None
-        self.words = 0
-
-    def start(self, records: int, dashboard: str | None) -> None:
-        if dashboard:
-            self.console.print(f"Dask dashboard: {dashboard}", highlight=False, soft_wrap=True)
-        self.progress.start()
-        self.task = self.progress.add_task("batch", total=records, words=0)
-
-    def advance(self, records: int, words: int) -> None:
-        self.words += words
-        self.progress.update(self.task, advance=records, words=self.words)
-
-    def stop(self) -> None:
-        self.progress.stop()
 
 
 def batch(
@@ -101,7 +58,9 @@ def batch(
     from .cli import _fail, _interrupt_on_sigterm, err
     from .errors import EngineNotInstalled
 
-    bar = _Bar(err)
+    from .batch.progress import Bar
+
+    bar = Bar(err)
     previous = _interrupt_on_sigterm()
     try:
         summary = translate_corpus(

@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 if TYPE_CHECKING:
     from .memory import Memory
 
 memory_app = typer.Typer(no_args_is_help=True,
                          help="Translation memory: import, export, statistics, proofread texts.")
-err = Console(stderr=True)
+from .console import err  # noqa: E402
 
 MEMORY_HELP = "Translation memory: an SQLite file path or a postgresql:// URL."
 

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperGroup
+
+from .console import err
 
 if TYPE_CHECKING:
     from .result import Segment
 
-err = Console(stderr=True)
 
 
 class _LearnGroup(TyperGroup):
@@ -82,10 +81,14 @@ def learn_risk(
               f"(random: {report['word_base_rate']:.1%}); wrote {output}", highlight=False)
 
 
-def show_riskiest(segments: Sequence[Segment], console: Console = err, share: float = 0.2) -> None:
+def show_riskiest(segments: Sequence[Segment], console: Any = None, share: float = 0.2) -> None:
     """Print the riskiest ``share`` of the segments (annotating them first if needed),
     with the flagged words underlined: where a proofreader should look first."""
+    from rich.markup import escape
+
     from .risk import annotate, flagged, load, riskiest
+
+    console = console if console is not None else err.get()
 
     model = load()
     if any(s.risk is None for s in segments):

@@ -45,6 +45,11 @@ fi
 stamp=.venv/.omset-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   echo "setup: installing Python dependencies into .venv" >&2
-  "$UV" pip install --quiet --python .venv/bin/python -e ".[dev]"
+  # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set, nothing would ever be
+  # cached, and every `omset` call would compile its imports again (~0.2 s)
+  "$UV" pip install --quiet --compile-bytecode --python .venv/bin/python -e ".[dev]"
   touch "$stamp"
 fi
+# omset's own modules (an editable install): compiled once, as a wheel's would be;
+# compileall skips what is up to date
+.venv/bin/python -m compileall -q omset >/dev/null
