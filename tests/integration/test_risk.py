@@ -19,9 +19,12 @@ LONG = ("– Vi har ikke fått noe svar fra Sjøfartsdirektoratet eller Kystverk
 
 
 def test_annotate_fills_segment_and_word_risk(news):
+    # translate_detailed annotates nb→nn itself; annotating again gives the same scores
     segs = [s for text in news.translate_detailed([SHORT, LONG]) for s in text]
-    assert len(segs) == 2 and all(s.risk is None for s in segs)
+    assert len(segs) == 2 and all(s.risk is not None for s in segs)
+    given = [(s.risk, [t.risk for t in s.tokens]) for s in segs]
     annotate(segs)
+    assert [(s.risk, [t.risk for t in s.tokens]) for s in segs] == given
     for seg in segs:
         assert seg.risk is not None and 0.0 <= seg.risk <= 1.0
         assert seg.tokens and all(t.risk is not None and 0.0 <= t.risk <= 1.0 for t in seg.tokens)

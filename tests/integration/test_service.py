@@ -165,7 +165,7 @@ def test_translate_text_matches_library(client, news):
     assert item["segments"] == [s.to_dict() for s in expected]
     token = item["segments"][0]["tokens"][0]
     assert set(token) == {"text", "start", "source", "alternatives", "unknown", "changed",
-                          "changes"}
+                          "changes", "risk", "flagged"}
 
 
 def test_translate_list_style_variant_glossary(client, news):
