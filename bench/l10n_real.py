@@ -28,7 +28,7 @@ from pathlib import Path
 import polib
 
 from omset import Translator
-from omset.formats import Options, translate_document
+from omset.formats import FormatError, Options, translate_document
 from omset.formats.placeholders import placeholders_of
 
 _ACCEL = re.compile(r"(?<!&)[_&~](?=[^\W\d_])")  # a marker anywhere in a word
@@ -69,13 +69,19 @@ def main() -> int:
     total: Counter[str] = Counter()
     print(f"{'catalogue':24} {'msgs':>6} {'err before':>10} {'err after':>9} {'ids changed':>11} "
           f"{'ph lost':>7} {'accel lost':>10} {'s':>6}")
+    refused: list[str] = []
     with Translator("nb", "nn") as tr, tempfile.TemporaryDirectory() as tmp:
         for mo in mos:
             src = Path(tmp) / f"{mo.stem}.po"
             dst = Path(tmp) / f"{mo.stem}.nn.po"
             po = _prepare(mo, src)
             start = time.perf_counter()
-            out = translate_document(src.read_bytes(), "po", tr, options=Options(fuzzy=False))
+            try:
+                out = translate_document(src.read_bytes(), "po", tr, options=Options(fuzzy=False))
+            except FormatError as exc:  # a catalogue omset refuses, with its reason
+                refused.append(f"{mo.stem}: {exc}")
+                print(f"{mo.stem:24} refused: {exc}", flush=True)
+                continue
             took = time.perf_counter() - start
             dst.write_bytes(out)
             new = polib.pofile(str(dst), wrapwidth=78)
@@ -94,6 +100,7 @@ def main() -> int:
                   f"{row['ids']:>11} {row['ph']:>7} {row['accel']:>10} {took:>6.1f}", flush=True)
     print(f"{'TOTAL':24} {total['msgs']:>6} {total['before']:>10} {total['after']:>9} "
           f"{total['ids']:>11} {total['ph']:>7} {total['accel']:>10}")
+    print(f"refused with a clear error: {len(refused)} catalogue(s)")
     return 0
 
 
