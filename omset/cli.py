@@ -30,6 +30,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 
 from .console import _Stderr, err  # noqa: E402,F401 - _Stderr: tests reach the console through it
+from .console import fail as _fail  # noqa: E402
 
 
 def _console():
@@ -57,10 +58,6 @@ def _progress_bar():
 PROGRESS_BYTES = 120_000
 _CHUNK = 1 << 20
 
-
-def _fail(message: str, code: int = 2) -> "typer.Exit":
-    err.print(f"[bold red]omset:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _spool_stdin() -> Path:

@@ -55,7 +55,9 @@ def batch(
 ) -> None:
     """Translate a corpus on Dask: locally on every core, or on a cluster (docs/batch.md)."""
     from .batch import BatchError, translate_corpus
-    from .cli import _fail, _interrupt_on_sigterm, err
+    from .cli import _interrupt_on_sigterm
+    from .console import err
+    from .console import fail as _fail
     from .errors import EngineNotInstalled
 
     from .batch.progress import Bar

@@ -22,13 +22,9 @@ if TYPE_CHECKING:
 memory_app = typer.Typer(no_args_is_help=True,
                          help="Translation memory: import, export, statistics, proofread texts.")
 from .console import err  # noqa: E402
+from .console import fail as _fail  # noqa: E402
 
 MEMORY_HELP = "Translation memory: an SQLite file path or a postgresql:// URL."
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]omset:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 @contextmanager

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import typer
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-__all__ = ["err"]
+__all__ = ["err", "fail"]
 
 
 class _Stderr:
@@ -32,3 +34,10 @@ class _Stderr:
 
 
 err = _Stderr()
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Say what went wrong on stderr; the caller raises the returned exit (code 2: bad
+    input or usage, 1: translation failure)."""
+    err.print(f"[bold red]omset:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
