@@ -11,7 +11,8 @@ memory, is refused before anything is written to it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -40,20 +41,24 @@ class SQLiteMemory(Memory):
         except sqlite3.Error as exc:
             raise MemoryStoreError(f"{p}: cannot open the translation memory: {exc}") from exc
         try:
-            self._check_foreign(p)
-            self._db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise MemoryStoreError(f"{p}: cannot switch the database to WAL mode ({mode})")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
-            self._migrate()
+            _while_locked(lambda: self._set_up(p))
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise MemoryStoreError(f"{p}: not a usable translation memory: {exc}") from exc
         except BaseException:
             self._db.close()
             raise
+
+    def _set_up(self, p: Path) -> None:
+        """Check, switch to WAL and migrate; every step may be retried as a whole."""
+        self._check_foreign(p)
+        self._db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise MemoryStoreError(f"{p}: cannot switch the database to WAL mode ({mode})")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+        self._migrate()
 
     def _check_foreign(self, p: Path) -> None:
         """Refuse an SQLite database made by something else (we would add tables to it)."""
@@ -96,6 +101,29 @@ class SQLiteMemory(Memory):
 
     def _lock_schema(self) -> None:
         """BEGIN IMMEDIATE already holds the write lock."""
+
+
+def _while_locked(step: Callable[[], None]) -> None:
+    """Run ``step`` again while another process holds a lock SQLite will not wait for.
+
+    SQLite skips the busy handler where waiting could deadlock: switching a fresh file to
+    WAL while another connection is creating it answers "database is locked" at once, even
+    with ``busy_timeout`` set. Two processes opening a new memory at the same moment must
+    both succeed, so the set-up is retried (it is idempotent) for as long as a writer
+    would wait.
+    """
+    deadline = time.monotonic() + BUSY_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            locked = "locked" in str(exc) or "busy" in str(exc)
+            if not locked or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _check_file(p: Path, create: bool) -> None:
