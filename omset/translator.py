@@ -81,6 +81,8 @@ class Translator:
         rules: post-edit rules: ``None`` uses the profile's, ``False`` none, or a path.
         agreement: participle agreement for nb→nn (plural participle after vere/verte/bli
             with a plural subject, :mod:`omset.style.agree`): ``None`` as the profile says.
+        gender: the same for singular subjects: ``off``, ``fix``, ``strong`` or ``full``
+            (:data:`omset.style.agree.GENDER_LEVELS`); ``None`` as the profile says.
         max_segment_chars: longer segments are cut at sentence ends and their pieces
             translated in parallel.
         memory: a translation memory (:meth:`omset.memory.Memory.open`) that
@@ -98,7 +100,8 @@ class Translator:
                  prefs: Iterable[str] = (), mark_unknown: bool = False,
                  glossary: GlossaryLike = None, protect: bool = True,
                  keep_quoted_titles: bool = False, rules: "str | Path | bool | None" = None,
-                 agreement: bool | None = None, pool_size: int | None = None,
+                 agreement: bool | None = None, gender: str | None = None,
+                 pool_size: int | None = None,
                  timeout: float = 20.0, max_segment_chars: int = 600,
                  memory: "Memory | None" = None, engine: Engine | None = None):
         self.source, self.target = direction(source, target, normalise=True)
@@ -123,7 +126,8 @@ class Translator:
             # style is a choice among Bokmål→Nynorsk forms); Engine.key_for checks it
             self.variant: str = variant or "e"
         elif self.target == "nn":
-            self.profile = load_profile(style).with_options(variant, self.prefs, agreement)
+            self.profile = load_profile(style).with_options(variant, self.prefs, agreement,
+                                                            gender)
             self.profile.validate(known)
             self.variant = self.profile.infinitive
             enabled = self.profile.enabled
@@ -152,8 +156,9 @@ class Translator:
                     wrap=detailed)
         elif self.profile is not None:
             chooser = self.profile.chooser()
-            agree = (Agreement(partial(engine.ask, "generator"), name=self.profile.name)
-                     if self.profile.agreement else None)
+            agree = (Agreement(partial(engine.ask, "generator"), name=self.profile.name,
+                               number=self.profile.agreement, gender=self.profile.gender)
+                     if self.profile.agrees else None)
             for detailed in (False, True):
                 self._layers[detailed] = partial(
                     choose_forms, chooser=chooser, wrap=detailed,
