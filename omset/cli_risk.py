@@ -46,7 +46,8 @@ def learn_risk(
         "-o", "--output",
         help="Model file to write (omset/data/risk-model.json is the shipped one).")],
     style: Annotated[str, typer.Option(
-        "--style", help="Profile whose output the model judges.")] = "nynorsk-news",
+        "--style", help="Profile whose output the model judges; a Bokmål one "
+                        "(bokmal) reads the pairs in reverse, for nn→nb.")] = "nynorsk-news",
     folds: Annotated[int, typer.Option(
         "--folds", help="Out-of-fold slices (a slice's features and scores never see "
                         "its answers).")] = 5,

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence, TypeGuard
 
 from ..model import Unit
+from .choose import parse_unit
 
 #: auxiliaries after which a participle agrees with the subject
 AUX = frozenset({"vere", "verte", "bli"})
@@ -111,6 +112,18 @@ def _np_head(u: Unit | None) -> TypeGuard[Unit]:
     return u.tags[0] in _NOUNISH or (u.tags[0] == "adj" and u.lemma.lower() in _PLURAL_ADJ)
 
 
+def _fits(det: Unit, head: Unit | None) -> bool:
+    """Can the determiner belong to the phrase of ``head``? Not the expletive *det*
+    («var det førre veke meldt»), nor one whose gender the head contradicts."""
+    if "expl" in det.tags:
+        return False
+    if head is None:
+        return True
+    genders = {"m", "f", "mf", "nt"}
+    mine, its = set(det.tags) & genders, set(head.tags) & genders
+    return not (mine and its and ("nt" in mine) != ("nt" in its))
+
+
 def _np_start(units: Sequence[Unit | None], head: int, stop: int) -> int:
     """Index of the first unit of the noun phrase ending at ``head``."""
     i = head
@@ -118,7 +131,7 @@ def _np_start(units: Sequence[Unit | None], head: int, stop: int) -> int:
         prev = units[i - 1]
         if prev is None:
             break
-        if prev.tags[:1] in (("det",), ("adj",), ("num",)):
+        if prev.tags[:1] in (("adj",), ("num",)) or (_is(prev, "det") and _fits(prev, units[head])):
             i -= 1
         elif i - 2 >= stop and _is(units[i], "adj") and _is(units[i - 2], "adj") and (
                 _is(prev, "cm") or (_is(prev, "cnjcoo") and prev.lemma.lower() == "og")):
@@ -219,6 +232,24 @@ def _found(units: Sequence[Unit | None], span: tuple[int, int], head: int, aux: 
                    _np_gender(head_unit) if number == "sg" else "")
 
 
+def _antecedent(units: Sequence[Unit | None], k: int, stop: int, aux: int) -> Subject | None:
+    """The antecedent of a relative *som* ending at ``k``. After a prepositional phrase
+    either noun may be meant («tiltaka til befolkninga som er …»): then both must say
+    the same number and gender, or there is no verdict."""
+    antecedent = units[k] if k >= stop else None
+    if not _np_head(antecedent):
+        return None
+    found = _found(units, (k, k), k, aux, _np_number(antecedent))
+    start = _np_start(units, k, stop)
+    if found is not None and start - 2 >= stop and _is(units[start - 1], "pr"):
+        other = units[start - 2]
+        if _np_head(other):
+            number = _np_number(other)
+            if (number, _np_gender(other) if number == "sg" else "") != (found.number, found.gender):
+                return None
+    return found
+
+
 def subject_of(units: Sequence[Unit | None], p: int) -> Subject | None:
     """The subject of the vere/verte/bli chain the participle at ``p`` completes, or
     ``None`` when there is no such chain or its subject is unclear."""
@@ -261,11 +292,7 @@ def subject_of(units: Sequence[Unit | None], p: int) -> Subject | None:
         return None
     before = units[k]
     if _is(before, "cnjsub") and before.lemma.lower() == "som":
-        k = _left(units, k, stop)                # the antecedent of «som»
-        antecedent = units[k] if k >= stop else None
-        if _np_head(antecedent):
-            return _found(units, (k, k), k, aux, _np_number(antecedent))
-        return None
+        return _antecedent(units, _left(units, k, stop), stop, aux)
     if not _np_head(before):
         return None
     number, start, head = _subject(units, k, stop, check_left=True)
@@ -406,7 +433,8 @@ class Agreement:
             forms = self.forms(new_head)
             if forms is None:
                 continue
-            if {f.split("<", 1)[0] for f in forms.split("/")} <= {f.raw for f in u.forms}:
+            new_lu = f"^{new_head}/{forms}$"
+            if {f.text for f in parse_unit(new_lu).forms} <= {f.text for f in u.forms}:
                 continue                            # «kasta»: the form is the same word
             words = " ".join(_word(w) for w in units[subject.start:subject.end + 1] if w is not None)
             aux_unit = units[subject.aux]
@@ -415,5 +443,5 @@ class Agreement:
             reason = (f"agreement{' ' + self.name if self.name else ''} ({_RULES[rule]}): {said} subject "
                       f"«{words}» with «{_word(aux_unit)}»; {_SAY[want]} participle from "
                       f"Apertium's generator ({lemma}{_SHAPES[want]})")
-            found.append(Agreed(p, f"^{new_head}/{forms}$", reason))
+            found.append(Agreed(p, new_lu, reason))
         return found

@@ -222,3 +222,18 @@ def test_the_gender_key_of_a_profile():
         from_toml('gender = "some"\n', "house.toml")
     with pytest.raises(ValueError, match="gender must be one of"):
         Agreement(gender_generate, gender="yes")
+
+
+def test_the_expletive_and_an_ambiguous_antecedent_give_no_verdict():
+    # «var det førre veke meldt»: «det» is the expletive, not the determiner of «veke»
+    assert changed(f"^likevel<adv>/likevel$ ^vere<vblex><pret>/var$ "
+                   f"^den<det><dem><nt><sg><expl>/det$ ^førre<adj><pst><un><sg><def>/førre$ "
+                   f"^veke<n><f><sg><ind>/veke$ ^melde<vblex><pp>/meldt$ ^om<pr>/om$ {STOP}",
+                   "full") == []
+    # «tiltaka til befolkninga som er identifiserte»: either noun may be the antecedent
+    ambiguous = (f"^tiltak<n><nt><pl><def>/tiltaka$ ^til<pr>/til$ ^befolkning<n><f><sg><def>/"
+                 f"befolkninga$ ^som<cnjsub>/som$ {ER} ^stenge<adj><pp><pl>/stengde$ {STOP}")
+    assert changed(ambiguous, "full") == []
+    # … unless both say the same
+    agreeing = ambiguous.replace("^tiltak<n><nt><pl><def>/tiltaka$", "^dør<n><f><sg><def>/døra$")
+    assert changed(agreeing, "full") == [("stengde", "stengd")]
