@@ -87,13 +87,12 @@ def show_riskiest(segments: Sequence[Segment], console: Any = None, share: float
     with the flagged words underlined: where a proofreader should look first."""
     from rich.markup import escape
 
-    from .risk import annotate, flagged, load, riskiest
+    from .risk import annotate, riskiest
 
     console = console if console is not None else err.get()
 
-    model = load()
     if any(s.risk is None for s in segments):
-        annotate([s for s in segments if s.risk is None], model)
+        annotate([s for s in segments if s.risk is None])
     top = riskiest(segments, share)
     if not top:
         return
@@ -105,7 +104,7 @@ def show_riskiest(segments: Sequence[Segment], console: Any = None, share: float
                 continue
             out.append(escape(seg.text[pos:tok.start]))
             word = escape(tok.text)
-            out.append(f"[underline bold]{word}[/]" if flagged(tok, model) else word)
+            out.append(f"[underline bold]{word}[/]" if tok.flagged else word)
             pos = tok.start + len(tok.text)
         out.append(escape(seg.text[pos:]))
         console.print(f"  {seg.risk:.2f}  {''.join(out)}", highlight=False)

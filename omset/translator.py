@@ -362,12 +362,12 @@ class Translator:
                 attach_sources(source, tokens)
                 result.append(Segment(source, text, tokens))
             out.append(result)
-        if (self.source, self.target) == ("nb", "nn"):
-            # risk flags (omset.risk): learned on nb→nn; the other directions have no
-            # validated model yet, so their segments keep risk None
+        if self.source != self.target:
+            # risk flags (omset.risk): a model learned per direction (nb→nn, nn→nb);
+            # nn→nn normalising has none, so its segments keep risk None
             from .risk import annotate
 
-            annotate([seg for segs in out for seg in segs])
+            annotate([seg for segs in out for seg in segs], target=self.target)
         return out
 
     def recall(self, text: str, *, document: str = "", version: str = "", author: str = "",
