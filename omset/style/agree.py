@@ -176,9 +176,10 @@ def _subject(units: Sequence[Unit | None], head: int, stop: int, *,
 
 def _governs(u: Unit | None) -> bool:
     """Does the unit after a participle make agreement doubtful? An object or another
-    verb form (``blir gitt høve``, ``blir foreslått auka``, ``blir fått kjøpt``)."""
-    return u is not None and bool(u.tags) and (
-        u.tags[0] in ("vblex", "n", "det", "num", "np", "prn") or u.tags[:2] == ("adj", "pp"))
+    verb form (``blir gitt høve``, ``blir foreslått auka``, ``blir fått kjøpt``), or a
+    word Apertium does not know (mostly a noun the participle stands before)."""
+    return u is not None and (u.unknown or bool(u.tags) and (
+        u.tags[0] in ("vblex", "n", "det", "num", "np", "prn") or u.tags[:2] == ("adj", "pp")))
 
 
 def _subject_before(units: Sequence[Unit | None], verb: int, stop: int) -> bool:
@@ -250,6 +251,19 @@ def _antecedent(units: Sequence[Unit | None], k: int, stop: int, aux: int) -> Su
     return found
 
 
+def _inverted(units: Sequence[Unit | None], head: int, verb: int, stop: int) -> bool:
+    """Can the phrase with ``head`` after the finite ``verb`` be its inverted subject? Not
+    in a relative clause, whose subject is *som* («lovbrot som vart påtale·avgjord»: a
+    compound Apertium split), nor when it is a bare determiner («som er den desidert
+    mest selde»), unless that is the expletive *det*."""
+    k = _left(units, verb, stop)
+    before = units[k] if k >= stop else None
+    if _is(before, "cnjsub") and before.lemma.lower() == "som":
+        return False
+    u = units[head]
+    return u is not None and not (u.tags[0] == "det" and "expl" not in u.tags)
+
+
 def subject_of(units: Sequence[Unit | None], p: int) -> Subject | None:
     """The subject of the vere/verte/bli chain the participle at ``p`` completes, or
     ``None`` when there is no such chain or its subject is unclear."""
@@ -263,8 +277,8 @@ def subject_of(units: Sequence[Unit | None], p: int) -> Subject | None:
         number, start, head = _subject(units, i, stop, check_left=False)
         verb = _left(units, start, stop)
         v = units[verb] if verb >= stop else None
-        if _is(v, "vblex") and v.lemma in AUX \
-                and any(t in _FINITE for t in v.tags) and not _subject_before(units, verb, stop):
+        if _is(v, "vblex") and v.lemma in AUX and any(t in _FINITE for t in v.tags) \
+                and not _subject_before(units, verb, stop) and _inverted(units, head, verb, stop):
             return _found(units, (start, i), head, verb, number)
         return None
     if not (_is(u, "vblex") and u.lemma in AUX):
@@ -381,7 +395,8 @@ class Agreement:
         mf, nt = (self.forms(f"{lemma}{_SHAPES[k]}{rest}") for k in ("mf", "nt"))
         if mf is None or nt is None:
             return None
-        first_mf, first_nt = (f.split("/")[0].split("<")[0] for f in (mf, nt))
+        # the participle itself, without the invariable part of a multiword («vorten til»)
+        first_mf, first_nt = (f.split("/")[0].split("<")[0].split(" ")[0] for f in (mf, nt))
         return first_mf == first_nt + "n"
 
     def _wanted(self, kind: str, subject: Subject, lemma: str,

@@ -237,3 +237,28 @@ def test_the_expletive_and_an_ambiguous_antecedent_give_no_verdict():
     # … unless both say the same
     agreeing = ambiguous.replace("^tiltak<n><nt><pl><def>/tiltaka$", "^dør<n><f><sg><def>/døra$")
     assert changed(agreeing, "full") == [("stengde", "stengd")]
+
+
+def test_no_verdict_inside_a_relative_clause_before_an_unknown_word_or_after_a_bare_determiner():
+    # «lovbrot som vart påtale·avgjorde»: a compound Apertium split; «som» is the subject
+    assert changed(f"^lovbrot<n><nt><pl><ind>/lovbrot$ ^som<cnjsub>/som$ {VART} "
+                   f"^påtale<n><m><sg><ind>/påtale$ ^stenge<adj><pp><pl>/stengde$ {STOP}",
+                   "full") == []
+    # «som er den desidert mest …»: a determiner on its own is no inverted subject
+    assert changed(f"^som<cnjsub>/som$ {ER} ^den<det><dem><m><sg>/den$ "
+                   f"^stenge<adj><pp><pl>/stengde$ ^mykje<adv>/mest$ {STOP}", "full") == []
+    # a word Apertium does not know right after the participle (mostly its noun)
+    assert changed(f"{DORA} {ER} ^stenge<adj><pp><pl>/stengde$ ^*edelstener/*edelstener$ {STOP}",
+                   "full") == []
+
+
+def test_a_multiword_strong_participle_is_strong():
+    forms = {"verte": {"mf": "vorten til", "nt": "vorte til"}}
+
+    def generate(lu: str) -> str | None:
+        lemma, _, tags = lu[1:-1].partition("<")
+        return forms.get(lemma, {}).get(SHAPE.get("<" + tags.replace("># til", ">"), ""))
+
+    assert Agreement(generate).strong("verte", "# til") is True
+    assert Agreement(gender_generate).strong("stenge") is False
+    assert Agreement(gender_generate).strong("blorfe") is None
