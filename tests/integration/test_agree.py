@@ -97,8 +97,13 @@ def test_strong_and_weak_participles_by_level(gendered, agreeing):
         assert teken in words(strong.translate(strong_text))
         assert strong.translate(weak_text) == "Søknaden er " + generated(
             strong, "^sende<vblex><pp>$") + " inn."
+    # the default profile corrects and inflects strong participles, not weak ones
     with Translator(style="nynorsk-news", engine=agreeing.engine) as default:
-        assert not agree_changes(default, strong_text) and not agree_changes(default, weak_text)
+        assert default.profile.gender == "strong"
+        assert teken in words(default.translate(strong_text))
+        assert not agree_changes(default, weak_text)
+    with Translator(style="apertium", engine=agreeing.engine) as plain:
+        assert not agree_changes(plain, strong_text) and not agree_changes(plain, weak_text)
 
 
 def test_gender_agreement_leaves_alone(gendered):
