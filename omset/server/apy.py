@@ -24,7 +24,7 @@ from ..errors import UnsupportedLanguage
 from ..languages import normalize
 from . import morph, pipedebug
 from .auth import require_key
-from .compat import _params, apy_mode, apy_translator
+from .compat import request_params, apy_mode, apy_translator
 from .documents import content_disposition, output_name
 from .errors import ApiError
 from .jsonp import apy_json
@@ -57,12 +57,16 @@ def _language(code: Any) -> str:
         raise ApiError(400, "That mode is not installed", "apy") from None
 
 
-async def _query(request: Request, *, empty: str = "Missing argument q") -> tuple[dict, str]:
-    params = await _params(request, "apy")
+async def _query(request: Request, *, if_empty: str | None = None) -> tuple[dict, str]:
+    """The request's parameters and its checked `q`; an empty `q` is the error
+    ``if_empty`` where APy refuses one (`/calcCoverage`)."""
+    params = await request_params(request, "apy")
     require_key(_service(request).settings, request, "apy")
     q = params.get("q")
-    if q is None or (q == "" and empty != "Missing argument q"):
-        raise ApiError(400, empty, "apy")
+    if q is None:
+        raise ApiError(400, "Missing argument q", "apy")
+    if q == "" and if_empty:
+        raise ApiError(400, if_empty, "apy")
     check_text(q, "apy", "q")
     if len(q) > MAX_CHARS:
         raise ApiError(400, f"q is too long: the limit is {MAX_CHARS} characters", "apy")
@@ -86,7 +90,7 @@ async def analyze(request: Request) -> Response:
 async def calc_coverage(request: Request) -> Response:
     """APy's coverage: `[share of the words of q the analyser of lang knows]`."""
     svc = _service(request)
-    params, q = await _query(request, empty="Missing q argument")
+    params, q = await _query(request, if_empty="Missing q argument")
     lang = _language(params.get("lang"))
     engine = svc.engines.engine(*_ANALYSER_OF[lang])
     units = await svc.run("apy", morph.analyse, engine.ask, q, deadline=svc.deadline(len(q)))
@@ -171,12 +175,7 @@ async def translate_doc(request: Request) -> Response:
     data = await upload.read()
     fmt = document_format(upload.filename, data)
     tr, _, _ = await apy_translator(svc, mode, fields, document=True)
-    try:
-        out = await svc.document("apy", tr, data, fmt)
-    except ApiError as exc:
-        if exc.status == 400 and fmt in _TEXT_FORMATS and not _is_text(data):
-            raise ApiError(400, "Invalid file type application/octet-stream", "apy") from None
-        raise
+    out = await svc.document("apy", tr, data, fmt)
     svc.metrics.documents.labels(fmt).inc()
     name = output_name(upload.filename, fmt, tr.target)
     return Response(out, media_type=formats.media_type(fmt),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -22,6 +22,7 @@ from .jsonp import apy_json
 from .auth import require_key
 from .errors import ApiError, Family
 from .limits import read_multipart
+from ..translator import Translator
 from .service import Service
 
 router = APIRouter()
@@ -45,7 +46,7 @@ GENERATORS = {"nob": "nob-gener", "nno": "nno-gener"}
 _APY_UNKNOWN = re.compile(r"[*]([^.,;:\t\* ]+)")
 
 
-async def _params(request: Request, family: Family) -> dict[str, Any]:
+async def request_params(request: Request, family: Family) -> dict[str, Any]:
     """Query parameters, then form fields or JSON members (the later win)."""
     params: dict[str, Any] = dict(request.query_params)
     if request.method != "POST":
@@ -77,7 +78,7 @@ def _service(request: Request) -> Service:
 async def translate(request: Request) -> Response:
     """APy (`langpair`, `q`, `markUnknown`) or LibreTranslate (`q`, `source`, `target`,
     `format`, `api_key`) translation, told apart by `langpair`."""
-    params = await _params(request, "lt")  # APy clients never send JSON
+    params = await request_params(request, "lt")  # APy clients never send JSON
     if "langpair" in params:
         return await _apy_translate(request, params)
     if request.method == "GET":
@@ -113,13 +114,16 @@ def _alpha3(code: str) -> str:
     return base + sep + variant
 
 
-def apy_marks(mark: bool) -> tuple[Any, str]:
+Post = Callable[[str], str] | None
+
+
+def apy_marks(mark: bool) -> tuple[Post, str]:
     """APy's treatment of unknown-word marks: kept, or only the `*` marks removed."""
     return (None, "") if mark else (lambda t: _APY_UNKNOWN.sub(r"\1", t), "apy-no-stars")
 
 
 async def apy_translator(svc: Service, mode: str, params: dict[str, Any], *,
-                         document: bool = False):
+                         document: bool = False) -> tuple[Translator, Post, str]:
     """The translator of an APy request, and what it does to the engine's output.
 
     Without `style`, exactly Apertium's mode as APy serves it: for text the marks are
@@ -186,7 +190,7 @@ async def list_pairs(request: Request) -> Response:
 async def identify_lang(request: Request) -> Response:
     """APy's language identification: `{"nob": p, "nno": p}` for the text `q`."""
     svc = _service(request)
-    params = await _params(request, "apy")
+    params = await request_params(request, "apy")
     require_key(svc.settings, request, "apy")
     if params.get("q") is None:
         raise ApiError(400, "Missing argument q", "apy")
@@ -254,7 +258,7 @@ async def lt_languages() -> Response:
 async def lt_detect(request: Request) -> Response:
     """LibreTranslate's language detection: candidates, best first (confidence 0–100)."""
     svc = _service(request)
-    params = await _params(request, "lt")
+    params = await request_params(request, "lt")
     require_key(svc.settings, request, "lt", params.get("api_key"))
     q = params.get("q")
     if not q:

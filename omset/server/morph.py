@@ -94,8 +94,8 @@ def generate(ask: Ask, units: list[str]) -> list[tuple[str, str]]:
 
 def _generation_request(unit: str) -> str:
     """One unit and the text after it, that text escaped as blanks."""
-    end = unit.index("$", 1) + 1
-    while unit[end - 2] == "\\":  # an escaped $ inside the unit
-        end = unit.index("$", end) + 1
-    after = unit[end:]
-    return unit[:end] + (" " if after == " " else f"[{escape(after)}]" if after else "")
+    m = _GEN_UNIT.match(unit)
+    if m is None:  # generation_units made it, so never expected
+        raise ValueError(f"not a lexical unit: {unit[:40]!r}")
+    after = unit[m.end():]
+    return m.group() + (" " if after == " " else f"[{escape(after)}]" if after else "")
