@@ -24,7 +24,7 @@ from ..errors import UnsupportedLanguage
 from ..languages import normalize
 from . import morph, pipedebug
 from .auth import require_key
-from .compat import request_params, apy_mode, apy_translator
+from .compat import apy_mode, apy_translator, request_params
 from .documents import content_disposition, output_name
 from .errors import ApiError
 from .jsonp import apy_json

@@ -18,11 +18,11 @@ from fastapi.responses import JSONResponse, Response
 
 from ..errors import UnsupportedLanguage
 from ..languages import APERTIUM_CODE, NAMES, normalize
-from .jsonp import apy_json
+from ..translator import Translator
 from .auth import require_key
 from .errors import ApiError, Family
+from .jsonp import apy_json
 from .limits import read_multipart
-from ..translator import Translator
 from .service import Service
 
 router = APIRouter()
