@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from .. import formats
+from ..engine import Engine
 from ..errors import UnsupportedLanguage
 from ..languages import normalize
 from . import morph, pipedebug
@@ -57,6 +58,13 @@ def _language(code: Any) -> str:
         raise ApiError(400, "That mode is not installed", "apy") from None
 
 
+async def _engine(svc: Service, direction: tuple[str, str]) -> Engine:
+    """The warm engine of a direction (made off the event loop: the first time, it reads
+    the mode's stages)."""
+    return await svc.run("apy", svc.engines.engine, *direction,
+                         deadline=max(svc.settings.timeout, 60.0))
+
+
 async def _query(request: Request, *, if_empty: str | None = None) -> tuple[dict, str]:
     """The request's parameters and its checked `q`; an empty `q` is the error
     ``if_empty`` where APy refuses one (`/calcCoverage`)."""
@@ -81,7 +89,7 @@ async def analyze(request: Request) -> Response:
     svc = _service(request)
     params, q = await _query(request)
     lang = _language(params.get("lang"))
-    engine = svc.engines.engine(*_ANALYSER_OF[lang])
+    engine = await _engine(svc, _ANALYSER_OF[lang])
     units = await svc.run("apy", morph.analyse, engine.ask, q, deadline=svc.deadline(len(q)))
     return apy_json(request, [list(u) for u in units])
 
@@ -92,7 +100,7 @@ async def calc_coverage(request: Request) -> Response:
     svc = _service(request)
     params, q = await _query(request, if_empty="Missing q argument")
     lang = _language(params.get("lang"))
-    engine = svc.engines.engine(*_ANALYSER_OF[lang])
+    engine = await _engine(svc, _ANALYSER_OF[lang])
     units = await svc.run("apy", morph.analyse, engine.ask, q, deadline=svc.deadline(len(q)))
     return apy_json(request, [morph.coverage(units)])
 
@@ -108,7 +116,7 @@ async def generate(request: Request) -> Response:
         units = morph.generation_units(q)
     except ValueError as exc:
         raise ApiError(400, str(exc), "apy") from None
-    engine = svc.engines.engine(*_GENERATOR_OF[lang])
+    engine = await _engine(svc, _GENERATOR_OF[lang])
     done = await svc.run("apy", morph.generate, engine.ask, units, deadline=svc.deadline(len(q)))
     return apy_json(request, [list(d) for d in done])
 
