@@ -137,6 +137,16 @@ async def pipe_debug(request: Request) -> Response:
                               "responseDetails": None, "responseStatus": 200})
 
 
+@router.get("/pairprefs", tags=["compatibility"])
+async def pair_prefs(request: Request) -> Response:
+    """APy's preferences per pair (`prefs` of `/translate`): `{mode: {id: {lang:
+    description}}}`, read from Apertium's installed `prefs/*.xml`."""
+    from ..engine.modes import mode_preferences
+
+    svc = _service(request)
+    return apy_json(request, await svc.run("apy", mode_preferences))
+
+
 @router.api_route("/stats", methods=["GET", "POST"], tags=["compatibility"])
 async def stats(request: Request) -> Response:
     """APy's statistics: uptime, translations per pair, running pipelines per pool, and

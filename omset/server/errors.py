@@ -44,7 +44,7 @@ def error_response(status: int, message: str, family: Family,
 
 
 APY_PATHS = ("/listPairs", "/list", "/identifyLang", "/stats", "/analyze", "/analyse",
-             "/generate", "/calcCoverage", "/pipedebug", "/translateDoc")
+             "/generate", "/calcCoverage", "/pipedebug", "/translateDoc", "/pairprefs")
 LT_PATHS = ("/languages", "/detect", "/translate_file")
 
 

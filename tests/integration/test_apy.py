@@ -187,6 +187,7 @@ def test_translate_requests_of_apys_suite_get_apys_answers(omset, apy):
             mine, theirs = (sorted(map(json.dumps, d["responseData"])) for d in (mine, theirs))
         assert mine == theirs, q
     assert omset.get("/listPairs").json()["responseData"]
+    assert omset.get("/pairprefs").json() == apy.get("/pairprefs").json()
     mine, theirs = (c.get("/identifyLang", params={"q": "ikkje"}).json() for c in (omset, apy))
     assert set(mine) == {"nob", "nno"} and mine["nno"] > 0.9 and theirs["nno"] > 0.9
 
