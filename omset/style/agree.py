@@ -131,8 +131,9 @@ def _np_start(units: Sequence[Unit | None], head: int, stop: int) -> int:
         prev = units[i - 1]
         if prev is None:
             break
-        if prev.tags[:1] in (("adj",), ("num",)) or (_is(prev, "det") and _fits(prev, units[head])):
-            i -= 1
+        if prev.tags[:1] in (("adj",), ("num",)) or "cmp" in prev.tags or (
+                _is(prev, "det") and _fits(prev, units[head])):
+            i -= 1                          # (a <cmp> unit: the first part of a compound)
         elif i - 2 >= stop and _is(units[i], "adj") and _is(units[i - 2], "adj") and (
                 _is(prev, "cm") or (_is(prev, "cnjcoo") and prev.lemma.lower() == "og")):
             i -= 2                          # «kalde og tørre vintrar»: one phrase
@@ -229,8 +230,11 @@ def _found(units: Sequence[Unit | None], span: tuple[int, int], head: int, aux: 
         return None
     head_unit = units[head]
     assert head_unit is not None        # callers pass noun-phrase heads only
-    return Subject(span[0], span[1], head, aux, number,
-                   _np_gender(head_unit) if number == "sg" else "")
+    gender = _np_gender(head_unit) if number == "sg" else ""
+    if gender and head_unit.tags[0] == "n" and any(
+            _np_head(w) and _np_number(w) == "pl" for w in units[head + 1:span[1] + 1]):
+        gender = ""                     # «ein del av desse vart lauslatne»: either may agree
+    return Subject(span[0], span[1], head, aux, number, gender)
 
 
 def _antecedent(units: Sequence[Unit | None], k: int, stop: int, aux: int) -> Subject | None:

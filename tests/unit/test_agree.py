@@ -262,3 +262,19 @@ def test_a_multiword_strong_participle_is_strong():
     assert Agreement(generate).strong("verte", "# til") is True
     assert Agreement(gender_generate).strong("stenge") is False
     assert Agreement(gender_generate).strong("blorfe") is None
+
+
+def test_a_quantity_noun_with_a_plural_of_phrase_and_a_compound_antecedent_are_left_alone():
+    # «Ein del av desse har vorte lauslatne»: a noun head with a plural «av»-phrase
+    assert changed(f"^ein<det><qnt><m><sg>/ein$ ^del<n><m><sg><ind>/del$ ^av<pr>/av$ "
+                   f"^desse<det><dem><un><pl>/desse$ ^ha<vblex><pres>/har$ "
+                   f"^bli<vblex><pp>/vorte$ ^stenge<adj><pp><pl>/stengde$ {STOP}", "full") == []
+    # … but «ein av dei» (no noun head) is singular
+    assert changed(f"^ein<det><qnt><m><sg>/ein$ ^av<pr>/av$ ^dei<prn><pers><p3><un><pl><acc>/dei$ "
+                   f"{ER} ^stenge<adj><pp><pl>/stengde$ {STOP}", "full") == [("stengde", "stengd")]
+    # «matvarer med lang haldbarheits·tid som blir etne»: the compound is one phrase, so
+    # the antecedent is ambiguous after «med»
+    assert changed(f"^matvare<n><f><pl><ind>/matvarer$ ^med<pr>/med$ "
+                   f"^lang<adj><sint><pst><mf><sg><ind>/lang$ ^haldbarheit<n><f><sg><ind><cmp>/"
+                   f"haldbarheits$ ^tid<n><f><sg><ind>/tid$ ^som<cnjsub>/som$ {BLIR} "
+                   f"^vedta<adj><pp><pl>/vedtekne$ {STOP}", "full") == []
