@@ -175,14 +175,13 @@ def translate(
         except FormatError as exc:
             raise _fail(str(exc)) from None
         if kind != "text":
-            if memory:
-                raise _fail("--memory translates text input; documents are not supported yet")
             if len(inputs) != 1:
                 raise _fail(f"a {kind} document is translated one file at a time")
             _document(inputs[0], kind, output, source=source, target=target, style=style,
                       variant=variant, pref=pref, mark_unknown=mark_unknown, workers=workers,
                       glossary=glossary, keep_quoted_titles=keep_quoted_titles,
-                      no_protect=no_protect, no_rules=no_rules, fuzzy=not no_fuzzy)
+                      no_protect=no_protect, no_rules=no_rules, fuzzy=not no_fuzzy,
+                      memory=memory, explain=explain, doc=doc, doc_version=doc_version)
             return
         controls = 0
         for p in inputs:
@@ -294,8 +293,11 @@ def _translator(*, source: str, target: str, style: Optional[str], variant: Opti
         yield tr
 
 
-def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **opts) -> None:
-    """Translate one document (HTML, DOCX, PO …) whole; the output appears only on success."""
+def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool,
+              memory: Optional[str] = None, explain: bool = False, doc: Optional[str] = None,
+              doc_version: Optional[str] = None, **opts) -> None:
+    """Translate one document (HTML, DOCX, PO …) whole; the output appears only on success.
+    With ``memory``, segment by segment against it (docs/memory.md, "Documents")."""
     from .formats import FormatError, Options, translate_document, write_atomic
 
     options = Options(fuzzy=fuzzy)
@@ -306,7 +308,13 @@ def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **o
     data = path.read_bytes()
     with _translator(**opts) as tr:
         try:
-            out = translate_document(data, kind, tr, options=options)
+            if memory:
+                from .cli_memory import translate_document as with_memory
+
+                out = with_memory(tr, memory, data, kind, options, explain=explain,
+                                  document=doc, version=doc_version)
+            else:
+                out = translate_document(data, kind, tr, options=options)
         except FormatError as exc:
             raise _fail(f"{path}: {exc}") from None
         except OmsetError as exc:
