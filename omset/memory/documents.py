@@ -25,7 +25,7 @@ from ..model import Part
 from ..text.segment import pieces, strip_edges
 from . import fuzzy
 from .store import Memory
-from .workflow import SegmentResult, translate_segments
+from .workflow import SegmentResult, one_request_each, translate_segments
 
 #: the note of a segment the memory was not used for
 MARKUP_NOTE = "inline markup inside the segment: the memory is not used for it"
@@ -55,11 +55,6 @@ class MemoryTranslator:
         other._tr = self._tr.using(glossary=glossary)
         return other
 
-    def _engine(self, texts: list[str]) -> list[str]:
-        """The engine's answer for plain segments, exactly as ``translate_parts`` gives it
-        without a memory (one segment each, never re-cut into paragraphs)."""
-        return [_text(parts) for parts in self._tr.translate_parts([[t] for t in texts])]
-
     def translate_parts(self, segments: Sequence[Sequence[Part]], *,
                         glossary: Any = None) -> list[list[Part]]:
         """``Translator.translate_parts`` with the memory in front (see the module)."""
@@ -81,7 +76,7 @@ class MemoryTranslator:
         found: dict[int, SegmentResult] = {}
         if plain:
             done = translate_segments(tr._tr, tr._memory, [[c for _, _, c, _ in plain]],
-                                      engine=tr._engine, **tr._opts)[0]
+                                      engine=one_request_each(tr._tr), **tr._opts)[0]
             for (n, lead, _, trail), r in zip(plain, done):
                 out[n] = [p for p in (lead, r.text, trail) if p]
                 found[n] = r

@@ -86,17 +86,19 @@ class Memory(ABC):
 
     # -- opening ------------------------------------------------------------------------
     @staticmethod
-    def open(url_or_path: str, *, create: bool = True) -> Memory:
+    def open(url_or_path: str, *, create: bool = True, readonly: bool = False) -> Memory:
         """Open a memory: ``postgresql://…`` (or ``postgres://…``) for PostgreSQL, anything
         else is an SQLite file path (``sqlite:///path`` also works). ``create=False``
-        refuses a missing SQLite file instead of making one."""
+        refuses a missing SQLite file instead of making one. ``readonly``: the store must
+        exist at the current schema version; nothing is ever written through this
+        connection (for many readers, such as batch workers)."""
         target = str(url_or_path)
         if target.startswith(("postgresql://", "postgres://")):
             from .postgres import PostgresMemory
-            return PostgresMemory(target)
+            return PostgresMemory(target, readonly=readonly)
         target = target.removeprefix("sqlite://")
         from .sqlite import SQLiteMemory
-        return SQLiteMemory(target, create=create)
+        return SQLiteMemory(target, create=create and not readonly, readonly=readonly)
 
     def __enter__(self) -> Self:
         return self
@@ -159,6 +161,16 @@ class Memory(ABC):
                     self._execute(sql)
                 self._execute("UPDATE tm_meta SET value = ? WHERE name = 'schema_version'",
                               (str(v),))
+
+    def _check_readable(self) -> None:
+        """For a read-only connection, instead of migrating: the store must be at the
+        current schema version already."""
+        found = self.schema_version() if self._table_exists("tm_meta") else None
+        if found != SCHEMA_VERSION:
+            raise MemoryStoreError(
+                f"{self.location}: schema version {found if found is not None else 'none'}, "
+                f"this omset reads {SCHEMA_VERSION}; open it once for writing (e.g. "
+                "`omset memory stats`) to migrate it")
 
     def schema_version(self) -> int:
         row = self._execute("SELECT value FROM tm_meta WHERE name = 'schema_version'").fetchone()

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from ..errors import InputError
-from ..text.segment import pieces
+from ..text.segment import Piece, pieces
 from . import fuzzy
 from .entry import Entry, Origin
 from .repair import repair_many
@@ -103,6 +103,17 @@ def _repair(translator: Any, documents: Sequence[Sequence[str]],
 
 #: a threshold no fuzzy match reaches: exact and in-context matches only
 EXACT_ONLY = 2.0
+
+
+def one_request_each(translator: Any) -> Callable[[list[str]], list[str]]:
+    """An engine for :func:`translate_segments` that sends each segment as one request,
+    as ``translate_parts`` and ``translate_lines`` do (``translate_batch`` would cut a
+    segment into paragraphs again): a miss comes out exactly as it would without a
+    memory."""
+    def translate(texts: list[str]) -> list[str]:
+        return ["".join(p if isinstance(p, str) else p.text for p in parts)
+                for parts in translator.translate_parts([[t] for t in texts])]
+    return translate
 
 
 def translate_segments(translator: Any, memory: Memory, documents: Sequence[Sequence[str]], *,
@@ -189,13 +200,22 @@ def translate_text(translator: Any, memory: Memory, text: str, *, document: str 
 def translate_texts(translator: Any, memory: Memory, texts: Sequence[str], *,
                     document: str = "", version: str = "", author: str = "",
                     store: bool = True, by_line: bool = False,
-                    threshold: float = fuzzy.THRESHOLD) -> list[MemoryTranslation]:
+                    threshold: float = fuzzy.THRESHOLD,
+                    engine: Callable[[list[str]], list[str]] | None = None,
+                    ) -> list[MemoryTranslation]:
     """:func:`translate_text` for several texts at once (all misses in one batch)."""
-    split = [pieces(text, by_line=by_line) for text in texts]
+    return join_pieces(translator, memory, [pieces(text, by_line=by_line) for text in texts],
+                       document=document, version=version, author=author, store=store,
+                       threshold=threshold, engine=engine)
+
+
+def join_pieces(translator: Any, memory: Memory, split: Sequence[Sequence[Piece]],
+                **options: Any) -> list[MemoryTranslation]:
+    """Texts already cut into :class:`Piece` s, translated against the memory
+    (``options`` as :func:`translate_segments` takes them) and put back together."""
     done = translate_segments(translator, memory,
                               [[p.text for p in parts if p.translate] for parts in split],
-                              document=document, version=version, author=author,
-                              store=store, threshold=threshold)
+                              **options)
     out = []
     for parts, results in zip(split, done):
         it = iter(results)
