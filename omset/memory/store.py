@@ -265,25 +265,7 @@ class Memory(ABC):
         # (and, in practice, at least half of them: a match that misses more of the rare
         # words is too far off to be repaired well)
         allowed = int((1 - q.threshold) * len(mine) / max(q.threshold, 1e-9))
-        # the segment's rarest indexed words, as many as fit the postings budget (always
-        # the rarest one); then the entries that share enough of them
-        cond, params = self._in("term", keys)
-        df = self._execute(f"SELECT term, n FROM tm_df WHERE {cond} AND n <= ?",
-                           (*params, MAX_POSTINGS)).fetchall()
-        picked: list[int] = []
-        budget = 0
-        for term, n in sorted(df, key=lambda r: (r[1], r[0]))[:RARE_TERMS]:
-            if picked and budget + n > POSTINGS_BUDGET:
-                break
-            picked.append(term)
-            budget += n
-        if not picked:
-            return None
-        cond, params = self._in("term", picked)
-        rows = self._execute(
-            f"{_SELECT} WHERE dedup IN (SELECT entry FROM tm_term WHERE {cond} GROUP BY entry "
-            f"HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC LIMIT ?)",
-            (*params, max(1, len(picked) - allowed, (len(picked) + 1) // 2), CANDIDATES)).fetchall()
+        rows = self._execute(*self._candidates_sql(keys, allowed)).fetchall()
         entries = [_entry(r) for r in rows]
         best: Match | None = None
         for e in entries:
@@ -297,6 +279,28 @@ class Memory(ABC):
             if score >= q.threshold and better:
                 best = Match("fuzzy", score, e)
         return best
+
+    def _candidates_sql(self, keys: Sequence[int], allowed: int) -> tuple[str, list[Any]]:
+        """One statement (one round trip: on a busy server each costs a wake-up of its
+        process, which dominated PostgreSQL's fuzzy lookups when this took three) that
+        picks the segment's rarest indexed words — as many as fit the postings budget,
+        always the rarest one, at most :data:`RARE_TERMS` — and returns the
+        :data:`CANDIDATES` entries sharing the most of them, at least all picked words
+        but ``allowed`` and at least half of them."""
+        cond, params = self._in("term", keys)
+        sql = (
+            "WITH df AS (SELECT term, ROW_NUMBER() OVER (ORDER BY n, term) AS rn, "
+            "SUM(n) OVER (ORDER BY n, term ROWS UNBOUNDED PRECEDING) AS cum "
+            f"FROM tm_df WHERE {cond} AND n <= ?), "
+            "picked AS (SELECT term FROM df WHERE rn <= ? AND (rn = 1 OR cum <= ?)), "
+            "need AS (SELECT COUNT(*) AS p FROM picked), "
+            "cand AS (SELECT entry FROM tm_term WHERE term IN (SELECT term FROM picked) "
+            "GROUP BY entry HAVING COUNT(*) >= (SELECT CASE WHEN p - ? > (p + 1) / 2 "
+            "THEN p - ? ELSE (p + 1) / 2 END FROM need) "
+            f"ORDER BY COUNT(*) DESC LIMIT {CANDIDATES}) "
+            f"SELECT {', '.join('tm_entry.' + c for c in _COLUMNS)} FROM cand "
+            "JOIN tm_entry ON tm_entry.dedup = cand.entry")
+        return sql, [*params, MAX_POSTINGS, RARE_TERMS, POSTINGS_BUDGET, allowed, allowed]
 
     def entries(self, source_lang: str | None = None, target_lang: str | None = None,
                 origins: Iterable[str] = ORIGINS) -> Iterator[Entry]:
