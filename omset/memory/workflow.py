@@ -103,10 +103,6 @@ def _repair(translator: Any, documents: Sequence[Sequence[str]],
     return failed
 
 
-#: a threshold no fuzzy match reaches: exact and in-context matches only
-EXACT_ONLY = 2.0
-
-
 def one_request_each(translator: Any) -> Callable[[list[str]], list[str]]:
     """An engine for :func:`translate_segments` that sends each segment as one request,
     as ``translate_parts`` and ``translate_lines`` do (``translate_batch`` would cut a
