@@ -1,7 +1,8 @@
 """Translation memory: updated articles with vs without the memory, and lookup time.
 
     .venv/bin/python bench/memory.py [--articles 40] [--entries 1000000] [--backends sqlite,postgresql]
-                                     [--skip-update] [--skip-lookup] [--shared DIR]
+                                     [--skip-update] [--skip-lookup] [--compare-fuzzy]
+                                     [--shared DIR]
 
 Needs the third-party data in ../shared (not part of the repository; exits 2 without
 it). Everything is measured in one run, omset with the memory beside omset without it
@@ -254,24 +255,93 @@ def copy_from_sqlite(url: str, path: Path, count: int) -> float:
     return time.perf_counter() - t0
 
 
-def time_lookups(mem: Memory, qs: dict[str, list[str]], stamp) -> dict[str, tuple[float, float, int]]:
-    out = {}
-    for kind, texts in qs.items():
-        times, hits = [], 0
-        for s in texts:
-            t0 = time.perf_counter()
-            m = mem.lookup(Query(s, "nb", "nn", style="nynorsk-news", machine=stamp))
-            times.append(1000 * (time.perf_counter() - t0))
-            hits += m is not None
-        times.sort()
-        out[kind] = (statistics.median(times), times[int(0.95 * (len(times) - 1))], hits)
-    everything = sorted(t for kind in out for t in [out[kind][0]])
-    out["all (median of medians)"] = (statistics.median(everything), float("nan"), -1)
+def fuzzy_before(mem: Memory, q: Query):
+    """The fuzzy lookup as it was before the one-statement candidate query (2026-11-30):
+    the document frequencies, then the candidates, in two statements (three round trips
+    with the exact lookup). Kept here only to measure both in the same run."""
+    from omset.memory import fuzzy
+    from omset.memory.entry import Match
+    from omset.memory.keys import term_key, terms, tokens
+    from omset.memory.store import (_SELECT, CANDIDATES, MAX_POSTINGS, POSTINGS_BUDGET,
+                                    RARE_TERMS, _entry, _fits)
+
+    words = terms(q.source)
+    if not words or q.threshold > 1.0:
+        return None
+    keys = [term_key(q.source_lang, q.target_lang, t) for t in words]
+    mine = tokens(q.source)
+    allowed = int((1 - q.threshold) * len(mine) / max(q.threshold, 1e-9))
+    cond, params = mem._in("term", keys)
+    df = mem._execute(f"SELECT term, n FROM tm_df WHERE {cond} AND n <= ?",
+                      (*params, MAX_POSTINGS)).fetchall()
+    picked: list[int] = []
+    budget = 0
+    for term, n in sorted(df, key=lambda r: (r[1], r[0]))[:RARE_TERMS]:
+        if picked and budget + n > POSTINGS_BUDGET:
+            break
+        picked.append(term)
+        budget += n
+    if not picked:
+        return None
+    cond, params = mem._in("term", picked)
+    rows = mem._execute(
+        f"{_SELECT} WHERE dedup IN (SELECT entry FROM tm_term WHERE {cond} GROUP BY entry "
+        f"HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC LIMIT ?)",
+        (*params, max(1, len(picked) - allowed, (len(picked) + 1) // 2), CANDIDATES)).fetchall()
+    best = None
+    for e in map(_entry, rows):
+        if not (e.trusted and _fits(e, q)):
+            continue
+        theirs = tokens(e.source)
+        if not fuzzy.possible(len(mine), len(theirs), q.threshold):
+            continue
+        score = fuzzy.similarity(mine, theirs, q.threshold)
+        if score >= q.threshold and (best is None or (score, e.created) > (best.score, best.entry.created)):
+            best = Match("fuzzy", score, e)
+    return best
+
+
+def time_lookups(mem: Memory, qs: dict[str, list[str]], stamp, compare: bool = False
+                 ) -> dict[str, dict[str, tuple[float, float, int]]]:
+    """Per variant ("now", and with ``compare`` "before": :func:`fuzzy_before`) and kind:
+    (median ms, p95 ms, found). The variants take turns query by query, each going first
+    every other query (the second one of a pair finds the pages the first one read in the
+    cache), so neither the machine's load nor the cache favours one."""
+    now_fuzzy = mem._fuzzy
+    variants = {"now": now_fuzzy}
+    if compare:
+        variants["before"] = lambda q: fuzzy_before(mem, q)
+    out: dict[str, dict[str, tuple[float, float, int]]] = {v: {} for v in variants}
+    try:
+        for kind, texts in qs.items():
+            times: dict[str, list[float]] = {v: [] for v in variants}
+            hits = dict.fromkeys(variants, 0)
+            for i, s in enumerate(texts):
+                order = list(variants.items())
+                for name, impl in (order if i % 2 == 0 else order[::-1]):
+                    mem._fuzzy = impl  # type: ignore[method-assign]
+                    t0 = time.perf_counter()
+                    m = mem.lookup(Query(s, "nb", "nn", style="nynorsk-news", machine=stamp))
+                    times[name].append(1000 * (time.perf_counter() - t0))
+                    hits[name] += m is not None
+            for name, ts in times.items():
+                ts.sort()
+                out[name][kind] = (statistics.median(ts), ts[int(0.95 * (len(ts) - 1))],
+                                   hits[name])
+    finally:
+        mem._fuzzy = now_fuzzy  # type: ignore[method-assign]
+    for res in out.values():
+        res["all (median of medians)"] = (statistics.median(t for t, _, _ in res.values()),
+                                          float("nan"), -1)
     return out
 
 
+#: how the table names a lookup variant
+LABELS = {"now": "", "before": " (before: 3 statements)"}
+
+
 def report_lookup(tr: Translator, src: list[str], ref: list[str], count: int, per_kind: int,
-                  backends: list[str]) -> None:
+                  backends: list[str], compare: bool = False) -> None:
     stamp = machine_version(tr)
     qs = queries(src, ref, count, per_kind)
     rows: dict[str, dict] = {}
@@ -284,8 +354,9 @@ def report_lookup(tr: Translator, src: list[str], ref: list[str], count: int, pe
             with path.open("rb") as f:   # a warm OS page cache, as in a running service
                 while f.read(1 << 24):
                     pass
-            time_lookups(mem, {k: v[:20] for k, v in qs.items()}, stamp)   # warm the cache
-            rows["SQLite"] = time_lookups(mem, qs, stamp)
+            time_lookups(mem, {k: v[:20] for k, v in qs.items()}, stamp, compare)   # warm up
+            for variant, res in time_lookups(mem, qs, stamp, compare).items():
+                rows[f"SQLite{LABELS[variant]}"] = res
     if "postgresql" in backends:
         from tests import pgserver
 
@@ -295,8 +366,9 @@ def report_lookup(tr: Translator, src: list[str], ref: list[str], count: int, pe
                 builds["PostgreSQL (COPY of the SQLite rows)"] = copy_from_sqlite(url, path, count)
             else:
                 builds["PostgreSQL"] = build(mem, src, ref, count)
-            time_lookups(mem, {k: v[:20] for k, v in qs.items()}, stamp)
-            rows["PostgreSQL"] = time_lookups(mem, qs, stamp)
+            time_lookups(mem, {k: v[:20] for k, v in qs.items()}, stamp, compare)
+            for variant, res in time_lookups(mem, qs, stamp, compare).items():
+                rows[f"PostgreSQL{LABELS[variant]}"] = res
     print(f"\n## Lookup at {count:,} entries ({per_kind} queries of each kind)\n")
     print("| backend | kind | median ms | p95 ms | found |")
     print("|---|---|---:|---:|---:|")
@@ -320,6 +392,9 @@ def main() -> int:
                     help="lookup figures for these (comma-separated)")
     ap.add_argument("--skip-update", action="store_true")
     ap.add_argument("--skip-lookup", action="store_true")
+    ap.add_argument("--compare-fuzzy", action="store_true",
+                    help="also time the fuzzy lookup as it was before the one-statement "
+                         "candidate query, query by query in turn with today's")
     args = ap.parse_args()
     files = shared_files(args.shared, DEV)
     if files is None:
@@ -332,7 +407,8 @@ def main() -> int:
         if not args.skip_update:
             report_update(tr, src, ref, args.articles)
         if not args.skip_lookup:
-            report_lookup(tr, src, ref, args.entries, args.queries, args.backends.split(","))
+            report_lookup(tr, src, ref, args.entries, args.queries, args.backends.split(","),
+                          args.compare_fuzzy)
     return 0
 
 

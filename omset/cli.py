@@ -143,6 +143,10 @@ def translate(
         False, "--no-protect",
         help="Let Apertium see URLs, e-mail, handles, hashtags and code."),
     no_rules: bool = typer.Option(False, "--no-rules", help="Skip the style's learned post-edit rules."),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules",
+        help="Post-edit rule file to use instead of the style's (e.g. one `omset learn "
+             "--memory` wrote)."),
     fmt: Optional[str] = typer.Option(
         None, "--format", "-f",
         help="Document format (text, html, markdown, docx, odt, srt, vtt, po, xliff, json, yaml); default: "
@@ -162,6 +166,9 @@ def translate(
     previous = _interrupt_on_sigterm()
     try:
         inputs = list(files or [])
+        if rules is not None and (no_rules or not rules.is_file()):
+            raise _fail("--no-rules and --rules exclude each other" if no_rules
+                        else f"--rules: no such file: {rules}")
         for p in inputs:
             if not p.is_file():
                 raise _fail(f"no such file: {p}")
@@ -175,14 +182,14 @@ def translate(
         except FormatError as exc:
             raise _fail(str(exc)) from None
         if kind != "text":
-            if memory:
-                raise _fail("--memory translates text input; documents are not supported yet")
             if len(inputs) != 1:
                 raise _fail(f"a {kind} document is translated one file at a time")
             _document(inputs[0], kind, output, source=source, target=target, style=style,
                       variant=variant, pref=pref, mark_unknown=mark_unknown, workers=workers,
                       glossary=glossary, keep_quoted_titles=keep_quoted_titles,
-                      no_protect=no_protect, no_rules=no_rules, fuzzy=not no_fuzzy)
+                      no_protect=no_protect, no_rules=no_rules, rules_file=rules,
+                      fuzzy=not no_fuzzy,
+                      memory=memory, explain=explain, doc=doc, doc_version=doc_version)
             return
         controls = 0
         for p in inputs:
@@ -205,7 +212,8 @@ def translate(
         with _translator(source=source, target=target, style=style, variant=variant, pref=pref,
                          mark_unknown=mark_unknown, workers=workers, glossary=glossary,
                          keep_quoted_titles=keep_quoted_titles, no_protect=no_protect,
-                         no_rules=no_rules, warm=1 if total < PROGRESS_BYTES else None) as tr, \
+                         no_rules=no_rules, rules_file=rules,
+                         warm=1 if total < PROGRESS_BYTES else None) as tr, \
                 (progress or contextlib.nullcontext()):
             task = progress.add_task("translate", total=total) if progress else None
             if output:
@@ -253,7 +261,8 @@ def translate(
 def _translator(*, source: str, target: str, style: Optional[str], variant: Optional[str],
                 pref: List[str], mark_unknown: bool, workers: Optional[int],
                 glossary: List[Path], keep_quoted_titles: bool, no_protect: bool,
-                no_rules: bool, warm: Optional[int] = None) -> Iterator["Translator"]:
+                no_rules: bool, rules_file: Optional[Path] = None,
+                warm: Optional[int] = None) -> Iterator["Translator"]:
     """A Translator for the command line's options, on an engine this command owns; bad
     options exit with a message.
 
@@ -286,7 +295,7 @@ def _translator(*, source: str, target: str, style: Optional[str], variant: Opti
             tr = Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
                             prefs=pref, mark_unknown=mark_unknown, glossary=terms or None,
                             protect=not no_protect, keep_quoted_titles=keep_quoted_titles,
-                            rules=False if no_rules else None, engine=engine)
+                            rules=False if no_rules else rules_file, engine=engine)
         except EngineNotInstalled as exc:
             raise _fail(str(exc), 1) from None
         except (OmsetError, ValueError) as exc:
@@ -294,8 +303,11 @@ def _translator(*, source: str, target: str, style: Optional[str], variant: Opti
         yield tr
 
 
-def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **opts) -> None:
-    """Translate one document (HTML, DOCX, PO …) whole; the output appears only on success."""
+def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool,
+              memory: Optional[str] = None, explain: bool = False, doc: Optional[str] = None,
+              doc_version: Optional[str] = None, **opts) -> None:
+    """Translate one document (HTML, DOCX, PO …) whole; the output appears only on success.
+    With ``memory``, segment by segment against it (docs/memory.md, "Documents")."""
     from .formats import FormatError, Options, translate_document, write_atomic
 
     options = Options(fuzzy=fuzzy)
@@ -306,7 +318,13 @@ def _document(path: Path, kind: str, output: Optional[Path], *, fuzzy: bool, **o
     data = path.read_bytes()
     with _translator(**opts) as tr:
         try:
-            out = translate_document(data, kind, tr, options=options)
+            if memory:
+                from .cli_memory import translate_document as with_memory
+
+                out = with_memory(tr, memory, data, kind, options, explain=explain,
+                                  document=doc, version=doc_version)
+            else:
+                out = translate_document(data, kind, tr, options=options)
         except FormatError as exc:
             raise _fail(f"{path}: {exc}") from None
         except OmsetError as exc:
@@ -433,8 +451,14 @@ def style_learn(
 
 @learn_app.command("rules")
 def learn(
-    parallel: Path = typer.Argument(..., help="Bokmål<TAB>Nynorsk pairs to learn from (a training split)."),
+    parallel: Optional[Path] = typer.Argument(
+        None, help="Bokmål<TAB>Nynorsk pairs to learn from (a training split); optional "
+                   "with --memory."),
     output: Path = typer.Option(..., "-o", "--output", help="Rule file to write (.json, docs/rules.md)."),
+    memory: Optional[str] = typer.Option(
+        None, "--memory", "-m",
+        help="Learn from the approved edits of this translation memory (SQLite path or "
+             "postgresql:// URL), with the pairs or alone."),
     style: Optional[str] = typer.Option(
         None, "--style", help="Profile whose output the rules correct (default: nynorsk-news, "
                               "with --reverse bokmal)."),
@@ -454,18 +478,24 @@ def learn(
         None, "--guard-cache",
         help="Engine outputs for --guard, like --cache."),
 ) -> None:
-    """Learn post-edit rules from parallel text (docs/rules.md)."""
+    """Learn post-edit rules from parallel text or a memory's approved edits (docs/rules.md)."""
     from .learn.rules import run
 
-    if not parallel.is_file():
+    if parallel is None and memory is None:
+        raise _fail("name the pairs to learn from (PARALLEL) or a memory (--memory)")
+    if parallel is not None and not parallel.is_file():
         raise _fail(f"{parallel} not found (the NorBench splits are in ../shared/data/parallel)")
+    from .memory import MemoryStoreError
+
     try:
         rs = run(parallel, output, style=style or ("bokmal" if reverse else "nynorsk-news"),
                  reverse=reverse, min_count=min_count, min_gain=min_gain,
                  heldout=heldout, cache=cache, guard=guard, guard_cache=guard_cache,
-                 log=lambda m: err.print(m, highlight=False))
+                 log=lambda m: err.print(m, highlight=False), memory=memory)
     except EngineNotInstalled as exc:
         raise _fail(str(exc), 1) from None
+    except (MemoryStoreError, InputError) as exc:
+        raise _fail(str(exc)) from None
     err.print(f"wrote {len(rs)} rules to {output}", highlight=False)
 
 

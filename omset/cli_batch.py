@@ -38,8 +38,9 @@ def batch(
         help="Parquet column to translate (repeatable; default text).")] = None,
     suffix: Annotated[str, typer.Option("--suffix",
         help="Write the translation to FIELD+SUFFIX beside the source (default: replace it).")] = "",
-    memory: Annotated[Path | None, typer.Option("--memory",
-        help="Translation memory for exact reuse (not available in batch yet).")] = None,
+    memory: Annotated[str | None, typer.Option("--memory",
+        help="Translation memory whose exact matches are reused, read-only: an SQLite file "
+             "every worker can reach, or a postgresql:// URL.")] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler",
         help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a local cluster).")] = None,
     workers: Annotated[int | None, typer.Option("--workers",

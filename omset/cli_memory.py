@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
@@ -18,6 +18,7 @@ import typer
 
 if TYPE_CHECKING:
     from .memory import Memory
+    from .memory.workflow import SegmentResult
 
 memory_app = typer.Typer(no_args_is_help=True,
                          help="Translation memory: import, export, statistics, proofread texts.")
@@ -86,11 +87,33 @@ def translate_file(tr: Any, location: str, path: Path, sink: IO[str], *, by_line
             raise _fail(f"translation failed: {exc}", 1) from None
     sink.write(result.text)
     if explain:
-        for n, seg in enumerate(result.segments, 1):
-            err.print(f"[bold]{n}[/] {seg.explain()}: [dim]{seg.text[:70]}[/]", highlight=False,
-                      soft_wrap=True)
-        counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts().items()))
-        err.print(f"omset: {len(result.segments)} segments: {counts}", highlight=False)
+        explain_segments(result.segments)
+
+
+def explain_segments(segments: Sequence[SegmentResult]) -> None:
+    """``--explain`` with a memory: on stderr, where each segment's text came from."""
+    from collections import Counter
+
+    for n, seg in enumerate(segments, 1):
+        err.print(f"[bold]{n}[/] {seg.explain()}: [dim]{seg.text[:70]}[/]", highlight=False,
+                  soft_wrap=True)
+    counts = ", ".join(f"{v} {k}" for k, v in sorted(Counter(s.origin for s in segments).items()))
+    err.print(f"omset: {len(segments)} segments: {counts}", highlight=False)
+
+
+def translate_document(tr: Any, location: str, data: bytes, kind: str, options: Any, *,
+                       explain: bool, document: str | None, version: str | None) -> bytes:
+    """``omset translate FILE.docx --memory …``: a document translated segment by segment
+    against the memory (:mod:`omset.memory.documents`); errors propagate as without it."""
+    from .formats import translate_document as translate_doc
+    from .memory.documents import MemoryTranslator
+
+    with opened(location) as mem:
+        wrapped = MemoryTranslator(tr, mem, document=document or "", version=version or "")
+        out = translate_doc(data, kind, wrapped, options=options)  # type: ignore[arg-type]
+    if explain:
+        explain_segments(wrapped.results)
+    return out
 
 
 @memory_app.command("import")

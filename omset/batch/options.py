@@ -35,10 +35,9 @@ class Options:
     partition_records: int = PARTITION_RECORDS
     partition_bytes: int = PARTITION_BYTES
     timeout: float = 20.0
-    # Hook for exact reuse (issue: translation memory, built in omset/memory/): a memory
-    # file whose exact matches are reused instead of translated. Not wired yet; see
-    # plugin.TranslatorPlugin.setup for where it goes.
-    memory: Path | None = None
+    #: a translation memory (SQLite path or postgresql:// URL) whose exact matches the
+    #: workers reuse, read-only (batch/memory.py)
+    memory: str | None = None
 
     def job(self, kind: str, payload: Any, first: int) -> Job:
         names = self.columns if kind == "parquet" else self.fields

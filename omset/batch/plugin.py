@@ -2,7 +2,9 @@
 
 The translator is made once, when the plugin reaches the worker (at registration, or
 when a worker joins or is restarted later), and lives as long as the worker; tasks only
-borrow it. Its one pipeline matches Dask's one-worker-per-core layout.
+borrow it. Its one pipeline matches Dask's one-worker-per-core layout. With a memory,
+the worker also opens it once, read-only, and reuses its exact matches
+(:mod:`.memory`).
 """
 
 from __future__ import annotations
@@ -17,17 +19,27 @@ from .records import Job, Result, translate_job
 class TranslatorPlugin(WorkerPlugin):
     """Holds a worker's ``omset.Translator`` (``kwargs`` as ``Translator`` takes them)."""
 
-    def __init__(self, kwargs: dict[str, Any]):
+    def __init__(self, kwargs: dict[str, Any], memory: str | None = None):
         self.kwargs = kwargs
+        self.memory = memory
         self.translator: Any = None
 
     def setup(self, worker: Any) -> None:
         from ..translator import Translator
 
-        # TODO(memory): when omset.memory lands, wrap the translator here with the
-        # translation memory of Options.memory (exact matches reused, new translations
-        # stored); records.Engine is the interface the wrapper has to offer.
-        self.translator = Translator(**self.kwargs).warm_up()
+        translator = Translator(**self.kwargs).warm_up()
+        if self.memory is None:
+            self.translator = translator
+            return
+        # --memory: this worker's own read-only connection; exact matches reused
+        from ..memory import Memory
+        from .memory import MemoryEngine
+
+        try:
+            self.translator = MemoryEngine(translator, Memory.open(self.memory, readonly=True))
+        except BaseException:
+            translator.close()
+            raise
 
     def teardown(self, worker: Any) -> None:
         if self.translator is not None:

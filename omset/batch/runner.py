@@ -91,10 +91,6 @@ def translate_corpus(inputs: Sequence[str | Path], outdir: str | Path, *,
     skips what is done (``restart`` starts over). Raises :class:`BatchError` for
     arguments that cannot work; bad records only end up in ``outdir/errors.jsonl``.
     """
-    if memory is not None:
-        # Hook for the translation memory (omset/memory/, built separately): see
-        # plugin.TranslatorPlugin.setup. Refused until it is wired, not silently ignored.
-        raise BatchError("--memory is not available in omset batch yet")
     if variant not in (None, "a", "e", "split"):
         raise BatchError("variant must be a, e or split")
     if not fields or not columns:
@@ -106,11 +102,34 @@ def translate_corpus(inputs: Sequence[str | Path], outdir: str | Path, *,
                    fields=tuple(fields), columns=tuple(columns), suffix=suffix,
                    max_record_bytes=max_record_bytes,
                    partition_records=partition_records, partition_bytes=partition_bytes,
-                   timeout=timeout)
+                   timeout=timeout, memory=_memory_location(memory, local=not scheduler))
     out = Path(outdir)
     files = find_inputs(inputs, out)
     _check_translator(opts, local=not scheduler)
     return Run(files, out, opts, restart=restart).run(scheduler, workers, reporter)
+
+
+def _memory_location(memory: str | Path | None, *, local: bool) -> str | None:
+    """The memory as the workers open it: a URL as given, an SQLite path made absolute
+    (workers need not share the client's working folder). A local run opens it once
+    here, read-only, so a missing or unusable memory fails before any worker starts; on
+    a remote cluster the workers must reach the same path (a shared file system) or the
+    URL, and check it themselves."""
+    if memory is None:
+        return None
+    location = str(memory)
+    if not location.startswith(("postgresql://", "postgres://")):
+        path = Path(location.removeprefix("sqlite://"))
+        if local or path.exists():
+            location = str(path.resolve())
+    if local:
+        from ..memory import Memory, MemoryStoreError
+
+        try:
+            Memory.open(location, readonly=True).close()
+        except MemoryStoreError as exc:
+            raise BatchError(f"--memory: {exc}") from None
+    return location
 
 
 def _check_translator(opts: Options, *, local: bool) -> None:
@@ -232,7 +251,8 @@ class Run:
         with cluster(scheduler, workers) as client:
             name = f"omset-translator-{self.opts.fingerprint()}"
             try:
-                client.register_plugin(TranslatorPlugin(self.opts.translator_kwargs()), name=name)
+                client.register_plugin(TranslatorPlugin(self.opts.translator_kwargs(),
+                                                         self.opts.memory), name=name)
             except Exception as exc:
                 raise BatchError(f"the workers could not start a translator: {exc}") from exc
             try:

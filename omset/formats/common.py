@@ -38,6 +38,33 @@ def decode_text(data: bytes, what: str = "document", *,
     return strip_controls(body)[0], bom
 
 
+def decode_declared(data: bytes, name: str, what: str = "document", *,
+                    keep_controls: bool = False) -> str | None:
+    """``data`` in the charset ``name`` a document declares (ISO-8859-1, windows-1252 …),
+    strictly, controls as :func:`decode_text` treats them; ``None`` when the declared
+    charset is UTF-8 (then :func:`decode_text` is the one to call)."""
+    import codecs
+
+    from . import FormatError
+
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        raise FormatError(f"{what} declares an unknown charset {name!r}") from None
+    if codec == "utf-8":
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{what}: invalid {name} at byte offset {exc.start}") from None
+    if keep_controls:
+        if "\0" in text:
+            raise FormatError(f"{what}: the input holds a NUL byte at character "
+                              f"{text.index(chr(0))}")
+        return text
+    return strip_controls(text)[0]
+
+
 def encode_text(text: str, bom: bool = False) -> bytes:
     """UTF-8 bytes of ``text``, with the byte-order mark when the input had one."""
     return ((BOM if bom else "") + text).encode("utf-8")

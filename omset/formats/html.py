@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .common import BOM, decode_text, target_lang
+from .common import BOM, decode_declared, decode_text, target_lang
 from .inline import Builder, Marker, translate_segments
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -133,17 +133,10 @@ def _decode(data: bytes) -> tuple[str, bool]:
         m = _CHARSET_SNIFF.search(data[:4096])
         if not m:
             raise
-        name = m.group(1).decode("ascii")
-        try:
-            codec = codecs.lookup(name).name
-        except LookupError:
-            raise FormatError(f"HTML declares an unknown charset {name!r}") from None
-        if codec == "utf-8":
+        text = decode_declared(data, m.group(1).decode("ascii"), "HTML")
+        if text is None:
             raise
-        try:
-            return strip_controls(data.decode(codec))[0], False
-        except UnicodeDecodeError as exc:
-            raise FormatError(f"HTML: invalid {name} at byte offset {exc.start}") from None
+        return text, False
 
 
 # -- the page ------------------------------------------------------------------------------

@@ -11,15 +11,21 @@ translated is marked ``fuzzy`` (so gettext tools and translators treat it as a
 suggestion) unless ``options.fuzzy`` is False (``--no-fuzzy``). The header gets the
 target ``Language``, a matching ``Language-Team`` and the ``Plural-Forms`` Norwegian
 uses, because msgfmt checks plural entries against them.
+
+A catalogue is read in the charset its header declares (gettext's own rule; ISO-8859-1
+catalogues still ship) and always written as UTF-8, with the header's charset changed
+to ``UTF-8``: msgfmt reads it so, and a Nynorsk translation may need characters the
+old charset lacks.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import polib
 
-from .common import decode_text, encode_text, target_lang
+from .common import decode_declared, decode_text, encode_text, target_lang
 from .placeholders import translate_messages
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,10 +66,29 @@ def parse(text: str) -> polib.POFile:
         os.unlink(name)
 
 
+#: the charset a catalogue's header declares (``Content-Type: text/plain; charset=…``);
+#: the header is the first entry, so it is looked for near the start
+_CHARSET = re.compile(rb"Content-Type:[^\n]*?charset=([A-Za-z0-9_.:-]+)", re.I)
+_HEAD_BYTES = 8192
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """The catalogue's text in the charset its header declares, as gettext reads it
+    (psmisc and wget-gnulib ship ISO-8859-1); UTF-8 when it declares that, nothing or
+    the template's ``CHARSET``. Returns (text, had a UTF-8 byte-order mark)."""
+    m = _CHARSET.search(data[:_HEAD_BYTES])
+    name = m.group(1).decode("ascii") if m else ""
+    if name and name.upper() != "CHARSET":
+        text = decode_declared(data, name, "PO", keep_controls=True)
+        if text is not None:
+            return text, False
+    return decode_text(data, "PO", keep_controls=True)
+
+
 def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
     from . import FormatError
 
-    text, bom = decode_text(data, "PO", keep_controls=True)
+    text, bom = decode(data)
     po = parse(text)
     declared = _lang(po.metadata.get("Language", "") or "")
     if declared is not None and declared != tr.source:
@@ -105,4 +130,13 @@ def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
     if team:
         po.metadata["Language-Team"] = team
     po.metadata["Plural-Forms"] = PLURAL_FORMS
+    # written as UTF-8 whatever it was read as, and the header says so
+    po.metadata["Content-Type"] = _utf8(po.metadata.get("Content-Type", ""))
     return encode_text(po.__unicode__(), bom)
+
+
+def _utf8(content_type: str) -> str:
+    """The header's Content-Type with ``charset=UTF-8`` (added when missing)."""
+    if re.search(r"charset=", content_type, re.I):
+        return re.sub(r"(charset=)[^;\s]*", r"\g<1>UTF-8", content_type, flags=re.I)
+    return "text/plain; charset=UTF-8"

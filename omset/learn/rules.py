@@ -395,13 +395,29 @@ def engine_outputs(sources: Sequence[str], style: str, cache: Path | None, log=p
     return out
 
 
-def run(parallel: Path, output: Path, *, style: str = "nynorsk-news", min_count: int = 3,
+def run(parallel: Path | None, output: Path, *, style: str = "nynorsk-news", min_count: int = 3,
         min_gain: int = 2, heldout: int = 5, folds: int = 1, cache: Path | None = None,
         guard: Path | None = None, guard_cache: Path | None = None, log=print,
-        reverse: bool = False) -> RuleSet:
+        reverse: bool = False, memory: str | None = None) -> RuleSet:
     """What ``omset learn`` does: translate, learn, write the rule file. ``reverse``
-    reads the pairs (and the guard pairs) Nynorsk→Bokmål and learns rules for nn→nb."""
-    src, ref = read_pairs(parallel, reverse)
+    reads the pairs (and the guard pairs) Nynorsk→Bokmål and learns rules for nn→nb.
+    ``memory``: also (or only) the approved entries of that translation memory
+    (:mod:`.from_memory`)."""
+    src, ref = read_pairs(parallel, reverse) if parallel is not None else ([], [])
+    source, target = ("nn", "nb") if reverse else ("nb", "nn")
+    if memory is not None:
+        from ..memory import Memory
+
+        from .from_memory import approved_pairs
+
+        with Memory.open(memory, readonly=True) as mem:
+            m_src, m_ref = approved_pairs(mem, source, target, style)
+        log(f"{len(m_src)} approved {source}→{target} segments from the memory")
+        src, ref = src + m_src, ref + m_ref
+    if not src:
+        from ..errors import InputError
+
+        raise InputError("no pairs to learn from")
     out = engine_outputs(src, style, cache, log, reverse)
     guarded = None
     if guard is not None:
@@ -410,9 +426,14 @@ def run(parallel: Path, output: Path, *, style: str = "nynorsk-news", min_count:
     rs = learn(src, out, ref, min_count=min_count, min_gain=min_gain, heldout=heldout,
                folds=folds, guard=guarded, log=log)
     way = "nn→nb, pairs read in reverse" if reverse else "nb→nn"
+    learned_from = " and ".join(
+        ([parallel.name] if parallel is not None else [])
+        + ([f"the approved entries of the memory {Path(memory).name}"] if memory else []))
     rs.meta = {"description": f"post-edit rules for style {style} ({way}), learned from "
-                              f"{parallel.name}",
-               "command": f"omset learn {parallel.name} -o {output.name} --style {style} "
+                              f"{learned_from}",
+               "command": "omset learn " + (f"{parallel.name} " if parallel else "")
+                          + (f"--memory {Path(memory).name} " if memory else "")
+                          + f"-o {output.name} --style {style} "
                           + ("--reverse " if reverse else "")
                           + f"--min-count {min_count} --min-gain {min_gain} --heldout {heldout} "
                           f"--folds {folds}"

@@ -28,7 +28,7 @@ def _redact(url: str) -> str:
 class PostgresMemory(Memory):
     dialect = "postgresql"
 
-    def __init__(self, url: str, *, connect_timeout: int = 10) -> None:
+    def __init__(self, url: str, *, connect_timeout: int = 10, readonly: bool = False) -> None:
         super().__init__()
         import psycopg
 
@@ -39,7 +39,11 @@ class PostgresMemory(Memory):
         except psycopg.Error as exc:
             raise MemoryStoreError(f"{self.location}: cannot connect: {exc}".strip()) from exc
         try:
-            self._migrate()
+            if readonly:  # the server itself refuses any write on this connection
+                self._execute("SET default_transaction_read_only = on")
+                self._check_readable()
+            else:
+                self._migrate()
         except BaseException:
             self._db.close()
             raise

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .errors import MemoryStoreError
 from .store import Memory
@@ -30,14 +31,17 @@ CACHE_KB = 65_536
 class SQLiteMemory(Memory):
     dialect = "sqlite"
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         super().__init__()
         p = Path(path)
         self.location = str(p)
+        self._readonly = readonly
         _check_file(p, create)
         try:
-            self._db = sqlite3.connect(str(p), timeout=BUSY_MS / 1000, isolation_level=None,
-                                       check_same_thread=False)
+            self._db = sqlite3.connect(
+                f"file:{quote(str(p.resolve()))}?mode=ro" if readonly else str(p),
+                timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False,
+                uri=readonly)
         except sqlite3.Error as exc:
             raise MemoryStoreError(f"{p}: cannot open the translation memory: {exc}") from exc
         try:
@@ -53,6 +57,10 @@ class SQLiteMemory(Memory):
         """Check, switch to WAL and migrate; every step may be retried as a whole."""
         self._check_foreign(p)
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        if self._readonly:  # a reader changes nothing: no WAL switch, no migration
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+            self._check_readable()
+            return
         mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise MemoryStoreError(f"{p}: cannot switch the database to WAL mode ({mode})")

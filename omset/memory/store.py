@@ -86,17 +86,19 @@ class Memory(ABC):
 
     # -- opening ------------------------------------------------------------------------
     @staticmethod
-    def open(url_or_path: str, *, create: bool = True) -> Memory:
+    def open(url_or_path: str, *, create: bool = True, readonly: bool = False) -> Memory:
         """Open a memory: ``postgresql://…`` (or ``postgres://…``) for PostgreSQL, anything
         else is an SQLite file path (``sqlite:///path`` also works). ``create=False``
-        refuses a missing SQLite file instead of making one."""
+        refuses a missing SQLite file instead of making one. ``readonly``: the store must
+        exist at the current schema version; nothing is ever written through this
+        connection (for many readers, such as batch workers)."""
         target = str(url_or_path)
         if target.startswith(("postgresql://", "postgres://")):
             from .postgres import PostgresMemory
-            return PostgresMemory(target)
+            return PostgresMemory(target, readonly=readonly)
         target = target.removeprefix("sqlite://")
         from .sqlite import SQLiteMemory
-        return SQLiteMemory(target, create=create)
+        return SQLiteMemory(target, create=create and not readonly, readonly=readonly)
 
     def __enter__(self) -> Self:
         return self
@@ -159,6 +161,16 @@ class Memory(ABC):
                     self._execute(sql)
                 self._execute("UPDATE tm_meta SET value = ? WHERE name = 'schema_version'",
                               (str(v),))
+
+    def _check_readable(self) -> None:
+        """For a read-only connection, instead of migrating: the store must be at the
+        current schema version already."""
+        found = self.schema_version() if self._table_exists("tm_meta") else None
+        if found != SCHEMA_VERSION:
+            raise MemoryStoreError(
+                f"{self.location}: schema version {found if found is not None else 'none'}, "
+                f"this omset reads {SCHEMA_VERSION}; open it once for writing (e.g. "
+                "`omset memory stats`) to migrate it")
 
     def schema_version(self) -> int:
         row = self._execute("SELECT value FROM tm_meta WHERE name = 'schema_version'").fetchone()
@@ -253,25 +265,7 @@ class Memory(ABC):
         # (and, in practice, at least half of them: a match that misses more of the rare
         # words is too far off to be repaired well)
         allowed = int((1 - q.threshold) * len(mine) / max(q.threshold, 1e-9))
-        # the segment's rarest indexed words, as many as fit the postings budget (always
-        # the rarest one); then the entries that share enough of them
-        cond, params = self._in("term", keys)
-        df = self._execute(f"SELECT term, n FROM tm_df WHERE {cond} AND n <= ?",
-                           (*params, MAX_POSTINGS)).fetchall()
-        picked: list[int] = []
-        budget = 0
-        for term, n in sorted(df, key=lambda r: (r[1], r[0]))[:RARE_TERMS]:
-            if picked and budget + n > POSTINGS_BUDGET:
-                break
-            picked.append(term)
-            budget += n
-        if not picked:
-            return None
-        cond, params = self._in("term", picked)
-        rows = self._execute(
-            f"{_SELECT} WHERE dedup IN (SELECT entry FROM tm_term WHERE {cond} GROUP BY entry "
-            f"HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC LIMIT ?)",
-            (*params, max(1, len(picked) - allowed, (len(picked) + 1) // 2), CANDIDATES)).fetchall()
+        rows = self._execute(*self._candidates_sql(keys, allowed)).fetchall()
         entries = [_entry(r) for r in rows]
         best: Match | None = None
         for e in entries:
@@ -285,6 +279,28 @@ class Memory(ABC):
             if score >= q.threshold and better:
                 best = Match("fuzzy", score, e)
         return best
+
+    def _candidates_sql(self, keys: Sequence[int], allowed: int) -> tuple[str, list[Any]]:
+        """One statement (one round trip: on a busy server each costs a wake-up of its
+        process, which dominated PostgreSQL's fuzzy lookups when this took three) that
+        picks the segment's rarest indexed words — as many as fit the postings budget,
+        always the rarest one, at most :data:`RARE_TERMS` — and returns the
+        :data:`CANDIDATES` entries sharing the most of them, at least all picked words
+        but ``allowed`` and at least half of them."""
+        cond, params = self._in("term", keys)
+        sql = (
+            "WITH df AS (SELECT term, ROW_NUMBER() OVER (ORDER BY n, term) AS rn, "
+            "SUM(n) OVER (ORDER BY n, term ROWS UNBOUNDED PRECEDING) AS cum "
+            f"FROM tm_df WHERE {cond} AND n <= ?), "
+            "picked AS (SELECT term FROM df WHERE rn <= ? AND (rn = 1 OR cum <= ?)), "
+            "need AS (SELECT COUNT(*) AS p FROM picked), "
+            "cand AS (SELECT entry FROM tm_term WHERE term IN (SELECT term FROM picked) "
+            "GROUP BY entry HAVING COUNT(*) >= (SELECT CASE WHEN p - ? > (p + 1) / 2 "
+            "THEN p - ? ELSE (p + 1) / 2 END FROM need) "
+            f"ORDER BY COUNT(*) DESC LIMIT {CANDIDATES}) "
+            f"SELECT {', '.join('tm_entry.' + c for c in _COLUMNS)} FROM cand "
+            "JOIN tm_entry ON tm_entry.dedup = cand.entry")
+        return sql, [*params, MAX_POSTINGS, RARE_TERMS, POSTINGS_BUDGET, allowed, allowed]
 
     def entries(self, source_lang: str | None = None, target_lang: str | None = None,
                 origins: Iterable[str] = ORIGINS) -> Iterator[Entry]:

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from ..errors import InputError
-from ..text.segment import pieces
+from ..text.segment import Piece, pieces
 from . import fuzzy
 from .entry import Entry, Origin
 from .repair import repair_many
@@ -73,30 +74,112 @@ class MemoryTranslation:
         return dict(Counter(s.origin for s in self.segments))
 
 
-def _context(cores: list[str], i: int) -> tuple[str, str]:
+def _context(cores: Sequence[str], i: int) -> tuple[str, str]:
     return (cores[i - 1] if i > 0 else "", cores[i + 1] if i + 1 < len(cores) else "")
 
 
-def _repair(translator: Any, cores: list[str], jobs: list[tuple[int, Entry, float]],
-            results: list[SegmentResult | None]) -> list[int]:
+def _repair(translator: Any, documents: Sequence[Sequence[str]],
+            jobs: list[tuple[tuple[int, int], Entry, float]],
+            results: dict[tuple[int, int], SegmentResult],
+            notes: dict[tuple[int, int], SegmentResult]) -> list[tuple[int, int]]:
     """Repair the fuzzy matches into ``results``; return the segments that could not be
-    (their result says why; they still need the engine)."""
+    (``notes`` says why; they still need the engine)."""
     if not jobs:
         return []
     failed = []
-    repaired = repair_many([(e.source, cores[i], e.target) for i, e, _ in jobs],
+    repaired = repair_many([(e.source, documents[d][i], e.target) for (d, i), e, _ in jobs],
                            translator.translate_batch)
-    for (i, e, score), r in zip(jobs, repaired):
+    for ((d, i), e, score), r in zip(jobs, repaired):
+        core = documents[d][i]
         if r.text is not None:
             changes = "; ".join(f"{a!r} → {b!r}" for a, b in r.patches)
-            results[i] = SegmentResult(cores[i], r.text, "fuzzy", score, e.id, e.origin,
-                                       f"patched {changes}")
+            results[d, i] = SegmentResult(core, r.text, "fuzzy", score, e.id, e.origin,
+                                          f"patched {changes}")
         else:
-            results[i] = SegmentResult(cores[i], "", "machine", None, e.id, e.origin,
-                                       f"fuzzy match {score:.0%} with entry #{e.id} not "
-                                       f"repaired: {r.reason}")
-            failed.append(i)
+            notes[d, i] = SegmentResult(core, "", "machine", None, e.id, e.origin,
+                                        f"fuzzy match {score:.0%} with entry #{e.id} not "
+                                        f"repaired: {r.reason}")
+            failed.append((d, i))
     return failed
+
+
+def one_request_each(translator: Any) -> Callable[[list[str]], list[str]]:
+    """An engine for :func:`translate_segments` that sends each segment as one request,
+    as ``translate_parts`` and ``translate_lines`` do (``translate_batch`` would cut a
+    segment into paragraphs again): a miss comes out exactly as it would without a
+    memory."""
+    def translate(texts: list[str]) -> list[str]:
+        return ["".join(p if isinstance(p, str) else p.text for p in parts)
+                for parts in translator.translate_parts([[t] for t in texts])]
+    return translate
+
+
+def translate_segments(translator: Any, memory: Memory, documents: Sequence[Sequence[str]], *,
+                       document: str = "", version: str = "", author: str = "",
+                       store: bool = True, threshold: float = fuzzy.THRESHOLD,
+                       engine: Callable[[list[str]], list[str]] | None = None,
+                       ) -> list[list[SegmentResult]]:
+    """Translate segments against the memory: one result per segment, per document.
+
+    ``documents`` holds each document's segments in order (their neighbours are the
+    context of in-context matches). Every miss of every document goes to ``engine``
+    (default ``translator.translate_batch``) in one batch; fuzzy matches are repaired
+    meanwhile. ``threshold`` is the lowest fuzzy score served (:data:`EXACT_ONLY`: none);
+    ``store=False`` reads the memory without adding machine entries. This is the one
+    path of every caller: texts (:func:`translate_text`), documents
+    (:mod:`.documents`) and batch workers.
+    """
+    translate = engine or translator.translate_batch
+    style = style_name(translator)
+    stamp = machine_version(translator)
+    flat = [(d, i) for d, cores in enumerate(documents) for i in range(len(cores))]
+    results: dict[tuple[int, int], SegmentResult] = {}
+    fuzzy_jobs: list[tuple[tuple[int, int], Entry, float]] = []
+    for d, i in flat:
+        cores = documents[d]
+        prev, nxt = _context(cores, i)
+        m = memory.lookup(Query(cores[i], translator.source, translator.target, style=style,
+                                machine=stamp, prev_source=prev, next_source=nxt,
+                                document=document, threshold=threshold))
+        if m is None:
+            continue
+        if m.kind == "fuzzy":
+            fuzzy_jobs.append(((d, i), m.entry, m.score))
+        elif m.entry.trusted:
+            results[d, i] = SegmentResult(cores[i], m.entry.target, m.kind, m.score,
+                                          m.entry.id, m.entry.origin)
+        else:
+            results[d, i] = SegmentResult(cores[i], m.entry.target, "machine", None,
+                                          m.entry.id, "machine",
+                                          "stored output of the same engine and profile")
+    # the engine translates the misses while the fuzzy matches are being repaired
+    repairing = {at for at, _e, _s in fuzzy_jobs}
+    misses = [at for at in flat if at not in results and at not in repairing]
+    notes: dict[tuple[int, int], SegmentResult] = {}
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(translate, [documents[d][i] for d, i in misses]) \
+            if misses else None
+        failed = _repair(translator, documents, fuzzy_jobs, results, notes)
+        machine = dict(zip(misses, pending.result())) if pending is not None else {}
+    if failed:
+        machine.update(zip(failed, translate([documents[d][i] for d, i in failed])))
+    new: list[Entry] = []
+    for (d, i), mt in sorted(machine.items()):
+        cores = documents[d]
+        prev, nxt = _context(cores, i)
+        prior = notes.get((d, i))
+        results[d, i] = SegmentResult(cores[i], mt, "machine", None,
+                                      prior.entry_id if prior else None,
+                                      prior.entry_origin if prior else None,
+                                      prior.note if prior else "")
+        new.append(Entry(cores[i], mt, translator.source, translator.target, "machine",
+                         style=style, engine_version=stamp.engine,
+                         profile_version=stamp.profile, document=document,
+                         doc_version=version, position=i, prev_source=prev,
+                         next_source=nxt, author=author))
+    if store and new:
+        memory.add_many(new)
+    return [[results[d, i] for i in range(len(cores))] for d, cores in enumerate(documents)]
 
 
 def translate_text(translator: Any, memory: Memory, text: str, *, document: str = "",
@@ -107,56 +190,36 @@ def translate_text(translator: Any, memory: Memory, text: str, *, document: str 
     ``document``/``version`` name the text (in-context matches prefer the same
     document); ``store=False`` reads the memory without adding machine entries.
     """
-    parts = pieces(text, by_line=by_line)
-    cores = [p.text for p in parts if p.translate]
-    style = style_name(translator)
-    stamp = machine_version(translator)
-    results: list[SegmentResult | None] = [None] * len(cores)
-    fuzzy_jobs: list[tuple[int, Entry, float]] = []
-    for i, core in enumerate(cores):
-        prev, nxt = _context(cores, i)
-        m = memory.lookup(Query(core, translator.source, translator.target, style=style,
-                                machine=stamp, prev_source=prev, next_source=nxt,
-                                document=document, threshold=threshold))
-        if m is None:
-            continue
-        if m.kind == "fuzzy":
-            fuzzy_jobs.append((i, m.entry, m.score))
-        elif m.entry.trusted:
-            results[i] = SegmentResult(core, m.entry.target, m.kind, m.score, m.entry.id,
-                                       m.entry.origin)
-        else:
-            results[i] = SegmentResult(core, m.entry.target, "machine", None, m.entry.id,
-                                       "machine", "stored output of the same engine and profile")
-    # the engine translates the misses while the fuzzy matches are being repaired
-    repairing = {i for i, _e, _s in fuzzy_jobs}
-    misses = [i for i, r in enumerate(results) if r is None and i not in repairing]
-    with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(translator.translate_batch, [cores[i] for i in misses]) \
-            if misses else None
-        failed = _repair(translator, cores, fuzzy_jobs, results)
-        machine = dict(zip(misses, pending.result())) if pending is not None else {}
-    if failed:
-        machine.update(zip(failed, translator.translate_batch([cores[i] for i in failed])))
-    new: list[Entry] = []
-    for i, mt in sorted(machine.items()):
-        prev, nxt = _context(cores, i)
-        prior = results[i]
-        results[i] = SegmentResult(cores[i], mt, "machine", None,
-                                   prior.entry_id if prior else None,
-                                   prior.entry_origin if prior else None,
-                                   prior.note if prior else "")
-        new.append(Entry(cores[i], mt, translator.source, translator.target, "machine",
-                         style=style, engine_version=stamp.engine,
-                         profile_version=stamp.profile, document=document,
-                         doc_version=version, position=i, prev_source=prev,
-                         next_source=nxt, author=author))
-    if store and new:
-        memory.add_many(new)
-    done = [r for r in results if r is not None]
-    it = iter(done)
-    out_text = "".join(next(it).text if p.translate else p.text for p in parts)
-    return MemoryTranslation(out_text, done)
+    return translate_texts(translator, memory, [text], document=document, version=version,
+                           author=author, store=store, by_line=by_line,
+                           threshold=threshold)[0]
+
+
+def translate_texts(translator: Any, memory: Memory, texts: Sequence[str], *,
+                    document: str = "", version: str = "", author: str = "",
+                    store: bool = True, by_line: bool = False,
+                    threshold: float = fuzzy.THRESHOLD,
+                    engine: Callable[[list[str]], list[str]] | None = None,
+                    ) -> list[MemoryTranslation]:
+    """:func:`translate_text` for several texts at once (all misses in one batch)."""
+    return join_pieces(translator, memory, [pieces(text, by_line=by_line) for text in texts],
+                       document=document, version=version, author=author, store=store,
+                       threshold=threshold, engine=engine)
+
+
+def join_pieces(translator: Any, memory: Memory, split: Sequence[Sequence[Piece]],
+                **options: Any) -> list[MemoryTranslation]:
+    """Texts already cut into :class:`Piece` s, translated against the memory
+    (``options`` as :func:`translate_segments` takes them) and put back together."""
+    done = translate_segments(translator, memory,
+                              [[p.text for p in parts if p.translate] for parts in split],
+                              **options)
+    out = []
+    for parts, results in zip(split, done):
+        it = iter(results)
+        out.append(MemoryTranslation(
+            "".join(next(it).text if p.translate else p.text for p in parts), results))
+    return out
 
 
 def store_approved(memory: Memory, source_text: str, target_text: str, *, source_lang: str,

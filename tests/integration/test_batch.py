@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -188,6 +190,31 @@ def _wait_port(port: int, seconds: float = 60) -> None:
     raise AssertionError(f"nothing listens on port {port}")
 
 
+@contextmanager
+def dask_cluster() -> Iterator[tuple[int, list[subprocess.Popen]]]:
+    """A ``dask scheduler`` and two ``dask worker`` processes on loopback, ready; stopped
+    afterwards. Yields the scheduler's port and the processes (scheduler first)."""
+    port = _free_port()
+    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)]
+    try:
+        _wait_port(port)
+        for name in ("w1", "w2"):
+            procs.append(subprocess.Popen(
+                [DASK, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "2", "--name", name,
+                 "--no-dashboard", "--host", "127.0.0.1"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(f"tcp://127.0.0.1:{port}", timeout="30s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield port, procs
+    finally:
+        for p in reversed(procs):
+            stop(p)
+
+
 def test_scheduler_and_two_workers_on_loopback_paragraph_mode(apertium_installed, tmp_path):
     src = sentences()
     # paragraphs, some hard-wrapped over two lines, blank lines between
@@ -205,21 +232,7 @@ def test_scheduler_and_two_workers_on_loopback_paragraph_mode(apertium_installed
     (tmp_path / "in" / "doc.txt").write_text(text, encoding="utf-8")
     want = omset(["translate", "--workers", "2"], text.encode())
     assert want.returncode == 0, want.stderr
-    port = _free_port()
-    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)]
-    try:
-        _wait_port(port)
-        for name in ("w1", "w2"):
-            procs.append(subprocess.Popen(
-                [DASK, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "2", "--name", name,
-                 "--no-dashboard", "--host", "127.0.0.1"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        from distributed import Client
-
-        with Client(f"tcp://127.0.0.1:{port}", timeout="30s") as client:
-            client.wait_for_workers(2, timeout=120)
+    with dask_cluster() as (port, procs):
         r = omset(["batch", str(tmp_path / "in" / "*.txt"), "-o", str(tmp_path / "out"),
                    "--scheduler", f"tcp://127.0.0.1:{port}", "--partition-records", "6"])
         assert r.returncode == 0, r.stderr
@@ -232,9 +245,6 @@ def test_scheduler_and_two_workers_on_loopback_paragraph_mode(apertium_installed
         left = [c for w in workers for c in w.children(recursive=True)
                 if "lt-proc" in " ".join(c.cmdline()) or "apertium" in " ".join(c.cmdline())]
         assert wait_gone([c.pid for c in left]) == []
-    finally:
-        for p in reversed(procs):
-            stop(p)
 
 
 # -- faults: a worker killed, a run interrupted -----------------------------------------

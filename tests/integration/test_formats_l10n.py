@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -189,6 +190,41 @@ def test_po_no_fuzzy(nb_nn):
 def test_po_bad_input_is_refused(nb_nn, text, message):
     with pytest.raises(FormatError, match=message):
         translate_document(text.encode(), "po", nb_nn)
+
+
+def test_po_in_latin1_is_read_in_its_charset_and_written_as_utf8(nb_nn, tmp_path):
+    """A catalogue that declares ISO-8859-1 (as psmisc and wget-gnulib ship) is read in
+    that charset, translated, and written as UTF-8 with the header saying so; msgfmt
+    accepts the result."""
+    latin1 = (NB_PO.replace("charset=UTF-8", "charset=ISO-8859-1")
+              .replace('msgid "Untranslated"', 'msgid "\u00a9 Untranslated"'))
+    data = latin1.encode("iso-8859-1")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")                      # (really not UTF-8)
+    out_bytes = translate_document(data, "po", nb_nn)
+    out = _po(out_bytes)                          # decodes as UTF-8
+    src = _po(latin1.encode("utf-8"))
+    assert [(e.msgctxt, e.msgid) for e in out] == [(e.msgctxt, e.msgid) for e in src]
+    assert "\u00a9 Untranslated" in [e.msgid for e in out]
+    assert out.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    by_id = {e.msgid: e.msgstr for e in out}
+    assert by_id["The file was saved."] == nb_nn.translate("Filen ble lagret.")
+    assert by_id["_Open the window"].startswith("_") and "\ufffd" not in out_bytes.decode()
+    if shutil.which("msgfmt"):
+        (tmp_path / "nn.po").write_bytes(out_bytes)
+        r = subprocess.run(["msgfmt", "-c", "--check-format", "-o", "/dev/null",
+                            str(tmp_path / "nn.po")], capture_output=True, check=False)
+        assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("charset, message", [
+    ("UTF-8", "not valid UTF-8"),               # Latin-1 bytes in a catalogue saying UTF-8
+    ("KOI-NOTHING", "unknown charset 'KOI-NOTHING'"),
+])
+def test_po_in_a_charset_it_is_not_is_refused(nb_nn, charset, message):
+    data = NB_PO.replace("charset=UTF-8", f"charset={charset}").encode("iso-8859-1")
+    with pytest.raises(FormatError, match=message):
+        translate_document(data, "po", nb_nn)
 
 
 # -- XLIFF --------------------------------------------------------------------------------

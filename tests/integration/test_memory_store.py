@@ -295,3 +295,27 @@ def test_wal_mode(tmp_path: Path):
     db = sqlite3.connect(p)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
+
+
+def test_read_only_connection_reads_and_never_writes(url):
+    with Memory.open(url) as mem:
+        mem.add(entry("Han kommer hjem.", "Han kjem heim."))
+    with Memory.open(url, readonly=True) as ro:
+        m = ro.lookup(q("Han kommer hjem."))
+        assert m is not None and m.entry.target == "Han kjem heim."
+        with pytest.raises(MemoryStoreError):
+            ro.add(entry("Hun kommer.", "Ho kjem."))
+    with Memory.open(url) as mem:
+        assert mem.stats()["entries"] == 1
+
+
+def test_read_only_needs_an_existing_current_store(tmp_path):
+    with pytest.raises(MemoryStoreError, match="no such translation memory"):
+        Memory.open(str(tmp_path / "none.sqlite"), readonly=True)
+    assert not (tmp_path / "none.sqlite").exists()
+    old = tmp_path / "old.sqlite"
+    sqlite3.connect(old).executescript(
+        "CREATE TABLE tm_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO tm_meta VALUES ('schema_version', '0');")
+    with pytest.raises(MemoryStoreError, match="schema version 0"):
+        Memory.open(str(old), readonly=True)
