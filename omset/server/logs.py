@@ -92,6 +92,7 @@ def log_config(fmt: str, level: str) -> dict[str, Any]:
     omset's loggers write to stderr in ``fmt`` (``text`` or ``json``) at ``level``."""
     if fmt not in FORMATS:
         raise ValueError(f"log format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    logging.captureWarnings(True)  # Python's warnings too, not as bare stderr lines
     formatter = f"{__name__}.{'JsonFormatter' if fmt == 'json' else 'TextFormatter'}"
     level = level.upper()
     return {
@@ -102,5 +103,6 @@ def log_config(fmt: str, level: str) -> dict[str, Any]:
         "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
                                 "formatter": "omset", "filters": ["request_id"]}},
         "loggers": {name: {"handlers": ["stderr"], "level": level, "propagate": False}
-                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "omset")},
+                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "omset",
+                                 "py.warnings")},
     }

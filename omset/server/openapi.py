@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import re
+import warnings
 from typing import Any
 
 from fastapi import FastAPI
@@ -72,8 +73,10 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version,
-                                 description=app.description, routes=app.routes)
+            with warnings.catch_warnings():  # "Duplicate Operation ID": made unique below
+                warnings.simplefilter("ignore")
+                schema = get_openapi(title=app.title, version=app.version,
+                                     description=app.description, routes=app.routes)
             app.openapi_schema = correct(schema, settings)
         return app.openapi_schema
 
