@@ -107,7 +107,8 @@ def correct(schema: dict[str, Any], settings: Settings) -> dict[str, Any]:
         for method, op in ops.items():
             op["operationId"] = _operation_id(op.get("operationId", path), method)
             _responses(op, path, method, settings)
-    _forbid_nul(schema)
+    _forbid_nul(schema["paths"])
+    _forbid_nul({k: v for k, v in comps.items() if k not in _ERRORS})  # errors may echo it
     return schema
 
 

@@ -36,7 +36,7 @@ def test_schemathesis_all_checks_pass(apertium_installed, tmp_path):
     pytest.importorskip("schemathesis")
     url, proc = _serve(tmp_path / "serve.log", "--log-level", "warning")
     try:
-        run = subprocess.run(schemathesis_command(url, examples=12, seed=20261130),
+        run = subprocess.run(schemathesis_command(url, examples=10, seed=20261130),
                              capture_output=True, text=True, timeout=280, cwd=tmp_path,
                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
     finally:
