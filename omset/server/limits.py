@@ -265,9 +265,20 @@ async def run_blocking(executor: Executor, timeout: float, family: Family,
 
 
 class _InMemoryParser(MultiPartParser):
-    """Starlette's multipart parser, never spooling an upload to a temporary file."""
+    """Starlette's multipart parser, never spooling an upload to a temporary file, and
+    strict about text fields: Starlette reads a field that is not UTF-8 as Latin-1,
+    which would translate mojibake; here it is a 400 naming the field (files stay
+    bytes: their format decides)."""
 
     spool_max_size = 1 << 62
+
+    def on_part_end(self) -> None:
+        part = self._current_part
+        if part.file is None:
+            problem = _check_text_bytes(bytes(part.data), f"form field {part.field_name!r}")
+            if problem:
+                raise MultiPartException(problem)
+        super().on_part_end()
 
 
 async def read_multipart(request: Request, family: Family, *, max_files: int = 1,

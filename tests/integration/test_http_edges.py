@@ -384,3 +384,16 @@ def test_char_limit_as_libretranslate_counts(limited):
         r = c.post("/v1/translate", json={"text": "Hei " * (CHAR_LIMIT // 4), "detailed": False},
                    headers=b)
         assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("path, files", [
+    ("/translate", {"q": (None, b"\xed\xa0\x80"), "source": (None, b"nb"), "target": (None, b"nn")}),
+    ("/v1/translate/document", {"file": ("a.txt", b"Hei", "text/plain"),
+                                "style": (None, b"sk\xffule")}),
+])
+def test_multipart_text_fields_must_be_utf8(edge, path, files):
+    """Starlette would read them as Latin-1 and translate the mojibake."""
+    url, _, _ = edge
+    r = httpx.post(url + path, files=files, timeout=60)
+    assert r.status_code == 400, r.text
+    assert "not valid UTF-8" in r.json()["error"] and "form field" in r.json()["error"]
