@@ -97,6 +97,7 @@ def correct(schema: dict[str, Any], settings: Settings) -> dict[str, Any]:
                                                    bool(settings.memory))
     comps["DetectRequest"]["properties"]["text"] = _text_or_texts(min_items=0)
     _compat(schema["paths"], tables, settings.keys_required)
+    _apy_text_routes(schema["paths"])
     _metrics(schema["paths"])
     _document(schema["paths"])
     if settings.keys_required:
@@ -207,9 +208,7 @@ def _param(name: str, schema: dict[str, Any], description: str, *, required: boo
 def _compat(paths: dict[str, Any], tables: _Tables, keys: bool) -> None:
     """Parameters of the APy and LibreTranslate routes, which read them themselves.
     ``api_key`` is only described when keys are on (else any value is ignored)."""
-    from .compat import APY_PAIRS
-
-    pairs = sorted(f"{s}|{t}" for s, t in APY_PAIRS) + ["nb|nn", "nn|nb"]
+    pairs = _apy_langpairs()
     styles = tables.styles_for("nb", "nn")
     apy = [
         _param("langpair", {"enum": pairs}, "APy pair (mode name), e.g. nob|nno_e",
@@ -271,6 +270,31 @@ def _compat(paths: dict[str, Any], tables: _Tables, keys: bool) -> None:
         paths["/detect"]["post"]["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": detect},
             "application/x-www-form-urlencoded": {"schema": _form(detect)}}}
+
+
+def _apy_langpairs() -> list[str]:
+    """APy's pair names as `/listPairs` gives them (keys of ``APY_PAIRS``: pairs of codes
+    or mode names), and the two-letter spellings."""
+    from .compat import APY_PAIRS
+
+    names = {"|".join(k) if isinstance(k, tuple) else str(k).replace("-", "|", 1)
+             for k in APY_PAIRS}
+    return sorted(names) + ["nb|nn", "nn|nb"]
+
+
+def _apy_text_routes(paths: dict[str, Any]) -> None:
+    """APy's analysis-like routes (when this service has them): `lang` and `q`, or
+    `langpair` and `q`."""
+    lang = _param("lang", {"enum": ["nob", "nno"]}, "The language (nob or nno)",
+                  required=True)
+    q = _param("q", {"type": "string"}, "The text.", required=True)
+    for path in ("/analyze", "/analyse", "/calcCoverage"):
+        for op in paths.get(path, {}).values():
+            op.setdefault("parameters", [copy.deepcopy(lang), copy.deepcopy(q)])
+    for op in paths.get("/pipedebug", {}).values():
+        op.setdefault("parameters", [
+            _param("langpair", {"enum": _apy_langpairs()}, "APy pair", required=True),
+            copy.deepcopy(q)])
 
 
 def _metrics(paths: dict[str, Any]) -> None:
