@@ -37,23 +37,27 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url, proc = _serve(Path(tmp) / "serve.log", "--log-level", "warning")
         started = time.monotonic()
-        try:
-            run = subprocess.run(
-                schemathesis_command(url, args.examples_per_operation, args.seed, args.workers),
-                capture_output=True, text=True, cwd=tmp,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        lines: list[str] = []
+        try:  # Schemathesis's report streams through (a long run shows its progress)
+            with subprocess.Popen(
+                    schemathesis_command(url, args.examples_per_operation, args.seed,
+                                         args.workers),
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp,
+                    env={**os.environ, "PYTHONUNBUFFERED": "1"}) as run:
+                assert run.stdout is not None
+                for line in run.stdout:
+                    lines.append(line)
+                    print(line, end="", file=sys.stderr, flush=True)
         finally:
             _stop(proc)
         elapsed = time.monotonic() - started
-    summary = run.stdout[run.stdout.rfind("SUMMARY"):] if "SUMMARY" in run.stdout else run.stdout[-4000:]
-    print(summary)
-    generated = re.search(r"(\d[\d,]*) generated", run.stdout)
+    out = "".join(lines)
+    print(out[out.rfind("SUMMARY"):] if "SUMMARY" in out else out[-4000:])
+    generated = re.search(r"(\d[\d,]*) generated", out)
     print(f"date {datetime.date.today()}  load average {os.getloadavg()[0]:.1f}  "
           f"examples/operation {args.examples_per_operation}  seed {args.seed}")
     print(f"generated {generated.group(1) if generated else '?'}  exit code {run.returncode}  "
           f"wall {elapsed:.0f} s")
-    if run.returncode:
-        print(run.stdout[-20000:], file=sys.stderr)
     return run.returncode
 
 
