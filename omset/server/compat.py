@@ -18,7 +18,7 @@ from ..errors import UnsupportedLanguage
 from ..languages import NAMES, normalize
 from .auth import require_key
 from .errors import ApiError, Family
-from .limits import read_multipart
+from .limits import check_text, read_multipart
 from .service import Service
 
 router = APIRouter()
@@ -172,9 +172,9 @@ async def _lt_translate(request: Request, params: dict[str, Any]) -> Response:
     results: list[str] = [""] * len(texts)
     for src in sorted(set(sources)):
         idx = [i for i, s in enumerate(sources) if s == src]
-        if src == tgt:  # auto-detected text already in the target language
+        if src == tgt:  # text already in the target language comes back as it is
             for i in idx:
-                results[i] = texts[i]
+                results[i] = check_text(texts[i], "lt", "q")
             continue
         tr = await svc.translator("lt", src, tgt)
         done = await svc.translate("lt", tr, [texts[i] for i in idx], fmt=fmt, field="q")

@@ -167,7 +167,9 @@ def _translate_request(base: dict[str, Any], tables: _Tables, memory: bool) -> d
     props = base["properties"]
     props["text"] = _text_or_texts()
     props["glossary"] = {"anyOf": [{"type": "object", "additionalProperties": {"type": "string"},
-                                    "propertyNames": {"pattern": "\\S"}}, {"type": "null"}],
+                                    "propertyNames": {"type": "string", "allOf": [
+                                        {"pattern": "\\S"}, {"pattern": _NO_NUL}]}},
+                                   {"type": "null"}],
                          "description": props["glossary"].get("description", "")}
     for name in ("source", "target", "style", "variant", "prefs"):
         props[name] = {k: v for k, v in props[name].items() if k in ("description", "title")}
@@ -219,18 +221,15 @@ def _compat(paths: dict[str, Any], tables: _Tables, keys: bool) -> None:
         _param("format", {"type": "string", "default": "txt"},
                "html: the text is HTML; anything else: plain text"),
     ]
-    lt_alternatives = [{"properties": {"source": {"enum": _LANG[s]},
-                                       "target": {"enum": _LANG[t]}}}
-                       for s, t in _DIRECTIONS] + [
-        {"properties": {"source": {"const": "auto"}, "target": {"enum": _LANG["nb"] + _LANG["nn"]}}}]
-    lt: dict[str, Any] = {"type": "object", "required": ["q", "source", "target"],
+    codes = _LANG["nb"] + _LANG["nn"]  # any source to any target: the same language
+    lt: dict[str, Any] = {"type": "object", "required": ["q", "source", "target"],  # as is
           "properties": {"q": _text_or_texts(min_items=1, min_length=1),
-                         "source": {"type": "string", "description": "nb, nn or auto"},
-                         "target": {"type": "string"},
+                         "source": {"enum": codes + ["auto"]},
+                         "target": {"enum": codes},
                          "format": {"anyOf": [{"enum": ["text", "html", ""]}, {"type": "null"}],
                                     "default": "text", "description": "empty: text"},
                          **_api_key(keys)},
-          "anyOf": lt_alternatives, **_html_needs_tags("q", as_list=True)}
+          **_html_needs_tags("q", as_list=True)}
     lt_form = _form(lt)
     lt_form["properties"]["q"] = {"type": "string", "minLength": 1}
     lt_form["properties"]["format"] = {"enum": ["text", "html", ""], "default": "text"}

@@ -400,3 +400,14 @@ def test_multipart_text_fields_must_be_utf8(edge, path, files):
     r = httpx.post(url + path, files=files, timeout=60)
     assert r.status_code == 400, r.text
     assert "not valid UTF-8" in r.json()["error"] and "form field" in r.json()["error"]
+
+
+def test_libretranslate_same_language_is_checked_too(edge):
+    """Text already in the target language comes back as it is — after the same checks
+    (Schemathesis found `{"q": [null, null], "source": "nno", "target": "nno"}` echoed)."""
+    url, _, _ = edge
+    with httpx.Client(base_url=url, timeout=60) as c:
+        r = c.post("/translate", json={"q": [None, None], "source": "nno", "target": "nno"})
+        assert r.status_code == 400 and r.json() == {"error": "q must be a string"}
+        r = c.post("/translate", json={"q": ["Eg kjem."], "source": "nb", "target": "nob"})
+        assert r.status_code == 200 and r.json() == {"translatedText": ["Eg kjem."]}
