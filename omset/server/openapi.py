@@ -281,19 +281,37 @@ def _apy_langpairs() -> list[str]:
     return sorted(names) + ["nb|nn", "nn|nb"]
 
 
+_GEN_CHAR = "(?:\\\\[^\\u0000]|[^$\\\\\\[\\]\\^\\u0000])"
+_GEN_UNIT_BODY = f"^{_GEN_CHAR}+$"
+_GEN_UNIT = f"\\^{_GEN_CHAR}*\\$"
+
+
 def _apy_text_routes(paths: dict[str, Any]) -> None:
     """APy's analysis-like routes (when this service has them): `lang` and `q`, or
     `langpair` and `q`."""
     lang = _param("lang", {"enum": ["nob", "nno"]}, "The language (nob or nno)",
                   required=True)
     q = _param("q", {"type": "string"}, "The text.", required=True)
-    for path in ("/analyze", "/analyse", "/calcCoverage"):
+    for path in ("/analyze", "/analyse", "/calcCoverage", "/generate"):
         for op in paths.get(path, {}).values():
-            op.setdefault("parameters", [copy.deepcopy(lang), copy.deepcopy(q)])
+            text = copy.deepcopy(q)
+            if path == "/calcCoverage":  # APy refuses an empty one there
+                text["schema"]["minLength"] = 1
+            if path == "/generate":  # units ^lemma<tags>$, or one unit's text (morph.py)
+                text["schema"] = {"type": "string", "allOf": [
+                    {"pattern": _GEN_UNIT_BODY + "|" + _GEN_UNIT}, {"pattern": _NO_NUL}]}
+            op.setdefault("parameters", [copy.deepcopy(lang), text])
     for op in paths.get("/pipedebug", {}).values():
         op.setdefault("parameters", [
             _param("langpair", {"enum": _apy_langpairs()}, "APy pair", required=True),
             copy.deepcopy(q)])
+    upload = paths.get("/translateDoc", {}).get("post")
+    if upload is not None:
+        props = upload["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+        props["langpair"] = {"enum": _apy_langpairs()}
+        props.pop("prefs", None)  # nb→nn pairs only: described in the text
+        props.pop("style", None)
+        props["markUnknown"] = {"type": "string"}
 
 
 def _metrics(paths: dict[str, Any]) -> None:
