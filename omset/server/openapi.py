@@ -312,6 +312,7 @@ def _apy_text_routes(paths: dict[str, Any]) -> None:
         props.pop("prefs", None)  # nb→nn pairs only: described in the text
         props.pop("style", None)
         props["markUnknown"] = {"type": "string"}
+        _translated_file(upload)
 
 
 def _metrics(paths: dict[str, Any]) -> None:
@@ -323,6 +324,15 @@ def _metrics(paths: dict[str, Any]) -> None:
             "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}
 
 
+def _translated_file(op: dict[str, Any]) -> None:
+    """A document route answers the translated file in its format's media type."""
+    from .. import formats
+
+    op["responses"]["200"]["content"] = {
+        formats.media_type(fmt): {"schema": {"type": "string", "format": "binary"}}
+        for fmt in sorted(formats.FORMATS)}
+
+
 def _document(paths: dict[str, Any]) -> None:
     """The upload's ``format`` (or its file name's ending) must name a known format."""
     from .. import formats
@@ -332,9 +342,7 @@ def _document(paths: dict[str, Any]) -> None:
         return
     props = op["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
     known = sorted(formats.FORMATS)
-    op["responses"]["200"]["content"] = {
-        formats.media_type(fmt): {"schema": {"type": "string", "format": "binary"}}
-        for fmt in known}
+    _translated_file(op)
     props["format"] = {"enum": known, "description": "the file's format; default: from its "
                        "name's ending (" + ", ".join(sorted(formats.EXTENSIONS)) + ")"}
 
