@@ -45,6 +45,8 @@ rules: setup
 risk: setup
 	@$(PY) -m omset learn risk $(TRAIN) -o omset/data/risk-model.json --style nynorsk-news \
 		--cache bench/out/risk/train.nynorsk-news.jsonl
+	@$(PY) -m omset learn risk $(TRAIN) -o omset/data/risk-model-nb.json --style bokmal \
+		--cache bench/out/risk/train.bokmal.jsonl
 
 clean:
 	rm -rf .venv build *.egg-info .pytest_cache

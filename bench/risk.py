@@ -1,6 +1,7 @@
 """Risk flags on the NorBench dev split (never trained on): do they point at the edits?
 
     .venv/bin/python bench/risk.py [--limit N] [--timing N] [--model FILE] [--refresh]
+        [--reverse]
 
 Needs the third-party data in ../shared (not part of the repository; exits 2 without
 it). The default omset configuration translates the dev split with
@@ -17,6 +18,9 @@ scores it. Against each pair's human Nynorsk it reports, side by side:
   own flag threshold;
 * **cost**: on the first ``--timing`` pairs, translated now, the time ``annotate``
   takes relative to ``translate_detailed`` and to ``translate`` on the same pairs.
+
+``--reverse`` reads the dev split Nynorsk→Bokmål: the default Bokmål configuration
+(style ``bokmal``) translates the Nynorsk side, and the original Bokmål is the reference.
 """
 
 from __future__ import annotations
@@ -41,13 +45,13 @@ from omset.risk.targets import edits_of, word_edits  # noqa: E402
 
 DEV = "data/parallel/norbench_npk_maalfrid.dev.nb-nn.tsv"
 CACHE = ROOT / "bench" / "out" / "risk"
-STYLE = "nynorsk-news"
+STYLES = {False: "nynorsk-news", True: "bokmal"}
 
 
-def timing(sources: list[str], model) -> dict[str, float]:
+def timing(sources: list[str], model, style: str) -> dict[str, float]:
     """Seconds for translate, translate_detailed and annotate on the same pairs."""
     out: dict[str, float] = {}
-    with Translator("nb", "nn", style=STYLE) as tr:
+    with Translator(*store.direction_of(style), style=style) as tr:
         tr.translate_batch(sources[:20])           # warm the pipelines
         t = time.perf_counter()
         tr.translate_batch(sources)
@@ -70,15 +74,18 @@ def main() -> int:
     ap.add_argument("--timing", type=int, default=1000, help="pairs translated live for the cost")
     ap.add_argument("--model", type=Path, default=None, help="model file (default: shipped)")
     ap.add_argument("--refresh", action="store_true", help="ignore cached engine outputs")
+    ap.add_argument("--reverse", action="store_true",
+                    help="nn→nb: the dev split read in reverse, style bokmal")
     a = ap.parse_args()
     files = shared_files(a.shared, DEV)
     if files is None:
         return 2
-    src, ref = load_pairs(files[0], a.limit)
-    cache = CACHE / f"dev{'' if a.limit is None else f'-{a.limit}'}.{STYLE}.jsonl"
+    style = STYLES[a.reverse]
+    src, ref = load_pairs(files[0], a.limit, reverse=a.reverse)
+    cache = CACHE / f"dev{'' if a.limit is None else f'-{a.limit}'}.{style}.jsonl"
     if a.refresh:
         cache.unlink(missing_ok=True)
-    outputs = store.translated(src, STYLE, cache, log=lambda m: print(m, file=sys.stderr))
+    outputs = store.translated(src, style, cache, log=lambda m: print(m, file=sys.stderr))
     model = load(a.model)
     annotate([s for segs in outputs for s in segs], model)
 
@@ -116,7 +123,8 @@ def main() -> int:
     own_prec = sum(own) / max(len(own), 1)
     own_recall = sum(own) / max(sum(w_label), 1)
 
-    print(f"dev pairs {n}, TER edits {sum(edits):.0f}, words {len(w_label)}, "
+    print(f"{'nn→nb' if a.reverse else 'nb→nn'}, style {style}: dev pairs {n}, "
+          f"TER edits {sum(edits):.0f}, words {len(w_label)}, "
           f"edited words {sum(w_label)} ({base:.1%})")
     print("\n| segments: share of all TER edits in the top 20 % | share |")
     print("|---|---:|")
@@ -134,7 +142,7 @@ def main() -> int:
     print(f"| random | {base:.1%} | any | 1.00 |")
     ok = share_model >= 0.45 and prec >= 2 * base
     if a.timing:
-        t = timing(src[:a.timing], model)
+        t = timing(src[:a.timing], model, style)
         print(f"\n| cost on {min(a.timing, len(src))} pairs ({t['segments']:.0f} segments) "
               "| seconds | annotate / this |")
         print("|---|---:|---:|")

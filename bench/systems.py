@@ -3,8 +3,9 @@
 A *system* turns a list of Bokmål segments into a list of Nynorsk segments, one output
 per input. To add one, add an entry to ``REGISTRY`` (a name and a factory returning a
 context manager that yields the callable), or describe an omset configuration on the
-command line: ``--system NAME=style:nynorsk-news,pref:også_òg,variant:a,agree:on`` (the
-keys are the Translator's options, ``pref`` may repeat, ``agree`` is ``on``/``off``).
+command line: ``--system NAME=style:nynorsk-news,pref:også_òg,variant:a,agree:on,gender:fix``
+(the keys are the Translator's options, ``pref`` may repeat, ``agree`` is ``on``/``off``,
+``gender`` one of ``off``/``fix``/``strong``/``full``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Callable, Iterator
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from omset import Translator  # noqa: E402
+from omset.style.agree import GENDER_LEVELS  # noqa: E402
 from omset.style.choose import Chooser  # noqa: E402
 
 System = Callable[[list[str]], list[str]]
@@ -56,6 +58,10 @@ REGISTRY: dict[str, Factory] = {
     "omset-nynorsk-news": lambda: translator_system(style="nynorsk-news"),
     # The default with participle agreement switched on (omset.style.agree):
     "+agreement": lambda: translator_system(style="nynorsk-news", agreement=True),
+    # … and gender agreement of singular subjects at each level (docs/style.md):
+    "+gender-fix": lambda: translator_system(style="nynorsk-news", gender="fix"),
+    "+gender-strong": lambda: translator_system(style="nynorsk-news", gender="strong"),
+    "+gender-full": lambda: translator_system(style="nynorsk-news", gender="full"),
 }
 DEFAULT = ["omset-core"]
 
@@ -89,10 +95,11 @@ def parse_spec(spec: str, reverse: bool = False) -> tuple[str, Factory]:
     prefs: list[str] = []
     for item in filter(None, (o.strip() for o in opts.split(","))):
         key, colon, value = item.partition(":")
-        if not colon or key not in ("style", "variant", "pref", "agree") or \
-                (key == "agree" and value not in ("on", "off")):
-            raise ValueError(f"bad option {item!r} in {spec!r}: use style:, variant:, pref: "
-                             "or agree:on|off")
+        if not colon or key not in ("style", "variant", "pref", "agree", "gender") or \
+                (key == "agree" and value not in ("on", "off")) or \
+                (key == "gender" and value not in GENDER_LEVELS):
+            raise ValueError(f"bad option {item!r} in {spec!r}: use style:, variant:, pref:, "
+                             f"agree:on|off or gender:{'|'.join(GENDER_LEVELS)}")
         if key == "pref":
             prefs.append(value)
         elif key == "agree":

@@ -46,7 +46,8 @@ def learn_risk(
         "-o", "--output",
         help="Model file to write (omset/data/risk-model.json is the shipped one).")],
     style: Annotated[str, typer.Option(
-        "--style", help="Profile whose output the model judges.")] = "nynorsk-news",
+        "--style", help="Profile whose output the model judges; a Bokmål one "
+                        "(bokmal) reads the pairs in reverse, for nn→nb.")] = "nynorsk-news",
     folds: Annotated[int, typer.Option(
         "--folds", help="Out-of-fold slices (a slice's features and scores never see "
                         "its answers).")] = 5,
@@ -86,13 +87,12 @@ def show_riskiest(segments: Sequence[Segment], console: Any = None, share: float
     with the flagged words underlined: where a proofreader should look first."""
     from rich.markup import escape
 
-    from .risk import annotate, flagged, load, riskiest
+    from .risk import annotate, riskiest
 
     console = console if console is not None else err.get()
 
-    model = load()
     if any(s.risk is None for s in segments):
-        annotate([s for s in segments if s.risk is None], model)
+        annotate([s for s in segments if s.risk is None])
     top = riskiest(segments, share)
     if not top:
         return
@@ -104,7 +104,7 @@ def show_riskiest(segments: Sequence[Segment], console: Any = None, share: float
                 continue
             out.append(escape(seg.text[pos:tok.start]))
             word = escape(tok.text)
-            out.append(f"[underline bold]{word}[/]" if flagged(tok, model) else word)
+            out.append(f"[underline bold]{word}[/]" if tok.flagged else word)
             pos = tok.start + len(tok.text)
         out.append(escape(seg.text[pos:]))
         console.print(f"  {seg.risk:.2f}  {''.join(out)}", highlight=False)

@@ -81,6 +81,8 @@ class Translator:
         rules: post-edit rules: ``None`` uses the profile's, ``False`` none, or a path.
         agreement: participle agreement for nb→nn (plural participle after vere/verte/bli
             with a plural subject, :mod:`omset.style.agree`): ``None`` as the profile says.
+        gender: the same for singular subjects: ``off``, ``fix``, ``strong`` or ``full``
+            (:data:`omset.style.agree.GENDER_LEVELS`); ``None`` as the profile says.
         max_segment_chars: longer segments are cut at sentence ends and their pieces
             translated in parallel.
         memory: a translation memory (:meth:`omset.memory.Memory.open`) that
@@ -98,7 +100,8 @@ class Translator:
                  prefs: Iterable[str] = (), mark_unknown: bool = False,
                  glossary: GlossaryLike = None, protect: bool = True,
                  keep_quoted_titles: bool = False, rules: "str | Path | bool | None" = None,
-                 agreement: bool | None = None, pool_size: int | None = None,
+                 agreement: bool | None = None, gender: str | None = None,
+                 pool_size: int | None = None,
                  timeout: float = 20.0, max_segment_chars: int = 600,
                  memory: "Memory | None" = None, engine: Engine | None = None):
         # what `using(style=...)` rebuilds the settings from (on the same engine)
@@ -129,7 +132,8 @@ class Translator:
             # style is a choice among Bokmål→Nynorsk forms); Engine.key_for checks it
             self.variant: str = variant or "e"
         elif self.target == "nn":
-            self.profile = load_profile(style).with_options(variant, self.prefs, agreement)
+            self.profile = load_profile(style).with_options(variant, self.prefs, agreement,
+                                                            gender)
             self.profile.validate(known)
             self.variant = self.profile.infinitive
             enabled = self.profile.enabled
@@ -158,8 +162,9 @@ class Translator:
                     wrap=detailed)
         elif self.profile is not None:
             chooser = self.profile.chooser()
-            agree = (Agreement(partial(engine.ask, "generator"), name=self.profile.name)
-                     if self.profile.agreement else None)
+            agree = (Agreement(partial(engine.ask, "generator"), name=self.profile.name,
+                               number=self.profile.agreement, gender=self.profile.gender)
+                     if self.profile.agrees else None)
             for detailed in (False, True):
                 self._layers[detailed] = partial(
                     choose_forms, chooser=chooser, wrap=detailed,
@@ -374,12 +379,12 @@ class Translator:
                 attach_sources(source, tokens)
                 result.append(Segment(source, text, tokens))
             out.append(result)
-        if (self.source, self.target) == ("nb", "nn"):
-            # risk flags (omset.risk): learned on nb→nn; the other directions have no
-            # validated model yet, so their segments keep risk None
+        if self.source != self.target:
+            # risk flags (omset.risk): a model learned per direction (nb→nn, nn→nb);
+            # nn→nn normalising has none, so its segments keep risk None
             from .risk import annotate
 
-            annotate([seg for segs in out for seg in segs])
+            annotate([seg for segs in out for seg in segs], target=self.target)
         return out
 
     def recall(self, text: str, *, document: str = "", version: str = "", author: str = "",

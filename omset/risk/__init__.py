@@ -24,12 +24,14 @@ from .model import ModelError, RiskModel, load
 __all__ = ["ModelError", "RiskModel", "annotate", "flagged", "load", "riskiest"]
 
 
-def annotate(segments: Sequence[Segment], model: RiskModel | str | Path | None = None) -> None:
+def annotate(segments: Sequence[Segment], model: RiskModel | str | Path | None = None,
+             target: str = "nn") -> None:
     """Fill ``risk`` of every segment and of each of its tokens (in place).
 
-    ``model``: a loaded :class:`RiskModel`, a model file, or None for the shipped one.
+    ``model``: a loaded :class:`RiskModel`, a model file, or None for the one shipped for
+    output in ``target`` (``nn``: learned on nb→nn, ``nb``: on nn→nb).
     """
-    m = model if isinstance(model, RiskModel) else load(model)
+    m = model if isinstance(model, RiskModel) else load(model, target)
     for seg in segments:
         words = word_features(seg, m.lexicon)
         risks = [m.word_risk(x) for x in words]

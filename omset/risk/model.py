@@ -35,6 +35,9 @@ from .features import SEGMENT_FEATURES, WORD_FEATURES, Lexicon
 
 FORMAT = "omset-risk/1"
 MODEL_FILE = "risk-model.json"
+#: the shipped model per target language: learned on nb→nn output, and on nn→nb output
+#: (the NorBench train split read in reverse; docs/risk.md)
+MODEL_FILES = {"nn": MODEL_FILE, "nb": "risk-model-nb.json"}
 
 #: a tree node: (feature, threshold, left, right) or a leaf value
 Node = Any
@@ -124,10 +127,13 @@ class RiskModel:
                    dict(d.get("info", {})))
 
 
-def load(path: str | Path | None = None) -> RiskModel:
-    """The model in ``path``, or the one shipped with omset (loaded once)."""
+def load(path: str | Path | None = None, target: str = "nn") -> RiskModel:
+    """The model in ``path``, or the one shipped with omset for output in ``target``
+    (``nn`` or ``nb``; loaded once)."""
     if path is None:
-        return _shipped()
+        if target not in MODEL_FILES:
+            raise ModelError(f"no shipped risk model for {target!r} output")
+        return _shipped(target)
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -135,7 +141,7 @@ def load(path: str | Path | None = None) -> RiskModel:
     return RiskModel.from_json(data)
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> RiskModel:
-    text = resources.files("omset").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+@lru_cache(maxsize=len(MODEL_FILES))
+def _shipped(target: str) -> RiskModel:
+    text = resources.files("omset").joinpath("data", MODEL_FILES[target]).read_text(encoding="utf-8")
     return RiskModel.from_json(json.loads(text))

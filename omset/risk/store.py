@@ -99,10 +99,20 @@ def _plain(seg: Segment) -> dict[str, Any]:
     return d
 
 
+def direction_of(style: str) -> tuple[str, str]:
+    """The direction a style translates in: a Bokmål profile (``bokmal``) is nn→nb,
+    every other nb→nn. So the style alone (which the cache header records) says which
+    engine produced the outputs."""
+    from ..style.profile import load
+
+    return ("nn", "nb") if load(style).language == "nb" else ("nb", "nn")
+
+
 def translated(sources: Sequence[str], style: str, cache: Path | None,
                log: Callable[[str], None] = print, batch: int = 400) -> list[list[Segment]]:
-    """``translate_detailed`` of every source (nb→nn, ``style``), from ``cache`` when it
-    matches, else computed now (and stored when ``cache`` is given)."""
+    """``translate_detailed`` of every source (in the direction of ``style``:
+    :func:`direction_of`), from ``cache`` when it matches, else computed now (and stored
+    when ``cache`` is given)."""
     if cache is not None:
         hit = read(cache, sources, style)
         if hit is not None:
@@ -111,7 +121,7 @@ def translated(sources: Sequence[str], style: str, cache: Path | None,
     from ..translator import Translator
 
     out: list[list[Segment]] = []
-    with Translator("nb", "nn", style=style) as tr:
+    with Translator(*direction_of(style), style=style) as tr:
         for start in range(0, len(sources), batch):
             out += tr.translate_detailed(list(sources[start:start + batch]))
             log(f"translated {len(out)}/{len(sources)}")

@@ -292,8 +292,11 @@ def fit(examples: list[Example], full: dict[str, list[float]], prior: float, *,
 
 def run(parallel: Path, output: Path, *, style: str = "nynorsk-news", folds: int = 5,
         cache: Path | None = None, log: Log = print) -> dict[str, float]:
-    """What ``omset learn risk`` does: translate, learn, write the model file."""
+    """What ``omset learn risk`` does: translate, learn, write the model file. The pairs
+    are ``Bokmål<TAB>Nynorsk``; a Bokmål style (``bokmal``: nn→nb) reads them in reverse."""
     sources, refs = read_pairs(parallel)
+    if store.direction_of(style)[0] == "nn":
+        sources, refs = refs, sources
     outputs = store.translated(sources, style, cache, log)
     data, report = train(sources, refs, outputs, folds=folds, log=log)
     data["info"].update({"style": style, "trained_on": parallel.name,

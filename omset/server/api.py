@@ -77,7 +77,7 @@ class TokenModel(BaseModel):
     changed: bool
     changes: list[ChangeModel]
     risk: Optional[float] = Field(None, description="0–1: how likely a proofreader edits this "
-                                                    "word (nb→nn; docs/risk.md).")
+                                                    "word (nb→nn, nn→nb; docs/risk.md).")
     flagged: bool = Field(False, description="risk passes the model's flag threshold")
 
 
@@ -86,7 +86,7 @@ class SegmentModel(BaseModel):
     text: str
     tokens: list[TokenModel]
     risk: Optional[float] = Field(None, description="0–1 rank: 0.8 = more edits expected than "
-                                                    "for 80 % of news sentences (nb→nn).")
+                                                    "for 80 % of news sentences (nb→nn, nn→nb).")
 
 
 class MemorySegmentModel(BaseModel):

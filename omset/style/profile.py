@@ -15,6 +15,7 @@ A profile is a small TOML file::
     bygge = ["bygge", "bygd"]
 
     agreement = true                 # plural participle after vere/verte/bli (agree.py)
+    gender = "strong"                # singular participles: off | fix | strong | full
     e_infinitive_prefs = ["me_vi"]   # on only with the e-infinitive (as Apertium's modes)
 
 A Bokmål profile (for Nynorsk→Bokmål) says ``language = "nb"`` and chooses before
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import OptionError
+from .agree import GENDER_LEVELS
 from .bokmal import BokmalChooser
 from .choose import Chooser
 
@@ -66,6 +68,7 @@ class Profile:
     source: str = ""                  # where it was loaded from
     names: str | None = None          # keep-list of names shipped with the profile (data/names/)
     agreement: bool = False           # participle agreement layer (omset.style.agree)
+    gender: str = "off"               # … for singular subjects: GENDER_LEVELS
     language: str = "nn"              # the target language it chooses forms of
     feminine: str = "en"              # Bokmål: a | en | lemmas (omset.style.bokmal)
     feminine_a: frozenset[str] = frozenset()  # Bokmål, feminine = "lemmas": nouns with -a
@@ -83,15 +86,23 @@ class Profile:
         return frozenset(self.prefs | extra)
 
     def with_options(self, variant: str | None = None, prefs: Iterable[str] = (),
-                     agreement: bool | None = None) -> "Profile":
+                     agreement: bool | None = None, gender: str | None = None) -> "Profile":
         """This profile with an infinitive, extra preferences and the agreement layer
         switched as the command line says (``None``: as the profile says)."""
         extra = frozenset(prefs)
         infinitive = self.infinitive if variant is None else variant
         agree = self.agreement if agreement is None else agreement
-        if not extra and infinitive == self.infinitive and agree == self.agreement:
+        level = self.gender if gender is None else _level(gender, "Translator")
+        if not extra and infinitive == self.infinitive and agree == self.agreement \
+                and level == self.gender:
             return self
-        return replace(self, infinitive=infinitive, prefs=self.prefs | extra, agreement=agree)
+        return replace(self, infinitive=infinitive, prefs=self.prefs | extra, agreement=agree,
+                       gender=level)
+
+    @property
+    def agrees(self) -> bool:
+        """Does the participle agreement layer run at all?"""
+        return self.agreement or self.gender != "off"
 
     def chooser(self) -> Chooser:
         return Chooser(self.enabled, {k: frozenset(v) for k, v in self.lemma_prefs.items()},
@@ -135,6 +146,8 @@ class Profile:
             doc["names"] = self.names
         if self.agreement:
             doc["agreement"] = True
+        if self.gender != "off":
+            doc["gender"] = self.gender
         if self.lemma_prefs:
             doc["lemma_prefs"] = {k: sorted(v) for k, v in sorted(self.lemma_prefs.items())}
         if self.lemmas:
@@ -173,7 +186,14 @@ def from_toml(text: str, source: str = "") -> Profile:
         source=source,
         names=doc.get("names"),
         agreement=_flag(doc.get("agreement", False), "agreement", source),
+        gender=_level(doc.get("gender", "off"), source or "profile"),
     )
+
+
+def _level(value: object, source: str) -> str:
+    if value not in GENDER_LEVELS:
+        raise ProfileError(f"{source}: gender must be one of {', '.join(GENDER_LEVELS)}")
+    return str(value)
 
 
 def _flag(value: object, key: str, source: str) -> bool:

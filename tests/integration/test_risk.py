@@ -89,3 +89,25 @@ def test_learn_risk_refuses_malformed_pairs(tmp_path):
                         str(tmp_path / "m.json")], check=False, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "bad.tsv:1" in r.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+def test_nn_nb_output_is_scored_with_the_model_learned_in_reverse(nn_nb):
+    import pytest
+
+    from omset.risk import ModelError
+
+    nn_short = "Vi kjem heim."
+    nn_long = ("– Vi har ikkje fått noko svar frå Sjøfartsdirektoratet eller Kystverket enno, "
+               "seier Kari Nordmann, som leiar Fjordkraftforeininga i Sogndal, til avisa "
+               "«Vestlandsnytt» torsdag kveld, etter at 17 fartøy vart stansa i 2019.")
+    segs = [s for text in nn_nb.translate_detailed([nn_short, nn_long]) for s in text]
+    assert all(s.risk is not None for s in segs)
+    given = [(s.risk, [t.risk for t in s.tokens]) for s in segs]
+    nb_model, nn_model = load(target="nb"), load()
+    assert nb_model is not nn_model and nb_model.word_flag != nn_model.word_flag
+    annotate(segs, target="nb")                   # the same model gives the same scores
+    assert [(s.risk, [t.risk for t in s.tokens]) for s in segs] == given
+    annotate(segs)                                # the nb→nn model scores differently
+    assert [(s.risk, [t.risk for t in s.tokens]) for s in segs] != given
+    with pytest.raises(ModelError, match="no shipped risk model"):
+        load(target="se")

@@ -226,3 +226,10 @@ def test_scoring_time_grows_linearly_with_segment_length():
     cpu_seconds(200)  # load the shipped model
     small, large = cpu_seconds(1000), cpu_seconds(8000)
     assert large < 20 * max(small, 1e-3)   # linear: about 8×; quadratic: about 64×
+
+
+def test_the_style_says_which_direction_outputs_are_learned_and_cached_in():
+    from omset.risk.store import direction_of
+
+    assert direction_of("nynorsk-news") == ("nb", "nn")
+    assert direction_of("bokmal") == ("nn", "nb") == direction_of("bokmal-radikal")
