@@ -555,6 +555,19 @@ def serve(
                                                               "nn→nb requests default to bokmal)."),
     max_segments: int = typer.Option(5000, "--max-segments", help="Most segments per request (then 413)."),
     log_level: str = typer.Option("info", "--log-level"),
+    log_format: str = typer.Option("text", "--log-format",
+                                   help="text, or json: one JSON object per line with the request id."),
+    max_header: int = typer.Option(32 * 1024, "--max-header",
+                                   help="Largest request line + headers in bytes (then 431)."),
+    header_timeout: float = typer.Option(10.0, "--header-timeout",
+                                         help="Seconds to send a request's headers (then 408, closed)."),
+    keep_alive: float = typer.Option(15.0, "--keep-alive",
+                                     help="Seconds an idle connection stays open."),
+    req_limit: int = typer.Option(0, "--req-limit",
+                                  help="Costly requests per minute per API key or client address "
+                                       "(then 429); 0: no limit."),
+    char_limit: int = typer.Option(0, "--char-limit",
+                                   help="Most characters of text per request; 0: no limit."),
     memory: Optional[str] = typer.Option(
         None, "--memory", help="Translation memory for requests that ask for it (SQLite path or "
                                "postgresql:// URL; docs/memory.md)."),
@@ -573,7 +586,12 @@ def serve(
         raise _fail(f"--api-key-file: {exc}") from None
     settings = Settings(host=host, port=port, workers=workers, timeout=timeout,
                         max_body=max_body, api_keys=keys, cors_origins=tuple(cors_origin),
-                        style=style, memory=memory, max_segments=max_segments)
+                        style=style, memory=memory, max_segments=max_segments,
+                        log_format=log_format, max_header=max_header,
+                        header_timeout=header_timeout, keep_alive=keep_alive,
+                        req_limit=req_limit, char_limit=char_limit)
+    if log_format not in ("text", "json"):
+        raise _fail("--log-format must be text or json")
     if memory:
         from .memory import Memory, MemoryStoreError
 

@@ -10,8 +10,17 @@ __all__ = ["Settings", "create_app", "read_api_keys", "run"]
 
 
 def run(settings: Settings, *, log_level: str = "info") -> None:
-    """Serve ``settings`` with uvicorn until interrupted."""
+    """Serve ``settings`` with uvicorn until interrupted: on its httptools protocol with
+    the connection limits of :mod:`omset.server.protocol`, logging in
+    ``settings.log_format``."""
     import uvicorn
 
+    from .logs import log_config
+    from .protocol import ConnectionLimits, protocol_class
+
+    limits = ConnectionLimits(max_header=settings.max_header,
+                              header_timeout=settings.header_timeout)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level=log_level, access_log=False, timeout_keep_alive=30)
+                http=protocol_class(limits),
+                log_config=log_config(settings.log_format, log_level), log_level=log_level,
+                access_log=False, timeout_keep_alive=settings.keep_alive)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from typing import Literal, Optional, Union
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from ..errors import OmsetError
 from ..languages import NAMES
@@ -35,9 +35,10 @@ class TranslateRequest(BaseModel):
     glossary: Optional[dict[str, str]] = Field(
         None, description="Terms that always win: source → target (empty: keep as is).")
     format: Literal["text", "html", "markdown"] = "text"
-    detailed: bool = Field(True, description="Include segments with per-word details.")
-    mark_unknown: bool = Field(False, description="Keep Apertium's * # @ marks.")
-    memory: bool = Field(False, description="Use the service's translation memory (plain text "
+    # strict: "yes" or 1 is a client's mistake to be told about, not a guess to make
+    detailed: StrictBool = Field(True, description="Include segments with per-word details.")
+    mark_unknown: StrictBool = Field(False, description="Keep Apertium's * # @ marks.")
+    memory: StrictBool = Field(False, description="Use the service's translation memory (plain text "
                                             "only): proofread segments come back as stored, "
                                             "changed ones repaired; `memory` in each "
                                             "translation says where each segment came from.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import AsyncIterator
@@ -16,10 +15,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from . import api, apy, compat, documents, jsonp
+from . import api, apy, compat, documents, jsonp, openapi
 from .errors import ApiError, error_body, error_response, family_of
 from .limits import BodyGuard
+from .logs import begin_request, current_request_id
 from .metrics import MetricsMiddleware
+from .ratelimit import RateLimited, RateLimiter
 from .service import Service
 from .settings import Settings
 
@@ -46,10 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "Own API under /v1; APy and LibreTranslate compatible routes.")
     app.state.service = service
     app.state.settings = settings
+    app.state.limiter = RateLimiter(settings.req_limit) if settings.req_limit > 0 else None
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
         if exc.family == "apy":  # APy wraps its errors in the JSONP callback too
             try:
                 callback = jsonp.callback_of(request)
@@ -64,26 +68,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(400, _validation_message(exc), family_of(request.url.path))
 
+    api_routes: list = list(app.router.routes)  # the docs; the routers' routes follow
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         family = family_of(request.url.path, request.url.query)
-        return error_response(exc.status_code, str(exc.detail), family,
-                              dict(exc.headers or {}) or None)
+        headers = dict(exc.headers or {})
+        status, detail = exc.status_code, str(exc.detail)
+        if status in (404, 405):
+            # The static files mounted at / take every path no route took, so a wrong
+            # method on an API route would be their 404 (or 405 with their Allow).
+            allowed = _allowed_methods(api_routes, request.scope["path"])
+            if allowed and request.method not in allowed:
+                status, detail = 405, "Method Not Allowed"
+                headers["Allow"] = ", ".join(allowed)
+        return error_response(status, detail, family, headers or None)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
         # a bug, never the client's fault: logged with an id the client is given too
-        rid = _request_id(request)
+        rid = current_request_id() or begin_request(request.headers.get("x-request-id"))
         log.exception("unexpected error on %s (request %s)", request.url.path, rid)
         return error_response(500, f"internal error: {type(exc).__name__} (request {rid})",
                               family_of(request.url.path, request.url.query),
                               {"X-Request-ID": rid})
 
+    openapi.install(app, settings)
     app.include_router(api.router)
     app.include_router(documents.router)
     app.include_router(compat.router)
     app.include_router(apy.router)
     routers = (api.router, documents.router, compat.router, apy.router)
+    api_routes.extend(r for router in routers for r in router.routes)
     service.metrics.routes = frozenset(
         [r.path for router in routers for r in router.routes]  # type: ignore[attr-defined]
         + ["/docs", "/openapi.json"])
@@ -103,12 +119,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _request_id(request: Request) -> str:
-    """The client's ``X-Request-ID`` if it sent a sane one, else a new random id."""
-    given = request.headers.get("x-request-id", "")
-    if 0 < len(given) <= 64 and given.isascii() and given.isprintable():
-        return given
-    return secrets.token_hex(8)
+def _allowed_methods(routes: list, path: str) -> list[str]:
+    """The methods the API routes (not the static files) answer on ``path``."""
+    allowed: set[str] = set()
+    for route in routes:
+        methods = getattr(route, "methods", None)
+        regex = getattr(route, "path_regex", None)
+        if methods and regex is not None and regex.match(path):
+            allowed |= set(methods)
+    return sorted(allowed)
 
 
 def _web_dir():

@@ -12,6 +12,7 @@ import hmac
 from starlette.requests import Request
 
 from .errors import ApiError, Family
+from .ratelimit import charge_request
 from .settings import Settings
 
 
@@ -28,12 +29,22 @@ def presented_key(request: Request, body_key: object = None) -> str | None:
 
 def require_key(settings: Settings, request: Request, family: Family,
                 body_key: object = None) -> None:
-    """Raise ApiError unless keys are off or a valid key was presented.
+    """Raise ApiError unless keys are off or a valid key was presented, then count the
+    request against its client's rate limit (:mod:`omset.server.ratelimit`; 429).
 
     Missing key: 401 (LibreTranslate: 400, as it answers); unknown key: 403.
+    Every route that costs work calls this, so it is where such requests are counted:
+    per key when keys are on, else per client address.
     """
+    key = _valid_key(settings, request, family, body_key)
+    client = f"key:{key}" if key else f"addr:{request.client.host if request.client else ''}"
+    charge_request(getattr(request.app.state, "limiter", None), client, family)
+
+
+def _valid_key(settings: Settings, request: Request, family: Family,
+               body_key: object) -> str | None:
     if not settings.keys_required:
-        return
+        return None
     key = presented_key(request, body_key)
     if key is None:
         if family == "lt":
@@ -42,3 +53,4 @@ def require_key(settings: Settings, request: Request, family: Family,
                             "or `X-API-Key: <key>`", family)
     if not any(hmac.compare_digest(key.encode(), k.encode()) for k in settings.api_keys):
         raise ApiError(403, "Invalid API key", family)
+    return key

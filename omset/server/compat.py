@@ -22,7 +22,7 @@ from ..translator import Translator
 from .auth import require_key
 from .errors import ApiError, Family
 from .jsonp import apy_json
-from .limits import read_multipart
+from .limits import check_text, read_multipart
 from .service import Service
 
 router = APIRouter()
@@ -215,27 +215,28 @@ async def _lt_translate(request: Request, params: dict[str, Any]) -> Response:
             raise ApiError(400, f"Invalid request: missing {name} parameter", "lt")
     batch = isinstance(q, list)
     texts: list[Any] = q if isinstance(q, list) else [q]  # JSON values: the service checks each
-    fmt = params.get("format") or "text"
+    fmt = params.get("format")
+    fmt = "text" if fmt is None or fmt == "" else fmt
     if fmt not in ("text", "html"):
         raise ApiError(400, f"{fmt} format is not supported", "lt")
     tgt = _lt_lang(target)
     detected: list[dict] | None = None
     if source == "auto":
         found = await svc.detect("lt", texts, field="q")
-        detected = [{"confidence": round(d.confidence * 100, 1), "language": d.language}
-                    for d in found]
-        sources = [d.language for d in found]
-        for d in detected:
-            if d["language"] == "und":
-                raise ApiError(400, "could not detect the language (neither nb nor nn)", "lt")
+        # A text that is neither (a number, a name) is taken as already in the target
+        # language and comes back as it is, with confidence 0 — as LibreTranslate, which
+        # always names a language, never refuses `auto`.
+        sources = [tgt if d.language == "und" else d.language for d in found]
+        detected = [{"confidence": 0.0 if d.language == "und" else round(d.confidence * 100, 1),
+                     "language": src} for d, src in zip(found, sources)]
     else:
         sources = [_lt_lang(source)] * len(texts)
     results: list[str] = [""] * len(texts)
     for src in sorted(set(sources)):
         idx = [i for i, s in enumerate(sources) if s == src]
-        if src == tgt:  # auto-detected text already in the target language
+        if src == tgt:  # text already in the target language comes back as it is
             for i in idx:
-                results[i] = texts[i]
+                results[i] = check_text(texts[i], "lt", "q")
             continue
         tr = await svc.translator("lt", src, tgt)
         done = await svc.translate_compat("lt", tr, [texts[i] for i in idx], fmt=fmt)

@@ -70,6 +70,11 @@ async def translate_document(request: Request) -> Response:
     if not isinstance(upload, UploadFile):
         raise ApiError(400, "missing `file` field (the document to translate)")
     data = await upload.read()
+    suffix = PurePath(upload.filename or "").suffix.lower()
+    if not fields.get("format") and suffix and suffix not in formats.EXTENSIONS:
+        raise ApiError(400, f"unknown file type {suffix!r}: name the format in the `format` "
+                            f"field (known: {', '.join(sorted(formats.FORMATS))}) or use "
+                            f"one of the endings {', '.join(sorted(formats.EXTENSIONS))}")
     try:
         fmt = formats.detect_format(upload.filename, fields.get("format") or None)
     except FormatError as exc:

@@ -13,6 +13,8 @@ from typing import Literal
 
 from starlette.responses import JSONResponse
 
+from .logs import current_request_id
+
 Family = Literal["omset", "apy", "lt"]
 
 
@@ -27,6 +29,11 @@ class ApiError(Exception):
 
 
 def error_body(status: int, message: str, family: Family) -> dict:
+    """The error answer of ``family``. The own API's also names the request's id (the
+    compatible ones keep their servers' exact shapes; the id is in ``X-Request-ID``).
+    A message that echoes a lone surrogate from the input keeps it as ``\\udXXX``:
+    it must never make the error answer itself fail to encode."""
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     if family == "apy":
         try:
             reason = HTTPStatus(status).phrase
@@ -35,7 +42,11 @@ def error_body(status: int, message: str, family: Family) -> dict:
         return {"status": "error", "code": status, "message": reason, "explanation": message}
     if family == "lt":
         return {"error": message}
-    return {"error": message, "status": status}
+    body: dict = {"error": message, "status": status}
+    rid = current_request_id()
+    if rid is not None:
+        body["request_id"] = rid
+    return body
 
 
 def error_response(status: int, message: str, family: Family,

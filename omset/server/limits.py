@@ -9,6 +9,8 @@ route unchanged.
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import urllib.parse
 from concurrent.futures import Executor
 from typing import Any, Callable, TypeVar
@@ -151,11 +153,60 @@ def _check_text_bytes(data: bytes, what: str) -> str | None:
     return None
 
 
-def _check_query(query: bytes) -> str | None:
+def _check_query(query: bytes, what: str = "query parameter") -> str | None:
+    """A query string (or form body): each parameter's name and value must be UTF-8
+    without NUL; the error names the parameter."""
     if not query:
         return None
-    return _check_text_bytes(urllib.parse.unquote_to_bytes(query.replace(b"+", b" ")),
-                             "query string")
+    for pair in query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        label = urllib.parse.unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+        for part, kind in ((name, "name"), (value, "value")):
+            problem = _check_text_bytes(urllib.parse.unquote_to_bytes(part.replace(b"+", b" ")),
+                                        f"{what} {label!r} ({kind})")
+            if problem:
+                return problem
+    return None
+
+
+#: a JSON escape of a UTF-16 surrogate (``\ud800``…``\udfff``), paired or not
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _check_json_surrogates(body: bytes) -> str | None:
+    """JSON can spell a lone surrogate (``"\\ud800"``) in a valid UTF-8 body; Python
+    then holds a string that cannot be encoded again, and whatever echoes it fails.
+    Refused here, before any route sees it, with the member named. Only bodies that
+    contain such an escape at all are parsed (paired surrogates are fine)."""
+    if not _SURROGATE_ESCAPE.search(body):
+        return None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None  # the route says what is wrong with it
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _encodable(value):
+                return f"{path or 'the body'} contains a lone surrogate (not valid Unicode)"
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                if not _encodable(key):
+                    return f"a member name in {path or 'the body'} contains a lone " \
+                           f"surrogate (not valid Unicode)"
+                stack.append((f"{path}.{key}" if path else key, v))
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_body(body: bytes, content_type: str) -> str | None:
@@ -166,7 +217,9 @@ def _check_body(body: bytes, content_type: str) -> str | None:
         return None
     problem = _check_text_bytes(body, "request body")
     if problem is None and ctype == "application/x-www-form-urlencoded":
-        problem = _check_query(body)
+        problem = _check_query(body, "form field")
+    if problem is None and (ctype == "application/json" or ctype.endswith("+json")):
+        problem = _check_json_surrogates(body)
     return problem
 
 
@@ -179,11 +232,8 @@ def check_text(text: Any, family: Family, field: str = "text") -> str:
         raise ApiError(400, f"{field} must be a string", family)
     if "\0" in text:
         raise ApiError(400, f"{field} contains a NUL character", family)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ApiError(400, f"{field} contains a lone surrogate (not valid Unicode)",
-                       family) from None
+    if not _encodable(text):
+        raise ApiError(400, f"{field} contains a lone surrogate (not valid Unicode)", family)
     return text
 
 
@@ -215,9 +265,20 @@ async def run_blocking(executor: Executor, timeout: float, family: Family,
 
 
 class _InMemoryParser(MultiPartParser):
-    """Starlette's multipart parser, never spooling an upload to a temporary file."""
+    """Starlette's multipart parser, never spooling an upload to a temporary file, and
+    strict about text fields: Starlette reads a field that is not UTF-8 as Latin-1,
+    which would translate mojibake; here it is a 400 naming the field (files stay
+    bytes: their format decides)."""
 
     spool_max_size = 1 << 62
+
+    def on_part_end(self) -> None:
+        part = self._current_part
+        if part.file is None:
+            problem = _check_text_bytes(bytes(part.data), f"form field {part.field_name!r}")
+            if problem:
+                raise MultiPartException(problem)
+        super().on_part_end()
 
 
 async def read_multipart(request: Request, family: Family, *, max_files: int = 1,

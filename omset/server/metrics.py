@@ -7,6 +7,7 @@ scan of random URLs cannot blow up the number of series.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter as Tally, deque
@@ -15,6 +16,8 @@ from typing import Callable, Iterable
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .logs import access_log, begin_request
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
@@ -87,8 +90,16 @@ class Metrics:
             else "other"
 
 
+#: The status counted for a request whose client hung up before any answer (nginx's
+#: "client closed request"): not the server's failure, so not a 500.
+CLIENT_CLOSED = 499
+
+
 class MetricsMiddleware:
-    """ASGI middleware timing every HTTP request and counting it by final status."""
+    """ASGI middleware that observes every HTTP request: gives it its request id (in the
+    log context and the ``X-Request-ID`` answer header), times it, counts it by final
+    status — 499 when the client hung up before any answer, 500 only when the app
+    failed — and writes its access log line."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics):
         self.app = app
@@ -98,20 +109,37 @@ class MetricsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 500
+        rid = begin_request(next((v for k, v in scope.get("headers", ())
+                                  if k == b"x-request-id"), None))
+        status: int | None = None
         start = time.perf_counter()
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                headers = [h for h in message.get("headers", ()) if h[0].lower() != b"x-request-id"]
+                message = {**message, "headers": headers + [(b"x-request-id", rid.encode())]}
             await send(message)
 
         self.metrics.in_flight.inc()
+        failed = True
         try:
             await self.app(scope, receive, send_wrapper)
+            failed = False
         finally:
             self.metrics.in_flight.dec()
+            if status is None:
+                status = 500 if failed else CLIENT_CLOSED
+            elapsed = time.perf_counter() - start
             route = self.metrics.route_label(scope["path"])
             self.metrics.requests.labels(route, scope["method"], str(status)).inc()
-            self.metrics.latency.labels(route).observe(time.perf_counter() - start)
+            self.metrics.latency.labels(route).observe(elapsed)
+            if access_log.isEnabledFor(logging.INFO):
+                client = scope.get("client")
+                access_log.info("%s %s %d %.1f ms", scope["method"], scope["path"], status,
+                                elapsed * 1000, extra={
+                                    "method": scope["method"], "path": scope["path"],
+                                    "route": route, "status": status,
+                                    "duration_ms": round(elapsed * 1000, 2),
+                                    "client": client[0] if client else None})

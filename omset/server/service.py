@@ -17,6 +17,7 @@ from .engines import Engines
 from .errors import ApiError, Family
 from .limits import check_text, run_blocking
 from .metrics import ApyStats, Metrics
+from .ratelimit import check_chars
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,6 +92,7 @@ class Service:
             raise ApiError(400, f"format must be one of {', '.join(FORMATS)}, not {fmt!r}",
                            family)
         clean = [strip_controls(check_text(t, family, field))[0] for t in texts]
+        check_chars(self.settings.char_limit, clean, family)
         self.check_segments(clean, family)
         terms = _glossary(glossary, family)
         self.metrics.words.labels(tr.source, tr.target).inc(sum(len(t.split()) for t in clean))

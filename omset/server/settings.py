@@ -30,6 +30,17 @@ class Settings:
             started and cut off at the deadline.
         max_translators: how many (style, variant, prefs) configurations stay cached;
             they share the pipelines, so this bounds only small per-style state.
+        max_header: most bytes a request's line and headers may take (431 beyond).
+        header_timeout: seconds from a request's first byte until its headers are
+            complete (then 408 and the connection is closed).
+        keep_alive: seconds an idle connection (new, or between requests) stays open.
+        log_format: ``text`` (a line per record) or ``json`` (one JSON object per line,
+            with the request id; docs/service.md, "Logs").
+        req_limit: most costly requests (translate, detect, documents) per minute per
+            API key, or per client address without one (429 beyond); 0: no limit.
+            LibreTranslate's ``--req-limit``.
+        char_limit: most characters of text one request may ask to translate; 0: no
+            limit. LibreTranslate's ``--char-limit``.
         memory: the translation memory (an SQLite path or a ``postgresql://`` URL) that
             requests may use with ``"memory": true`` and ``POST /v1/memory`` fills; none
             by default. A request can never name a file itself.
@@ -49,6 +60,12 @@ class Settings:
     max_segments: int = 5000
     web: bool = True
     memory: str | None = None
+    max_header: int = 32 * 1024
+    header_timeout: float = 10.0
+    keep_alive: float = 15.0
+    log_format: str = "text"
+    req_limit: int = 0
+    char_limit: int = 0
 
     @property
     def keys_required(self) -> bool:
