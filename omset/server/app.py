@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from . import api, compat, documents
+from . import api, compat, desk, documents
 from .errors import ApiError, error_response, family_of
 from .limits import BodyGuard
 from .metrics import MetricsMiddleware
@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(documents.router)
     app.include_router(compat.router)
-    routers = (api.router, documents.router, compat.router)
+    app.include_router(desk.router)
+    routers = (api.router, documents.router, compat.router, desk.router)
     service.metrics.routes = frozenset(
         [r.path for router in routers for r in router.routes]  # type: ignore[attr-defined]
         + ["/docs", "/openapi.json"])
