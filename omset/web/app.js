@@ -1136,6 +1136,7 @@
   function openMenu(wordEl, focusIndex) {
     const entry = tokenIndex.get(wordEl.dataset.id);
     if (!entry) return;
+    wholeWord = false;
     const t = entry.token;
     const shown = chosenForm(t) || t.text;
     els.menu.replaceChildren();
@@ -1170,6 +1171,7 @@
     all.setAttribute("aria-checked", wholeWord ? "true" : "false");
     all.tabIndex = -1;
     all.textContent = "Gjeld alle bøyingsformer av ordet";
+    all.title = "Eller Shift+Enter på forma";
     els.menu.append(all);
     menuFor = wordEl.dataset.id;
     wordEl.setAttribute("aria-expanded", "true");
@@ -1266,20 +1268,28 @@
         "i den andre forma. Rett dei for hand om dei høyrer til same ordet." : "";
   }
 
+  // Arrows cycle through the forms; End (or a click) reaches the "every form" switch,
+  // and Shift+Enter picks a form for every form of the word at once.
   els.menu.addEventListener("keydown", (e) => {
     const items = [...els.menu.querySelectorAll(".menu-item")];
-    const i = items.indexOf(document.activeElement);
+    const forms = items.filter((x) => !x.classList.contains("menu-all"));
+    const i = forms.indexOf(document.activeElement);
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
       const d = e.key === "ArrowDown" ? 1 : -1;
-      items[(i + d + items.length) % items.length].focus();
+      const at = i < 0 ? (d > 0 ? -1 : forms.length) : i;
+      forms[(at + d + forms.length) % forms.length].focus();
     } else if (e.key === "Home" || e.key === "End") {
       e.preventDefault();
       items[e.key === "Home" ? 0 : items.length - 1].focus();
     } else if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
-      if (i >= 0 && items[i].classList.contains("menu-all")) toggleWhole(items[i]);
-      else if (i >= 0) pick(items[i].dataset.form);
+      const cur = document.activeElement;
+      if (cur && cur.classList.contains("menu-all")) toggleWhole(cur);
+      else if (i >= 0) {
+        if (e.shiftKey) wholeWord = true;
+        pick(forms[i].dataset.form);
+      }
     } else if (e.key === "Escape") {
       e.preventDefault();
       closeMenu(true);

@@ -114,11 +114,13 @@ def shown_text(page) -> str:
 def wait_for_output(page, expected: str):
     """The output is up to date and is `expected`: as copied (outputText) and as shown,
     paragraph by paragraph."""
-    lines = "\n".join(re.split(r"\n(?:[ \t]*\n)*", expected))
+    # leading and trailing spaces of a paragraph are kept in the text, not drawn
+    lines = "\n".join(p.strip() for p in re.split(r"\n(?:[ \t]*\n)*", expected))
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while True:
         now = page.evaluate(_SHOWN)
-        if now["busy"] == "false" and now["text"] == expected and now["shown"] == lines:
+        shown = "\n".join(p.strip() for p in now["shown"].split("\n"))
+        if now["busy"] == "false" and now["text"] == expected and shown == lines:
             return
         if time.monotonic() > deadline:
             raise AssertionError(f"output is not {expected!r}: {now!r}")
