@@ -104,7 +104,8 @@ def main() -> None:
             os.environ.clear()
             os.environ.update(env)
             try:
-                with serve(Path(tmp) / f"{name}.log", "--workers", "1", *extra) as base:
+                with serve(Path(tmp) / f"{name}.log", "--workers", "1", *extra,
+                           wait=600) as base:
                     for words in args.words:
                         results[(name, words)] = run_editor(browser, base, story(words),
                                                             args.trials)

@@ -279,6 +279,7 @@ def test_form_choices_persist_and_are_shared(page, browser, server, translators)
     output(page).locator(".w-picked").first.click()
     page.locator(f'#menu .menu-item[data-form="{token.text}"]').click()
     expect(output(page).locator(".w-picked")).to_have_count(0)
+    page.wait_for_timeout(600)                              # shared again (debounced)
 
 
 def test_document_upload_and_detection(page, translators, tmp_path):  # noqa: F811
