@@ -447,6 +447,23 @@
   // ("7"): the same word, not a change.
   const sameWord = (a, b) => a.toLowerCase().replace(/\.$/, "") === b.toLowerCase().replace(/\.$/, "");
 
+  // A token that ends a sentence, and the same boundary in source text.
+  const SENTENCE_END = /^[.!?]+$/;
+  const SOURCE_SENTENCE_END = /[.!?]+(?=\s|$)\s*/g;
+
+  // A source paragraph cut into sentences; the pieces join to the paragraph exactly.
+  function sentences(text) {
+    const out = [];
+    let last = 0, m;
+    SOURCE_SENTENCE_END.lastIndex = 0;
+    while ((m = SOURCE_SENTENCE_END.exec(text)) !== null) {
+      out.push(text.slice(last, m.index + m[0].length));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) out.push(text.slice(last));
+    return out;
+  }
+
   // One paragraph's machine translation into `box`, word by word; returns its plain text
   // (with the user's choices) and the ids of its words.
   function renderTokens(box, item) {
@@ -455,17 +472,25 @@
     const ids = [];
     const showSrc = els.showSource.checked;
     const segments = item.segments || [];
+    let sn = 0;                 // sentences of the paragraph, for the partner highlight
     segments.forEach((seg) => {
       const at = full.indexOf(seg.text, pos);
       if (at < 0) return;  // cannot place this segment: the gap text below covers it
       if (at > pos) { box.append(full.slice(pos, at)); plain += full.slice(pos, at); }
-      const sent = document.createElement("span");
-      sent.className = "sent";
-      // the riskiest fifth of sentences (omset.risk ranks 0–1): shade it
-      if ((seg.risk ?? 0) >= 0.8) {
-        sent.classList.add("seg-risky");
-        sent.title = "Sjå over først: setningar av denne typen blir ofte retta";
-      }
+      const risky = (seg.risk ?? 0) >= 0.8;
+      const newSentence = () => {
+        const el = document.createElement("span");
+        el.className = "sent";
+        el.dataset.s = sn++;
+        // the riskiest fifth of segments (omset.risk ranks 0–1): shade them
+        if (risky) {
+          el.classList.add("seg-risky");
+          el.title = "Sjå over først: setningar av denne typen blir ofte retta";
+        }
+        box.append(el);
+        return el;
+      };
+      let sent = newSentence();
       const tokens = (seg.tokens || []).slice().sort((a, b) => a.start - b.start);
       // Source words, when the API does not give them: aligned once per segment.
       if (!seg._aligned) {
@@ -524,9 +549,11 @@
         sent.append(el);
         plain += shown;
         cur = t.start + t.text.length;
+        if (SENTENCE_END.test(t.text) && cur < seg.text.length && /\s/.test(seg.text[cur])) {
+          sent = newSentence();
+        }
       });
       if (cur < seg.text.length) { sent.append(seg.text.slice(cur)); plain += seg.text.slice(cur); }
-      box.append(sent);
       pos = at + seg.text.length;
     });
     if (pos < full.length) { box.append(full.slice(pos)); plain += full.slice(pos); }
@@ -977,13 +1004,25 @@
 
   // ---- side by side: the source paragraphs behind the text area, scroll in step -----
 
+  // Each source paragraph as a span, and inside it each sentence (so a sentence and its
+  // translation can be highlighted together, when both have as many sentences).
   function drawMirror(paras) {
     const frag = document.createDocumentFragment();
     paras.forEach((p, i) => {
       const s = document.createElement("span");
       s.className = "mp";
       s.dataset.i = i;
-      s.textContent = p.text;
+      const parts = needsTranslation(p.text) ? sentences(p.text) : [];
+      let pos = 0;
+      parts.forEach((part, si) => {
+        const ms = document.createElement("span");
+        ms.className = "ms";
+        ms.dataset.s = si;
+        ms.textContent = part;
+        s.append(ms);
+        pos += part.length;
+      });
+      if (pos < p.text.length) s.append(p.text.slice(pos));
       frag.append(s);
       if (p.sep) frag.append(p.sep);
     });
@@ -995,32 +1034,56 @@
     els.mirror.scrollTop = els.source.scrollTop;
   }
 
-  function partner(i, on) {
-    els.mirror.querySelectorAll(".mp.partner").forEach((x) => x.classList.remove("partner"));
-    els.output.querySelectorAll(".para.partner").forEach((x) => x.classList.remove("partner"));
+  // Highlight paragraph i (and its sentence s, when known) in both panes.
+  function partner(i, on, s) {
+    for (const x of [...els.mirror.querySelectorAll(".partner, .partner-s"),
+      ...els.output.querySelectorAll(".partner, .partner-s")]) {
+      x.classList.remove("partner", "partner-s");
+    }
     if (!on || i == null) return;
     const m = els.mirror.querySelector(`.mp[data-i="${i}"]`);
     if (m) m.classList.add("partner");
     if (rows[i]) rows[i].el.classList.add("partner");
+    if (s == null) return;
+    const ms = m && m.querySelectorAll(".ms");
+    const os = rows[i] && rows[i].el.querySelectorAll(".sent");
+    if (ms && os && ms.length === os.length && ms[s] && os[s]) {
+      ms[s].classList.add("partner-s");
+      os[s].classList.add("partner-s");
+    }
   }
 
-  function caretPara() {
+  // The paragraph and sentence the source's caret is in.
+  function caretSpot() {
     const upto = els.source.value.slice(0, els.source.selectionStart);
     const paras = paragraphs(upto);
-    return paras.length - 1;
+    const i = paras.length - 1, off = paras[i].text.length;
+    const m = els.mirror.querySelector(`.mp[data-i="${i}"]`);
+    let pos = 0, s = null;
+    for (const n of m ? m.childNodes : []) {
+      const len = n.textContent.length;
+      if (off >= pos && off <= pos + len && n.classList) { s = Number(n.dataset.s); break; }
+      pos += len;
+    }
+    return [i, s];
   }
 
+  function spotOf(target) {
+    const r = target.closest && target.closest(".para");
+    const st = target.closest && target.closest(".sent");
+    return r ? [Number(r.dataset.i), st ? Number(st.dataset.s) : null] : null;
+  }
   els.output.addEventListener("mouseover", (e) => {
-    const r = e.target.closest && e.target.closest(".para");
-    if (r) partner(Number(r.dataset.i), true);
+    const at = spotOf(e.target);
+    if (at) partner(at[0], true, at[1]);
   });
   els.output.addEventListener("mouseleave", () => partner(null, false));
   els.output.addEventListener("focusin", (e) => {
-    const r = e.target.closest && e.target.closest(".para");
-    if (r) partner(Number(r.dataset.i), true);
+    const at = spotOf(e.target);
+    if (at) partner(at[0], true, at[1]);
   });
   for (const ev of ["keyup", "click", "focus"]) {
-    els.source.addEventListener(ev, () => partner(caretPara(), true));
+    els.source.addEventListener(ev, () => { const [i, s] = caretSpot(); partner(i, true, s); });
   }
   els.source.addEventListener("blur", () => partner(null, false));
 

@@ -224,6 +224,17 @@ def test_side_by_side_partner_and_scroll_sync(page, translators):  # noqa: F811
     row.hover()
     expect(row).to_contain_class("partner")
     expect(page.locator('#mirror .mp[data-i="3"]')).to_contain_class("partner")
+    # a sentence and its source sentence
+    text = "Han kom hjem i går. Hun ble skadet i ulykken."
+    page.locator("#source").fill(text)
+    wait_for_output(page, translators().translate(text))
+    second = output(page).locator('.sent[data-s="1"]')
+    second.hover()
+    expect(second).to_contain_class("partner-s")
+    expect(page.locator('#mirror .ms[data-s="1"]')).to_have_text(text.split(". ")[1])
+    expect(page.locator('#mirror .ms[data-s="1"]')).to_contain_class("partner-s")
+    page.locator("#source").fill("\n\n".join(paras))
+    wait_for_output(page, translators().translate("\n\n".join(paras)))
     # scroll the source so paragraph 25 is at the top: its translation comes to the top
     page.evaluate("""() => {
         const s = document.querySelector('#source'), m = document.querySelector('#mirror');
