@@ -328,3 +328,17 @@ def test_desk_without_memory_keeps_edits_in_the_browser(browser, translators, tm
             assert not page.errors
         finally:
             page.context.close()
+
+
+def test_only_changed_paragraphs_are_sent_and_redrawn(page, translators):  # noqa: F811
+    paras = [f"Møtet nummer {i} ble holdt i kommunestyret i går." for i in range(20)]
+    page.locator("#source").fill("\n\n".join(paras))
+    wait_for_output(page, translators().translate("\n\n".join(paras)))
+    page.evaluate("document.querySelectorAll('#output .para').forEach((el, i) => { el.__mark = i; })")
+    sent_before = len(page.requests)
+    paras[5] = paras[5].replace("i går", "i dag")
+    page.locator("#source").fill("\n\n".join(paras))
+    wait_for_output(page, translators().translate("\n\n".join(paras)))
+    assert [r["text"] for r in page.requests[sent_before:]] == [[paras[5]]]
+    marks = page.evaluate("[...document.querySelectorAll('#output .para')].map((el) => el.__mark ?? null)")
+    assert marks == [i if i != 5 else None for i in range(20)]

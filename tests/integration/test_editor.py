@@ -79,7 +79,7 @@ def _page(browser, server, width=1280, height=860):
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.requests = []
     page.on("request", lambda r: page.requests.append(json.loads(r.post_data))
-            if r.url.endswith("/v1/translate") else None)
+            if r.url.endswith(("/v1/translate", "/v1/desk/translate")) else None)
     page.goto(server)
     expect(page.locator("#style option")).not_to_have_count(0)
     return page
