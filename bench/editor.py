@@ -107,8 +107,10 @@ def main() -> None:
                 with serve(Path(tmp) / f"{name}.log", "--workers", "1", *extra,
                            wait=600) as base:
                     for words in args.words:
-                        results[(name, words)] = run_editor(browser, base, story(words),
-                                                            args.trials)
+                        results[(name, words)] = r = run_editor(browser, base, story(words),
+                                                                args.trials)
+                        print(name, words, {k: round(v, 3) for k, v in r.items()},
+                              flush=True)
             finally:
                 os.environ.clear()
                 os.environ.update(old)

@@ -144,12 +144,16 @@ def recall_detailed(tr: Translator, memory: Memory, texts: list[str], document: 
     """The desk's paragraphs against the memory (blocking; see :func:`desk_translate`).
 
     The paragraphs go to the memory as one text, one line each, so a story's paragraphs
-    are looked up together and machine output is made in one batch."""
+    are looked up together and machine output is made in one batch. Machine output is
+    not stored (drafts while typing would fill the memory); approved text is, by
+    :func:`desk_approve`."""
     from ..memory.workflow import translate_text
 
     detailing = _Detailing(tr)
+    # store=False: what the desk sends while a proofreader types is drafts, not output
+    # worth caching; the desk stores what is confirmed (approve)
     result = translate_text(detailing, memory, "\n".join(texts), document=document,
-                            version=version)
+                            version=version, store=False)
     segs = iter(result.segments)
     per_text = [[next(segs) for p in pieces(t) if p.translate] for t in texts]
     # machine output the memory had cached: its words still come from the engine

@@ -1006,10 +1006,23 @@
 
   // Each source paragraph as a span, and inside it each sentence (so a sentence and its
   // translation can be highlighted together, when both have as many sentences).
+  let mirrorSpans = new Map();      // paragraph text -> its span, reused while unchanged
   function drawMirror(paras) {
     const frag = document.createDocumentFragment();
+    const next = new Map();
     paras.forEach((p, i) => {
-      const s = document.createElement("span");
+      let s = mirrorSpans.get(p.text);
+      if (s && !next.has(p.text)) {
+        mirrorSpans.delete(p.text);
+        next.set(p.text, s);
+        s.dataset.i = i;
+        s.classList.remove("partner");
+        frag.append(s);
+        if (p.sep) frag.append(p.sep);
+        return;
+      }
+      s = document.createElement("span");
+      if (!next.has(p.text)) next.set(p.text, s);
       s.className = "mp";
       s.dataset.i = i;
       const parts = needsTranslation(p.text) ? sentences(p.text) : [];
@@ -1026,6 +1039,7 @@
       frag.append(s);
       if (p.sep) frag.append(p.sep);
     });
+    mirrorSpans = next;
     frag.append("\n");
     // the text area keeps room for its scroll bar: so must the mirror, to wrap alike
     const bar = els.source.offsetWidth - els.source.clientWidth;
@@ -1126,13 +1140,20 @@
     return [...els.output.querySelectorAll(".w-alt")].filter((w) => !w.closest(".pending"));
   }
 
+  // The one word of the output that takes Tab: new words are drawn with tabIndex -1, so
+  // only the old and the new roving word are touched (a long story has thousands).
+  let rovingEl = null;
   function setupRoving(focusedId) {
-    const words = altWords();
-    if (!words.length) { rovingId = null; return; }
-    let target = words.find((w) => w.dataset.id === (focusedId || rovingId)) || words[0];
-    words.forEach((w) => { w.tabIndex = w === target ? 0 : -1; });
-    rovingId = target.dataset.id;
-    if (focusedId && document.activeElement !== target && !editing) target.focus();
+    const want = focusedId || rovingId;
+    let target = want ? tokenIndex.get(want) : null;
+    let el = target && target.el.isConnected && !target.el.closest(".pending") ? target.el : null;
+    if (!el) el = els.output.querySelector(".para:not(.pending) .w-alt");
+    if (rovingEl && rovingEl !== el) rovingEl.tabIndex = -1;
+    rovingEl = el;
+    if (!el) { rovingId = null; return; }
+    el.tabIndex = 0;
+    rovingId = el.dataset.id;
+    if (focusedId && document.activeElement !== el && !editing) el.focus();
   }
 
   function moveRoving(from, delta) {
@@ -1141,8 +1162,8 @@
     if (i < 0) return;
     i = delta === Infinity ? words.length - 1 : delta === -Infinity ? 0
       : Math.max(0, Math.min(words.length - 1, i + delta));
-    words.forEach((w, k) => { w.tabIndex = k === i ? 0 : -1; });
     rovingId = words[i].dataset.id;
+    setupRoving(null);
     words[i].focus();
   }
 
@@ -1187,8 +1208,8 @@
       return;
     }
     e.preventDefault();
-    altWords().forEach((x) => { x.tabIndex = x === w ? 0 : -1; });
     rovingId = w.dataset.id;
+    setupRoving(null);
     if (menuFor === w.dataset.id) closeMenu(true); else openMenu(w, null);
   });
 

@@ -40,7 +40,8 @@ def serve(log: Path, *args: str, wait: float = 90) -> Iterator[str]:
                 raise ServeFailed(f"omset serve exited with {proc.returncode}:\n"
                                   f"{log.read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(base + "healthz", timeout=2) as r:
+                # a loaded machine answers the health probe slowly: wait for it
+                with urllib.request.urlopen(base + "healthz", timeout=15) as r:
                     if r.status == 200:
                         break
             except OSError:
