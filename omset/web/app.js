@@ -879,6 +879,7 @@
     const i = rows.indexOf(row);
     if (editing === row.el) { editing = null; row.el.classList.remove("editing"); }
     setRecord(row.key, { text, status: "approved", flag: false, previous: null });
+    saveRecords(true);
     render();
     const again = rows[i] && rows[i].el.querySelector(".pedit");
     if (again) again.focus();
@@ -1714,16 +1715,22 @@
     } catch (e) { /* ignore */ }
   }
 
+  // Debounced while typing; at once on a confirmation, and before the page goes.
   let recordsTimer = 0;
-  function saveRecords() {
+  function saveRecords(now = false) {
     clearTimeout(recordsTimer);
-    recordsTimer = setTimeout(() => {
-      // what the proofreader made of paragraphs still in the text, and every approval
-      const present = new Set(paragraphs(els.source.value).map((p) => norm(p.text)));
-      const keep = [...records.values()].filter((r) => present.has(r.key) || r.status === "approved")
-        .map(({ key, text, status, flag, previous, origin }) => [key, { text, status, flag, previous, origin }]);
-      try { localStorage.setItem(deskKey(), JSON.stringify(keep)); } catch (e) { /* full or private */ }
-    }, 200);
+    recordsTimer = 0;
+    if (now) { writeRecords(); return; }
+    recordsTimer = setTimeout(writeRecords, 200);
+  }
+  window.addEventListener("pagehide", () => { if (recordsTimer) saveRecords(true); });
+  function writeRecords() {
+    recordsTimer = 0;
+    // what the proofreader made of paragraphs still in the text, and every approval
+    const present = new Set(paragraphs(els.source.value).map((p) => norm(p.text)));
+    const keep = [...records.values()].filter((r) => present.has(r.key) || r.status === "approved")
+      .map(({ key, text, status, flag, previous, origin }) => [key, { text, status, flag, previous, origin }]);
+    try { localStorage.setItem(deskKey(), JSON.stringify(keep)); } catch (e) { /* full or private */ }
   }
   function loadRecords() {
     records.clear();
