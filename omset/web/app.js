@@ -696,21 +696,23 @@
         row = old.get(sig);
         if (row) old.delete(sig);
         else row = buildRow(para, item, rec, sig);
-        row.el.classList.toggle("pending", false);
+        if (row.el.classList.contains("pending")) row.el.classList.remove("pending");
       }
       row.key = k;
-      row.el.dataset.i = pi;
+      if (row.el.dataset.i !== String(pi)) row.el.dataset.i = pi;
       next.push(row);
       plainOut.push(row.plain);
       if (para.sep) plainOut.push(para.sep);
     });
-    // Put the rows in place, touching only what moved.
+    // Put the rows in place, touching only what changed: rows that went are removed
+    // first, so the rows that stay line up and only new ones are inserted.
     const box = els.output;
+    const keep = new Set(next.map((r) => r.el));
+    for (const child of [...box.children]) if (!keep.has(child)) child.remove();
     next.forEach((row, i) => {
       const at = box.children[i];
       if (at !== row.el) box.insertBefore(row.el, at || null);
     });
-    while (box.children.length > next.length) box.lastElementChild.remove();
     rows = next;
     lastSources = paras.map((p) => norm(p.text));
     tokenIndex = new Map();
@@ -718,7 +720,7 @@
     els.output.classList.toggle("is-empty", !needsTranslation(els.source.value));
     setupRoving(focusedId);
     els.count.textContent = countText();
-    drawMirror(paras);
+    if (mirrorFor !== els.source.value) drawMirror(paras);   // it shows the source only
     countFlags();
     showMixed();
   }
@@ -1008,7 +1010,10 @@
   // Each source paragraph as a span, and inside it each sentence (so a sentence and its
   // translation can be highlighted together, when both have as many sentences).
   let mirrorSpans = new Map();      // paragraph text -> its span, reused while unchanged
+  let mirrorFor = null;             // the source text the mirror shows
+  let scrollBar = -1;               // the text area's scroll bar width (measured once)
   function drawMirror(paras) {
+    mirrorFor = els.source.value;
     const frag = document.createDocumentFragment();
     const next = new Map();
     paras.forEach((p, i) => {
@@ -1043,8 +1048,11 @@
     mirrorSpans = next;
     frag.append("\n");
     // the text area keeps room for its scroll bar: so must the mirror, to wrap alike
-    const bar = els.source.offsetWidth - els.source.clientWidth;
-    els.mirror.style.paddingRight = `${16 + Math.max(0, bar)}px`;
+    // (measured once: reading a size after the output changed would lay out the page)
+    if (scrollBar < 0) {
+      scrollBar = Math.max(0, els.source.offsetWidth - els.source.clientWidth);
+      els.mirror.style.paddingRight = `${16 + scrollBar}px`;
+    }
     els.mirror.replaceChildren(frag);
     els.mirror.scrollTop = els.source.scrollTop;
   }
