@@ -46,6 +46,20 @@ def match_case(found: str, source: str, target: str) -> str:
     return target
 
 
+def acronym_ending(target: str, form: str) -> str:
+    """An inflected form of an acronym term gets a hyphen before its ending, as the norm
+    writes it: ``FAU`` + ``et`` → ``FAU-et``, ``PC`` + ``ane`` → ``PC-ane``; a genitive
+    ``s`` alone stays joined (``NRKs``). Other terms, and forms that do not simply add an
+    ending to the term, are returned as they are."""
+    letters = [c for c in target if c.isalpha()]
+    if len(letters) < 2 or not target.isupper() or not form.startswith(target):
+        return form
+    ending = form[len(target):]
+    if not ending or ending == "s" or not ending.isalpha() or not ending.islower():
+        return form
+    return f"{target}-{ending}"
+
+
 @dataclass
 class Glossary:
     """source term (as written) → target term ('' means keep the source as written)."""
@@ -156,7 +170,8 @@ class Glossary:
                     replacement = match_case(found, source, target)
                 else:
                     form = inflect(found, source, target) if inflect else None
-                    replacement = match_case(found, source, form or target + found[len(source):])
+                    form = acronym_ending(target, form or target + found[len(source):])
+                    replacement = match_case(found, source, form)
                 if m.start() > pos:
                     out.append(part[pos:m.start()])
                 out.append(Protected(replacement, "glossary", found))

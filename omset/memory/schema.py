@@ -8,7 +8,7 @@ and a store from a newer omset is refused rather than misread.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -45,6 +45,15 @@ MIGRATIONS: dict[int, list[str]] = {
             term {bigint} PRIMARY KEY,
             n {bigint} NOT NULL
         ){without_rowid}""",
+    ],
+    # shared settings of the web editor's proofreading desk (form choices, glossary,
+    # story snapshots): small JSON values by name, last write wins
+    2: [
+        """CREATE TABLE IF NOT EXISTS tm_setting (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated {real} NOT NULL
+        )""",
     ],
 }
 

@@ -21,6 +21,7 @@ with no style, e.g. imported TMX, fit every style).
 from __future__ import annotations
 
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -325,6 +326,56 @@ class Memory(ABC):
             for r in rows:
                 yield _entry(r)
             last = rows[-1][0]
+
+    def by_ids(self, ids: Iterable[int]) -> dict[int, Entry]:
+        """The entries with these ids (missing ids are left out)."""
+        wanted = sorted({int(i) for i in ids})
+        found: dict[int, Entry] = {}
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                cond, params = self._in("id", wanted[i:i + 500])
+                for row in self._execute(f"{_SELECT} WHERE {cond}", params).fetchall():
+                    e = _entry(row)
+                    found[e.id or 0] = e
+        return found
+
+    def document(self, document: str, source_lang: str, target_lang: str,
+                 version: str | None = None) -> tuple[str, list[Entry]]:
+        """The trusted entries of one version of a document, by position: the given
+        version, or the one stored last. Returns the version and its entries (the
+        newest entry per position)."""
+        with self._lock:
+            if version is None:
+                row = self._execute(
+                    "SELECT doc_version FROM tm_entry WHERE document = ? AND source_lang = ? "
+                    "AND target_lang = ? AND origin <> 'machine' ORDER BY created DESC, id DESC "
+                    "LIMIT 1", (document, source_lang, target_lang)).fetchone()
+                if row is None:
+                    return "", []
+                version = str(row[0])
+            rows = self._execute(
+                f"{_SELECT} WHERE document = ? AND doc_version = ? AND source_lang = ? "
+                "AND target_lang = ? AND origin <> 'machine' ORDER BY created, id",
+                (document, version, source_lang, target_lang)).fetchall()
+        newest: dict[int, Entry] = {}
+        for e in map(_entry, rows):
+            if e.position is not None:
+                newest[e.position] = e       # rows are oldest first: the last one wins
+        return version, [newest[p] for p in sorted(newest)]
+
+    def setting(self, name: str) -> str | None:
+        """A stored setting (a JSON text of the editor's desk), or None."""
+        with self._lock:
+            row = self._execute("SELECT value FROM tm_setting WHERE name = ?",
+                                (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, name: str, value: str) -> None:
+        """Store a setting (last write wins)."""
+        with self._lock, self._transaction():
+            self._execute("INSERT INTO tm_setting (name, value, updated) VALUES (?, ?, ?) "
+                          "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                          "updated = excluded.updated", (name, value, time.time()))
 
     def stats(self) -> dict[str, Any]:
         """Counts per direction and origin, documents, schema version, backend."""

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from . import api, apy, compat, documents, jsonp, openapi
+from . import api, apy, compat, desk, documents, jsonp, openapi
 from .errors import ApiError, error_body, error_response, family_of
 from .limits import BodyGuard
 from .logs import begin_request, current_request_id
@@ -98,7 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents.router)
     app.include_router(compat.router)
     app.include_router(apy.router)
-    routers = (api.router, documents.router, compat.router, apy.router)
+    app.include_router(desk.router)
+    routers = (api.router, documents.router, compat.router, apy.router, desk.router)
     api_routes.extend(r for router in routers for r in router.routes)
     service.metrics.routes = frozenset(
         [r.path for router in routers for r in router.routes]  # type: ignore[attr-defined]

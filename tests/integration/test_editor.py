@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
+import re
 import time
-import urllib.request
 
 import pytest
 
 from omset import Translator
+
+from .webserver import ServeFailed, serve
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -36,43 +35,14 @@ STYLE_CANDIDATES = ["Han ble skadet mens han syklet hjem.",
 VARIANT_CANDIDATES = ["Vi skal komme hjem for å spise.", "De må vente på bussen."]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(apertium_installed, tmp_path_factory):
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}/"
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "omset", "serve", "--host", "127.0.0.1",
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"omset serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(base + "healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"omset serve did not answer /healthz:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        with serve(log) as base:
+            yield base
+    except ServeFailed as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +79,7 @@ def _page(browser, server, width=1280, height=860):
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.requests = []
     page.on("request", lambda r: page.requests.append(json.loads(r.post_data))
-            if r.url.endswith("/v1/translate") else None)
+            if r.url.endswith(("/v1/translate", "/v1/desk/translate")) else None)
     page.goto(server)
     expect(page.locator("#style option")).not_to_have_count(0)
     return page
@@ -128,14 +98,33 @@ def output(page):
     return page.locator("#output")
 
 
+_SHOWN = """() => {
+    const o = document.querySelector('#output');
+    return {busy: o.getAttribute('aria-busy'), text: window.omsetEditor.outputText(),
+            shown: [...o.querySelectorAll('.ptext')].map((e) => e.innerText).join('\\n')};
+}"""
+
+
 def shown_text(page) -> str:
-    """What the reader sees in the output pane (source words hidden)."""
-    return output(page).inner_text()
+    """What the reader sees in the output pane (source words hidden): the paragraphs'
+    text, one a line, without the desk's buttons and labels."""
+    return page.evaluate(_SHOWN)["shown"]
 
 
 def wait_for_output(page, expected: str):
-    expect(output(page)).to_have_text(expected, use_inner_text=True)
-    expect(output(page)).to_have_attribute("aria-busy", "false")
+    """The output is up to date and is `expected`: as copied (outputText) and as shown,
+    paragraph by paragraph."""
+    # leading and trailing spaces of a paragraph are kept in the text, not drawn
+    lines = "\n".join(p.strip() for p in re.split(r"\n(?:[ \t]*\n)*", expected))
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        now = page.evaluate(_SHOWN)
+        shown = "\n".join(p.strip() for p in now["shown"].split("\n"))
+        if now["busy"] == "false" and now["text"] == expected and shown == lines:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"output is not {expected!r}: {now!r}")
+        page.wait_for_timeout(100)
 
 
 # ---- tests ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -94,6 +95,16 @@ def test_glossary_protection_and_explain(apertium_installed, tmp_path):
                        input="Fastlegen kom.".encode(), capture_output=True, timeout=120)
     assert r.returncode == 0 and r.stdout.decode().startswith("Fastlækjaren")
     assert "glossary" in r.stderr.decode()
+
+
+def test_an_acronym_term_takes_a_hyphen_and_leaves_its_neighbours(news):
+    text = "Det nye foreldrerådet møtte rektor, og hele foreldrerådet var enig."
+    plain = news.translate(text)
+    with_term = news.translate(text, glossary={"foreldreråd": "FAU"})
+    assert "FAU-et" in with_term and "FAUet" not in with_term
+    # every word but the term is what the translation without the glossary says
+    assert with_term.replace("FAU-et", "X").split() == \
+        re.sub(r"\w*foreldrerådet", "X", plain, flags=re.I).split()
 
 
 def test_style_learn_finds_the_house_forms(apertium_installed, tmp_path):

@@ -47,3 +47,19 @@ def test_files(tmp_path):
         Glossary.load(bad)
     with pytest.raises(GlossaryError):
         Glossary.load(tmp_path / "missing.tsv")
+
+
+def test_acronym_terms_take_a_hyphen_before_an_ending():
+    from omset.glossary import acronym_ending
+
+    assert acronym_ending("FAU", "FAUet") == "FAU-et"
+    assert acronym_ending("PC", "PCane") == "PC-ane"
+    assert acronym_ending("NRK", "NRKs") == "NRKs"            # genitive s stays joined
+    assert acronym_ending("FAU", "FAU") == "FAU"
+    assert acronym_ending("fastlækjar", "fastlækjaren") == "fastlækjaren"
+    assert acronym_ending("FAU", "Foreldreutvalet") == "Foreldreutvalet"
+    g = Glossary({"foreldreråd": "FAU"})
+    parts = g.apply(["Det nye foreldrerådet og foreldrerådets leiar."])
+    assert protected(parts) == [("foreldrerådet", "FAU-et"), ("foreldrerådets", "FAU-ets")]
+    # the words around the term are left as they were
+    assert [p for p in parts if not isinstance(p, Protected)] == ["Det nye ", " og ", " leiar."]
