@@ -48,7 +48,10 @@ _REASONS = {400: "Bad request (the message says what is wrong)", 401: "API key m
 
 #: routes that cost work: keys, rate limits and pipeline failures apply to them
 _COSTLY = ("/v1/translate", "/v1/translate/document", "/v1/detect", "/v1/memory",
-           "/v1/memory/export", "/translate", "/detect", "/identifyLang")
+           "/v1/memory/export", "/v1/desk/translate", "/v1/desk/approve", "/v1/desk/story",
+           "/v1/desk/settings", "/translate", "/detect", "/identifyLang")
+#: routes that need a translation memory (``/v1/desk`` itself only says whether there is one)
+_MEMORY_ROUTES = ("/v1/memory", "/v1/desk/")
 
 def _api_key(keys: bool) -> dict[str, Any]:
     """LibreTranslate's ``api_key`` member: with keys on, a string (an unknown one is
@@ -90,7 +93,7 @@ def correct(schema: dict[str, Any], settings: Settings) -> dict[str, Any]:
         comps.pop(name, None)
     comps.update(copy.deepcopy(_ERRORS))
     if not settings.memory:  # those routes only say "no translation memory" here
-        for path in [p for p in schema["paths"] if p.startswith("/v1/memory")]:
+        for path in [p for p in schema["paths"] if p.startswith(_MEMORY_ROUTES)]:
             del schema["paths"][path]
     tables = _Tables()
     comps["TranslateRequest"] = _translate_request(comps["TranslateRequest"], tables,
