@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, StrictBool
 
-from ..errors import OmsetError
 from ..languages import NAMES
 from ..style import DEFAULT_PROFILE
 from .auth import require_key
 from .errors import ApiError
+from .fields import Author, DocumentId, Label, Version, direction, known_languages
 from .limits import check_text
 from .service import Service
 
@@ -42,11 +42,11 @@ class TranslateRequest(BaseModel):
                                             "only): proofread segments come back as stored, "
                                             "changed ones repaired; `memory` in each "
                                             "translation says where each segment came from.")
-    document_id: Optional[str] = Field(None, max_length=200,
-                                       description="With memory: the story's id (in-context "
+    document_id: Optional[DocumentId] = Field(None,
+                                              description="With memory: the story's id (in-context "
                                                    "matches prefer the same document).")
-    version: Optional[str] = Field(None, max_length=100,
-                                   description="With memory: the story's version.")
+    version: Optional[Version] = Field(None,
+                                       description="With memory: the story's version.")
 
 
 class MemoryRequest(BaseModel):
@@ -55,10 +55,10 @@ class MemoryRequest(BaseModel):
                                               "paragraph with the source.")
     source: str = "nb"
     target: str = "nn"
-    style: Optional[str] = Field(None, description="The style the translation is in (nb→nn).")
-    document_id: Optional[str] = Field(None, max_length=200)
-    version: Optional[str] = Field(None, max_length=100)
-    author: Optional[str] = Field(None, max_length=200)
+    style: Optional[Label] = Field(None, description="The style the translation is in (nb→nn).")
+    document_id: Optional[DocumentId] = None
+    version: Optional[Version] = None
+    author: Optional[Author] = None
 
 
 class ChangeModel(BaseModel):
@@ -167,16 +167,12 @@ async def translate(body: TranslateRequest, request: Request) -> Response:
 async def memory_store(body: MemoryRequest, request: Request) -> Response:
     """Store a proofread translation (approved), segment by segment: the next version of
     the story gets these segments back exactly, and changed ones repaired."""
-    from ..languages import direction
     from ..memory.workflow import store_approved
 
     svc = _service(request)
     require_key(svc.settings, request, "omset")
     memory = svc.require_memory("omset")
-    try:
-        source, target = direction(body.source, body.target, normalise=True)
-    except OmsetError as exc:
-        raise ApiError(400, str(exc)) from None
+    source, target = direction(body.source, body.target)
     for name, text in (("source_text", body.source_text), ("target_text", body.target_text)):
         check_text(text, "omset", name)
     style = body.style or (svc.settings.style or DEFAULT_PROFILE) if target == "nn" else ""
@@ -194,16 +190,12 @@ async def memory_export(request: Request, source: str = "nb", target: str = "nn"
     """The memory's human and approved entries of one direction, as TMX 1.4b or TSV."""
     import io
 
-    from ..languages import direction
     from ..memory import tabular, tmx
 
     svc = _service(request)
     require_key(svc.settings, request, "omset")
     memory = svc.require_memory("omset")
-    try:
-        s, t = direction(source, target, normalise=True)
-    except OmsetError as exc:
-        raise ApiError(400, str(exc)) from None
+    s, t = known_languages(source, target)
 
     def export() -> str:
         out = io.StringIO()

@@ -22,16 +22,16 @@ All need ``omset serve --memory``; ``GET /v1/desk`` says whether there is one.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Optional, Sequence
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ..errors import OmsetError
 from ..text.segment import pieces
 from .auth import require_key
 from .errors import ApiError
+from .fields import Author, DocumentId, Label, Version, direction, known_languages
 from .limits import check_text
 from .service import Service, _full_text, _glossary
 
@@ -55,34 +55,26 @@ class DeskTranslateRequest(BaseModel):
     style: Optional[str] = None
     variant: Optional[str] = None
     glossary: Optional[dict[str, str]] = None
-    document_id: Optional[str] = Field(None, max_length=200)
-    version: Optional[str] = Field(None, max_length=100)
+    document_id: Optional[DocumentId] = None
+    version: Optional[Version] = None
 
 
 class ApproveRequest(BaseModel):
     source_paragraphs: list[str] = Field(..., description="Every paragraph of the story.")
     target_paragraphs: list[str] = Field(..., description="Its translation, paragraph by "
                                                           "paragraph.")
-    approved: list[int] = Field(..., description="Indexes of the confirmed paragraphs.")
+    approved: list[Annotated[int, Field(ge=0)]] = Field(
+        ..., description="Indexes of the confirmed paragraphs.")
     source: str = "nb"
     target: str = "nn"
-    style: Optional[str] = None
-    document_id: str = Field(..., min_length=1, max_length=200)
-    version: Optional[str] = Field(None, max_length=100)
-    author: Optional[str] = Field(None, max_length=200)
+    style: Optional[Label] = None
+    document_id: DocumentId = Field(..., min_length=1)
+    version: Optional[Version] = None
+    author: Optional[Author] = None
 
 
 def _service(request: Request) -> Service:
     return request.app.state.service
-
-
-def _direction(source: str, target: str) -> tuple[str, str]:
-    from ..languages import direction
-
-    try:
-        return direction(source, target, normalise=True)
-    except OmsetError as exc:
-        raise ApiError(400, str(exc)) from None
 
 
 def _story_key(source: str, target: str, document: str) -> str:
@@ -152,10 +144,13 @@ def recall_detailed(tr: Translator, memory: Memory, texts: list[str], document: 
     detailing = _Detailing(tr)
     # store=False: what the desk sends while a proofreader types is drafts, not output
     # worth caching; the desk stores what is confirmed (approve)
+    # by_line: each paragraph is its own segment(s) — without it, lines that do not end
+    # a sentence ("0", "a0") would be joined like a wrapped paragraph, and the segments
+    # would not split back into the paragraphs
     result = translate_text(detailing, memory, "\n".join(texts), document=document,
-                            version=version, store=False)
+                            version=version, store=False, by_line=True)
     segs = iter(result.segments)
-    per_text = [[next(segs) for p in pieces(t) if p.translate] for t in texts]
+    per_text = [[next(segs) for p in pieces(t, by_line=True) if p.translate] for t in texts]
     # machine output the memory had cached: its words still come from the engine
     missing = sorted({s.source for group in per_text for s in group
                       if s.origin == "machine" and s.source not in detailing.details})
@@ -166,7 +161,7 @@ def recall_detailed(tr: Translator, memory: Memory, texts: list[str], document: 
     out = []
     for text, group in zip(texts, per_text):
         it = iter(group)
-        parts = [next(it) if p.translate else p for p in pieces(text)]
+        parts = [next(it) if p.translate else p for p in pieces(text, by_line=True)]
         seg_dicts: list[dict[str, Any]] = []
         for s in group:
             if s.origin == "machine":
@@ -196,7 +191,7 @@ async def desk_approve(body: ApproveRequest, request: Request) -> Response:
     svc = _service(request)
     require_key(svc.settings, request, "omset")
     memory = svc.require_memory("omset")
-    source, target = _direction(body.source, body.target)
+    source, target = direction(body.source, body.target)
     src, tgt = body.source_paragraphs, body.target_paragraphs
     if len(src) != len(tgt):
         raise ApiError(400, f"source_paragraphs has {len(src)} paragraphs and "
@@ -235,17 +230,17 @@ async def desk_approve(body: ApproveRequest, request: Request) -> Response:
 
 
 @router.get("/v1/desk/story", tags=["desk"])
-async def desk_story(request: Request, document_id: str, version: Optional[str] = None,
-                     source: str = "nb", target: str = "nn") -> Response:
+async def desk_story(request: Request,
+                     document_id: str = Query(..., min_length=1, max_length=200),
+                     version: Optional[str] = None, source: str = "nb",
+                     target: str = "nn") -> Response:
     """A story as the desk left it (its last snapshot), or — when no desk stored it, or
     another version is asked for — the approved paragraphs of that version (default:
     the latest) in the memory. 404 when the memory knows nothing of it."""
     svc = _service(request)
     require_key(svc.settings, request, "omset")
     memory = svc.require_memory("omset")
-    s, t = _direction(source, target)
-    if not document_id or len(document_id) > 200:
-        raise ApiError(400, "document_id must be 1 to 200 characters")
+    s, t = known_languages(source, target)
 
     def load() -> dict[str, Any] | None:
         raw = memory.setting(_story_key(s, t, document_id))

@@ -250,7 +250,12 @@ async def run_blocking(executor: Executor, timeout: float, family: Family,
 
     def call() -> T:
         with cancellation.active():
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except StopIteration as exc:
+                # a future cannot hold StopIteration: asyncio would drop it and the
+                # request would hang forever instead of answering 500
+                raise RuntimeError(f"StopIteration escaped from {fn!r}") from exc
 
     loop = asyncio.get_running_loop()
     fut = loop.run_in_executor(executor, call)

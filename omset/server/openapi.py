@@ -99,6 +99,8 @@ def correct(schema: dict[str, Any], settings: Settings) -> dict[str, Any]:
     comps["TranslateRequest"] = _translate_request(comps["TranslateRequest"], tables,
                                                    bool(settings.memory))
     comps["DetectRequest"]["properties"]["text"] = _text_or_texts(min_items=0)
+    _memory_models(comps, tables)
+    _memory_queries(schema["paths"])
     _compat(schema["paths"], tables, settings.keys_required)
     _apy_text_routes(schema["paths"])
     _metrics(schema["paths"])
@@ -169,29 +171,8 @@ def _translate_request(base: dict[str, Any], tables: _Tables, memory: bool) -> d
     ``memory: true`` needs plain text."""
     props = base["properties"]
     props["text"] = _text_or_texts()
-    props["glossary"] = {"anyOf": [{"type": "object", "additionalProperties": {"type": "string"},
-                                    "propertyNames": {"type": "string", "allOf": [
-                                        {"pattern": "\\S"}, {"pattern": _NO_NUL}]}},
-                                   {"type": "null"}],
-                         "description": props["glossary"].get("description", "")}
-    for name in ("source", "target", "style", "variant", "prefs"):
-        props[name] = {k: v for k, v in props[name].items() if k in ("description", "title")}
-    alternatives = []
-    for src, tgt in _DIRECTIONS:
-        variants: list[Any] = {"nb": ["a", "e", "split"], "nn": ["a", "e"]}[src] \
-            if tgt == "nn" else ["a", "e", "split"]
-        one: dict[str, Any] = {
-            "properties": {
-                "source": {"enum": _LANG[src]}, "target": {"enum": _LANG[tgt]},
-                "style": {"anyOf": [{"enum": tables.styles_for(src, tgt)}, {"type": "null"}]},
-                "variant": {"anyOf": [{"enum": variants}, {"type": "null"}]},
-                "prefs": {"type": "array", "items": {"enum": tables.prefs[(src, tgt)]}}
-                if tables.prefs[(src, tgt)] else {"type": "array", "maxItems": 0},
-            },
-            "required": [k for k, default in (("source", "nb"), ("target", "nn"))
-                         if (src, tgt)[k == "target"] != default]}
-        alternatives.append(one)
-    base["anyOf"] = alternatives
+    _glossary(props)
+    _directions(base, tables, ("style", "variant", "prefs"))
     base.update(_html_needs_tags("text", as_list=True))
     if memory:
         base["not"] = {"properties": {"memory": {"const": True},
@@ -202,6 +183,70 @@ def _translate_request(base: dict[str, Any], tables: _Tables, memory: bool) -> d
         for name in ("document_id", "version"):
             props.pop(name, None)
     return base
+
+
+def _glossary(props: dict[str, Any]) -> None:
+    """``glossary``: strings to strings; a term is not blank and holds no NUL."""
+    props["glossary"] = {"anyOf": [{"type": "object", "additionalProperties": {"type": "string"},
+                                    "propertyNames": {"type": "string", "allOf": [
+                                        {"pattern": "\\S"}, {"pattern": _NO_NUL}]}},
+                                   {"type": "null"}],
+                         "description": props["glossary"].get("description", "")}
+
+
+def _directions(base: dict[str, Any], tables: _Tables, checked: tuple[str, ...]) -> None:
+    """A request model's ``source`` and ``target`` as one alternative per direction
+    (``anyOf``), with the members in ``checked`` (style, variant, prefs) the route
+    checks for that direction: their values in each alternative."""
+    props = base["properties"]
+    for name in ("source", "target", *checked):
+        props[name] = {k: v for k, v in props[name].items() if k in ("description", "title")}
+    alternatives = []
+    for src, tgt in _DIRECTIONS:
+        variants: list[Any] = {"nb": ["a", "e", "split"], "nn": ["a", "e"]}[src] \
+            if tgt == "nn" else ["a", "e", "split"]
+        each: dict[str, Any] = {
+            "style": {"anyOf": [{"enum": tables.styles_for(src, tgt)}, {"type": "null"}]},
+            "variant": {"anyOf": [{"enum": variants}, {"type": "null"}]},
+            "prefs": {"type": "array", "items": {"enum": tables.prefs[(src, tgt)]}}
+            if tables.prefs[(src, tgt)] else {"type": "array", "maxItems": 0}}
+        one: dict[str, Any] = {
+            "properties": {"source": {"enum": _LANG[src]}, "target": {"enum": _LANG[tgt]},
+                           **{name: each[name] for name in checked}},
+            "required": [k for k, default in (("source", "nb"), ("target", "nn"))
+                         if (src, tgt)[k == "target"] != default]}
+        alternatives.append(one)
+    base["anyOf"] = alternatives
+
+
+#: a desk paragraph: one line (desk.py); for the desk's machine translation not blank
+_LINE = {"type": "string", "pattern": "^[^\\n\\u0000]*$"}
+_LINE_NOT_BLANK = {"type": "string", "allOf": [{"pattern": "^[^\\n\\u0000]*$"},
+                                               {"pattern": "\\S"}]}
+
+
+def _memory_models(comps: dict[str, Any], tables: _Tables) -> None:
+    """The memory's and the desk's request bodies: the directions they take, and the
+    desk's paragraphs as lines. (A paragraph count that matches, approved indexes
+    within the story, and segments that align are beyond a schema: 400 says which.)"""
+    for name in ("MemoryRequest", "ApproveRequest"):  # their style is stored as given
+        _directions(comps[name], tables, ())
+    desk = comps["DeskTranslateRequest"]
+    _glossary(desk["properties"])
+    _directions(desk, tables, ("style", "variant"))
+    desk["properties"]["text"]["items"] = dict(_LINE_NOT_BLANK)
+    for side in ("source_paragraphs", "target_paragraphs"):
+        comps["ApproveRequest"]["properties"][side]["items"] = dict(_LINE)
+
+
+def _memory_queries(paths: dict[str, Any]) -> None:
+    """Look-ups in the memory take any two known languages (fields.known_languages)."""
+    for path in ("/v1/memory/export", "/v1/desk/story"):
+        for op in paths.get(path, {}).values():
+            for param in op.get("parameters", []):
+                if param["name"] in ("source", "target"):
+                    param["schema"] = {"enum": _LANG["nb"] + _LANG["nn"],
+                                       "default": param["schema"].get("default")}
 
 
 def _param(name: str, schema: dict[str, Any], description: str, *, required: bool = False,
@@ -370,6 +415,8 @@ def _responses(op: dict[str, Any], path: str, method: str, settings: Settings) -
             statuses.append(429)
     if path == "/healthz":
         statuses.append(503)
+    if path == "/v1/desk/story":  # the memory knows no such story
+        statuses.append(404)
     for status in sorted(set(statuses)):
         entry: dict[str, Any] = {"description": _REASONS[status],
                                  "content": {"application/json": {"schema": error}}}

@@ -110,3 +110,32 @@ def test_without_memory_the_desk_says_so(apertium_installed):
         assert c.get("/v1/desk").json() == {"memory": False}
         r = c.get("/v1/desk/settings")
         assert r.status_code == 400 and "--memory" in r.json()["error"]
+
+
+def test_paragraphs_that_do_not_end_a_sentence_stay_apart(client, news):
+    # lines like these would be joined as one wrapped paragraph in a plain text; the
+    # desk's paragraphs are one line each, whatever they end with
+    texts = ["0", "a0", "Politiet etterforsker saken", "Hei"]
+    r = client.post("/v1/desk/translate", json={"text": texts, "source": "nb"})
+    assert r.status_code == 200, r.text
+    assert [i["text"] for i in r.json()["translations"]] == [news.translate(t) for t in texts]
+
+
+def test_labels_and_look_ups_are_checked(client):
+    # a NUL in a story's labels is refused, whether or not the memory is used
+    r = client.post("/v1/translate", json={"text": "Hei.", "version": "1\u0000"})
+    assert r.status_code == 400 and "version" in r.json()["error"], r.text
+    r = client.post("/v1/memory", json={"source_text": "Ja.", "target_text": "Ja.",
+                                        "author": "a\u0000b"})
+    assert r.status_code == 400 and "author" in r.json()["error"], r.text
+    r = client.post("/v1/desk/approve", json={"source_paragraphs": [], "target_paragraphs": [],
+                                              "approved": [], "document_id": "x",
+                                              "style": "\u0000"})
+    assert r.status_code == 400, r.text
+    # a look-up takes any two known languages (the memory holds no nb→nb), not unknown ones
+    assert client.get("/v1/desk/story", params={"document_id": "x", "target": "nb"}
+                      ).status_code == 404
+    r = client.get("/v1/memory/export", params={"target": "nob", "format": "tsv"})
+    assert r.status_code == 200 and r.text == ""
+    assert client.get("/v1/memory/export", params={"source": "xx"}).status_code == 400
+    assert client.get("/v1/desk/story", params={"document_id": ""}).status_code == 400
