@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..text.clean import decode_utf8, strip_controls
@@ -11,6 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import Options
 
 BOM = "\ufeff"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode_text(data: bytes, what: str = "document", *,
@@ -46,3 +48,18 @@ def encode_text(text: str, bom: bool = False) -> bytes:
 def target_lang(tr: "Translator", options: "Options") -> str:
     """The language code to write into the output document (``nn`` or ``nb`` by default)."""
     return options.target_lang or tr.target
+
+
+def refuse_surrogates(text: str, what: str) -> None:
+    """FormatError if ``text`` holds a lone surrogate.
+
+    Bytes decoded as UTF-8 never do, but an escape can make one: JSON's ``"\\ud800"``
+    or YAML's ``"\\ud800"`` is half of a UTF-16 pair, not a character. It could be
+    neither sent to Apertium nor written back as UTF-8, so it is refused up front,
+    with the character named."""
+    m = _SURROGATE.search(text)
+    if m:
+        from . import FormatError
+
+        raise FormatError(f"{what}: a string holds the lone surrogate \\u{ord(m.group()):04x} "
+                          "(half of a UTF-16 pair, not a character)")

@@ -24,7 +24,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, Callable
 
-from .common import decode_text, encode_text, target_lang
+from .common import decode_text, encode_text, refuse_surrogates, target_lang
 from .placeholders import translate_messages
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -116,6 +116,7 @@ def translate_json(text: str, tr: "Translator", options: "Options") -> str:
         raise FormatError(f"JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise FormatError("JSON: nested too deeply") from None
+    refuse_surrogates(json.dumps(data, ensure_ascii=False), "JSON")
     if isinstance(data, dict):
         new_key = _locale_key(data, tr, options)
         if new_key is not None:
