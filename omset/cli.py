@@ -532,9 +532,11 @@ def serve(
     """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
     from .server import Settings, read_api_keys, run
     from .style import builtin_names
+    from .style import load as load_profile
 
-    if style is not None and style not in builtin_names():
-        raise _fail(f"--style must be a built-in style: {', '.join(builtin_names())}")
+    nynorsk = [n for n in builtin_names() if load_profile(n).language == "nn"]
+    if style is not None and style not in nynorsk:
+        raise _fail(f"--style must be a built-in Nynorsk style: {', '.join(nynorsk)}")
     try:
         keys = read_api_keys(api_key_file) if api_key_file else frozenset()
     except (OSError, ValueError) as exc:

@@ -101,6 +101,12 @@ class Translator:
                  agreement: bool | None = None, pool_size: int | None = None,
                  timeout: float = 20.0, max_segment_chars: int = 600,
                  memory: "Memory | None" = None, engine: Engine | None = None):
+        # what `using(style=...)` rebuilds the settings from (on the same engine)
+        self._settings: dict[str, Any] = dict(style=style, variant=variant, prefs=tuple(prefs),
+                              mark_unknown=mark_unknown, glossary=glossary, protect=protect,
+                              keep_quoted_titles=keep_quoted_titles, rules=rules,
+                              agreement=agreement, timeout=timeout,
+                              max_segment_chars=max_segment_chars, memory=memory)
         self.source, self.target = direction(source, target, normalise=True)
         if variant not in (None, "a", "e", "split"):
             raise OptionError(f"variant must be 'a', 'e' or 'split', not {variant!r}")
@@ -188,14 +194,25 @@ class Translator:
         self.engine.warm_up()
         return self
 
-    def using(self, *, glossary: GlossaryLike = None) -> "Translator":
-        """This translator with extra glossary terms, on the same engine and with every
-        other setting as it is: cheap (no process, no profile is loaded), and closing
-        it stops nothing. For APIs that take one translator, such as
-        :func:`omset.formats.translate_document`, which calls it."""
-        other = copy.copy(self)
+    def using(self, *, glossary: GlossaryLike = None,
+              style: "str | Path | Profile | None" = None) -> "Translator":
+        """This translator with extra glossary terms and/or another house style, on the
+        same engine and with every other setting as it is: cheap (no process starts; a
+        style costs loading its profile and rules), and closing it stops nothing. For APIs
+        that take one translator, such as :func:`omset.formats.translate_document`.
+
+        A style must fit the engine: any Nynorsk style on nb→nn and any Bokmål one on
+        nn→nb; nn→nn has no styles (its infinitive picks the engine).
+        """
+        if style is not None:
+            if self.source == self.target:
+                raise OptionError("nn→nn has no house styles (its variant picks the engine)")
+            other = Translator(self.source, self.target, **{**self._settings, "style": style},
+                               engine=self.engine)
+        else:
+            other = copy.copy(self)
         other._owns_engine = False
-        other.glossary = self._glossary_for(glossary)
+        other.glossary = other._glossary_for(glossary)
         return other
 
     # -- the one path -------------------------------------------------------------------

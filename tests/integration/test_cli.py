@@ -271,3 +271,13 @@ def test_large_stdin_streams_in_bounded_memory(apertium_installed):
     assert proc.wait() == 0, proc.stderr.read()
     assert out[0].decode() == expected
     assert peak < 150_000, f"peak RSS {peak} KiB for {len(data) >> 20} MiB of input"
+
+
+def test_serve_refuses_a_default_style_of_the_wrong_language():
+    # the default style is for nb→nn requests: a Bokmål profile there is a mistake
+    from omset.style import builtin_names, load
+    bokmal = [n for n in builtin_names() if load(n).language == "nb"]
+    assert bokmal
+    r = run(["serve", "--style", bokmal[0], "--port", "1"])
+    assert r.returncode == 2
+    assert b"Nynorsk style" in r.stderr

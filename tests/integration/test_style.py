@@ -122,3 +122,22 @@ def test_detailed_tokens_name_their_source_words(news):
     # every source word is paired once, in order
     assert " ".join(t.source for t in words).split() == text.rstrip(".").split()
     assert any(t.changed for t in words) and not all(t.changed for t in words)
+
+
+def test_another_style_per_call_runs_on_the_same_engine(apertium_installed):
+    # `using(style=...)` must give what a translator built for that style gives, on the
+    # engine it was called on, and closing it must stop nothing
+    with Translator(style="nynorsk-news") as tr:
+        for name in ("skule", "tradisjonell"):
+            other = tr.using(style=name)
+            assert other.engine is tr.engine and other.profile is not None
+            assert other.profile.name == name
+            with Translator(style=name) as own:
+                assert other.translate_batch(SENTENCES) == own.translate_batch(SENTENCES)
+            other.close()
+        # the styles really differ on these sentences, so the comparison above can fail
+        assert tr.using(style="tradisjonell").translate_batch(SENTENCES) \
+            != tr.translate_batch(SENTENCES)
+        assert tr.translate(SENTENCES[0])  # still running after the others closed
+    with Translator("nn", "nn") as same, pytest.raises(Exception, match="no house styles"):
+        same.using(style="skule")
