@@ -70,6 +70,14 @@ class Pool:
     def alive(self) -> bool:
         return not self._closed.is_set()
 
+    def answered_within(self, seconds: float) -> bool:
+        """Whether a pipeline of the pool is running and one answered a request in the
+        last ``seconds``: proof that the pool serves, which a health check under load can
+        use instead of queueing a probe of its own behind the clients' work."""
+        last = max((p.answered_at for p in self.pipelines), default=0.0)
+        return (self.alive() and self.running > 0 and last > 0
+                and time.monotonic() - last <= seconds)
+
     def _timeout_for(self, payload: str) -> float:
         return self.timeout + self.timeout_per_kb * len(payload) / 1024
 
