@@ -38,6 +38,12 @@ MAX_INPUT = 16 * 1024  # mutated inputs are capped: the fuzzer looks for bugs, n
 MAX_KEPT = 4 * 1024    # (bench/formats_linear.py times large ones); the corpus holds small ones
 
 
+def _wire(payload: str) -> str:
+    """What a pipeline of ``cat`` answers: the request as UTF-8 bytes and back (a string
+    that cannot be written to a pipe fails here as it would in Pipeline.submit)."""
+    return payload.encode("utf-8").decode("utf-8")
+
+
 class Identity:
     """A translator that changes nothing, through the stream format and back."""
 
@@ -47,12 +53,12 @@ class Identity:
                         glossary: object = None) -> list[list[Part]]:
         from omset.engine.stream import decode, encode
 
-        return [decode(encode(list(seg)), list(seg)) for seg in segments]
+        return [decode(_wire(encode(list(seg))), list(seg)) for seg in segments]
 
     def translate_batch(self, texts: Sequence[str], *, glossary: object = None) -> list[str]:
         from omset.engine.stream import decode_text, encode
 
-        return [decode_text(encode(t)) for t in texts]
+        return [decode_text(_wire(encode(t))) for t in texts]
 
     def translate(self, text: str, *, glossary: object = None) -> str:
         return self.translate_batch([text])[0]

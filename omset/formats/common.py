@@ -50,15 +50,20 @@ def target_lang(tr: "Translator", options: "Options") -> str:
     return options.target_lang or tr.target
 
 
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (see :func:`refuse_surrogates`)."""
+    return _SURROGATE.search(text) is not None
+
+
 def refuse_surrogates(text: str, what: str) -> None:
     """FormatError if ``text`` holds a lone surrogate.
 
     Bytes decoded as UTF-8 never do, but an escape can make one: JSON's ``"\\ud800"``
     or YAML's ``"\\ud800"`` is half of a UTF-16 pair, not a character. It could be
-    neither sent to Apertium nor written back as UTF-8, so it is refused up front,
-    with the character named."""
+    neither sent to Apertium (a pipe takes UTF-8) nor written back as UTF-8, so it is
+    refused up front, with the character named."""
     m = _SURROGATE.search(text)
-    if m:
+    if m is not None:
         from . import FormatError
 
         raise FormatError(f"{what}: a string holds the lone surrogate \\u{ord(m.group()):04x} "

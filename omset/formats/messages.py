@@ -88,7 +88,9 @@ def _locale_key(mapping: dict, tr: "Translator", options: "Options") -> Any | No
 def _fill(slots: list[Slot], tr: "Translator", make: Callable[[Any, str], Any]) -> None:
     """Translate every slot in one batch and write it back in the container's style."""
     done: dict[int, Any] = {}   # id(old value) → new value: an aliased scalar stays shared
-    translated = translate_messages(tr, [text for _, _, text in slots])
+    texts = [text for _, _, text in slots]
+    refuse_surrogates("".join(texts), "message file")  # YAML's "\ud800" could reach Apertium
+    translated = translate_messages(tr, texts)
     for (container, key, _), new in zip(slots, translated):
         old = container[key]
         if id(old) not in done:
