@@ -68,3 +68,13 @@ def refuse_surrogates(text: str, what: str) -> None:
 
         raise FormatError(f"{what}: a string holds the lone surrogate \\u{ord(m.group()):04x} "
                           "(half of a UTF-16 pair, not a character)")
+
+
+def unreadable(what: str, exc: Exception) -> Exception:
+    """The FormatError for a parser that failed with something other than its own
+    syntax error — a TypeError or ValueError from building the data: a mapping as a key
+    inside a mapping key (YAML), an integer of more than 4,300 digits, which Python
+    will not convert (JSON, YAML). Python's advice after ``;`` is not for our users."""
+    from . import FormatError
+
+    return FormatError(f"{what}: cannot be read as data ({str(exc).split(';')[0]})")
