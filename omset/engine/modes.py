@@ -181,3 +181,19 @@ def preferences(source: Lang, target: Lang) -> dict[str, str]:
         desc = pref.find("description")
         result[pref.get("id", "")] = (desc.text or "").strip() if desc is not None else ""
     return result
+
+
+def mode_preferences() -> dict[str, dict[str, dict[str, str]]]:
+    """The preferences Apertium installs per mode (``prefs/<mode>.xml``): mode → id →
+    language → description, as written (APy's ``/pairprefs``)."""
+    from defusedxml import ElementTree
+
+    folder = data_dir() / "prefs"
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    for path in sorted(folder.glob("*.xml")) if folder.is_dir() else ():
+        tree = ElementTree.parse(str(path))
+        result[path.name[:-4]] = {
+            pref.get("id", ""): {d.get("lang", ""): d.text or "" for d in pref.iter("description")}
+            for pref in tree.iter("preference")}
+    return result
+

@@ -53,6 +53,12 @@ def _blanks(text: str) -> str:
     return _SUPERBLANK.sub(r"[\g<0>]", escape(text))
 
 
+def body(text: str) -> str:
+    """Plain ``text`` in the stream format without the lead and the sentinel: for a
+    helper process (an analyser) that needs no sentence context."""
+    return _blanks(text)
+
+
 def encode(parts: str | Sequence[Part]) -> str:
     """Format one segment (plain text or text with :class:`Markup`) as a stream request."""
     if isinstance(parts, str):

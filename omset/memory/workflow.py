@@ -26,6 +26,8 @@ from .store import Memory, Query
 from .version import machine_version, style_name
 
 SegmentOrigin = Literal["in-context", "exact", "fuzzy", "machine"]
+#: a ``threshold`` that turns fuzzy matching off: in-context and exact matches only
+EXACT_ONLY = 1.01
 
 
 @dataclass

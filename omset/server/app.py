@@ -11,13 +11,13 @@ from typing import AsyncIterator
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from . import api, compat, documents
-from .errors import ApiError, error_response, family_of
+from . import api, apy, compat, documents, jsonp
+from .errors import ApiError, error_body, error_response, family_of
 from .limits import BodyGuard
 from .metrics import MetricsMiddleware
 from .service import Service
@@ -48,8 +48,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.family == "apy":  # APy wraps its errors in the JSONP callback too
+            try:
+                callback = jsonp.callback_of(request)
+            except ValueError:
+                callback = None
+            if callback is not None:
+                return jsonp.respond(error_body(exc.status, exc.message, "apy"), callback,
+                                     exc.status, headers)
         return error_response(exc.status, exc.message, exc.family, headers)
 
     @app.exception_handler(RequestValidationError)
@@ -74,7 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(documents.router)
     app.include_router(compat.router)
-    routers = (api.router, documents.router, compat.router)
+    app.include_router(apy.router)
+    routers = (api.router, documents.router, compat.router, apy.router)
     service.metrics.routes = frozenset(
         [r.path for router in routers for r in router.routes]  # type: ignore[attr-defined]
         + ["/docs", "/openapi.json"])

@@ -9,33 +9,44 @@ by changing its base URL.
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+import time
+from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..errors import UnsupportedLanguage
-from ..languages import NAMES, normalize
+from ..languages import APERTIUM_CODE, NAMES, normalize
+from ..translator import Translator
 from .auth import require_key
 from .errors import ApiError, Family
+from .jsonp import apy_json
 from .limits import read_multipart
 from .service import Service
 
 router = APIRouter()
 
-#: APy pair names (mode names) → (source, target, variant). ``nno`` is Apertium's
-#: a-infinitive mode, ``nno_e`` its e-infinitive mode.
-APY_PAIRS: dict[tuple[str, str], tuple[str, str, str | None]] = {
-    ("nob", "nno"): ("nb", "nn", "a"),
-    ("nob", "nno_e"): ("nb", "nn", "e"),
-    ("nno", "nob"): ("nn", "nb", None),
-    # Apertium's Nynorsk normalisers, which APy lists for this data too
-    ("nno", "nno_e"): ("nn", "nn", "e"),
-    ("nno_e", "nno"): ("nn", "nn", "a"),
+#: APy pair names (Apertium's mode names) → (source, target, variant, plain style): the
+#: style that gives exactly that mode's output (tested against the `apertium` CLI and
+#: APy); ``nno`` is the a-infinitive mode, ``nno_e`` the e-infinitive one.
+APY_PAIRS: dict[str, tuple[str, str, str | None, str | None]] = {
+    "nob-nno": ("nb", "nn", "a", "apertium"),
+    "nob-nno_e": ("nb", "nn", "e", "apertium"),
+    "nno-nob": ("nn", "nb", None, "bokmal-konservativ"),
+    # Apertium's Nynorsk normalisers, which APy lists for this data too: run whole
+    "nno-nno_e": ("nn", "nn", "e", None),
+    "nno_e-nno": ("nn", "nn", "a", None),
 }
+#: what APy calls each language's analyser and generator modes (`/list`; served by
+#: the engines' helpers, omset/server/apy.py)
+ANALYSERS = {"nob": "nob-morph", "nno": "nno-morph"}
+GENERATORS = {"nob": "nob-gener", "nno": "nno-gener"}
+#: APy's `markUnknown=no`: only the `*` marks of unknown words go (`#`, `@` stay)
+_APY_UNKNOWN = re.compile(r"[*]([^.,;:\t\* ]+)")
 
 
-async def _params(request: Request, family: Family) -> dict[str, Any]:
+async def request_params(request: Request, family: Family) -> dict[str, Any]:
     """Query parameters, then form fields or JSON members (the later win)."""
     params: dict[str, Any] = dict(request.query_params)
     if request.method != "POST":
@@ -67,7 +78,7 @@ def _service(request: Request) -> Service:
 async def translate(request: Request) -> Response:
     """APy (`langpair`, `q`, `markUnknown`) or LibreTranslate (`q`, `source`, `target`,
     `format`, `api_key`) translation, told apart by `langpair`."""
-    params = await _params(request, "lt")  # APy clients never send JSON
+    params = await request_params(request, "lt")  # APy clients never send JSON
     if "langpair" in params:
         return await _apy_translate(request, params)
     if request.method == "GET":
@@ -76,20 +87,62 @@ async def translate(request: Request) -> Response:
 
 
 # -- APy -----------------------------------------------------------------------------------
-def _apy_pair(langpair: str) -> tuple[str, str, str | None]:
+def apy_mode(langpair: str) -> str:
+    """The installed mode a `langpair` names, as APy finds it: ISO 639-1 codes become
+    639-3 (`nb|nn` → `nob-nno`), and a variant that is not installed falls back to the
+    mode without it (`nob|nno_x` → `nob-nno`)."""
     parts = langpair.split("|")
     if len(parts) != 2:
         raise ApiError(400, "That pair is invalid, use e.g. eng|spa", "apy")
-    src, tgt = (p.strip().lower() for p in parts)
-    if (src, tgt) in APY_PAIRS:
-        return APY_PAIRS[(src, tgt)]
-    try:  # two-letter and other spellings: nb|nn, nob|nn, …
-        s, t = normalize(src), normalize(tgt.removesuffix("_e"))
+    codes = [_alpha3(p.strip()) for p in parts]
+    mode = "-".join(codes)
+    if mode in APY_PAIRS:
+        return mode
+    for tgt in (codes[1], codes[1].split("_", 1)[0]):
+        for src in (codes[0], codes[0].split("_", 1)[0]):
+            if f"{src}-{tgt}" in APY_PAIRS:
+                return f"{src}-{tgt}"
+    raise ApiError(400, "That pair is not installed", "apy")
+
+
+def _alpha3(code: str) -> str:
+    base, sep, variant = code.partition("_")
+    try:
+        base = APERTIUM_CODE[normalize(base)]
     except UnsupportedLanguage:
-        raise ApiError(400, "That pair is not installed", "apy") from None
-    if s == t:
-        raise ApiError(400, "That pair is not installed", "apy")
-    return s, t, ("e" if tgt.endswith("_e") else None) if t == "nn" else None
+        pass
+    return base + sep + variant
+
+
+Post = Callable[[str], str] | None
+
+
+def apy_marks(mark: bool) -> tuple[Post, str]:
+    """APy's treatment of unknown-word marks: kept, or only the `*` marks removed."""
+    return (None, "") if mark else (lambda t: _APY_UNKNOWN.sub(r"\1", t), "apy-no-stars")
+
+
+async def apy_translator(svc: Service, mode: str, params: dict[str, Any], *,
+                         document: bool = False) -> tuple[Translator, Post, str]:
+    """The translator of an APy request, and what it does to the engine's output.
+
+    Without `style`, exactly Apertium's mode as APy serves it: for text the marks are
+    kept, or with `markUnknown=no` only the `*` ones removed (APy's regex); for a
+    document (`/translateDoc`, where APy runs `apertium -u`) no marks at all. With
+    `style` (omset's extension) that house style, its engine dropping the marks itself
+    when `markUnknown=no`."""
+    source, target, variant, plain = APY_PAIRS[mode]
+    mark = str(params.get("markUnknown", "yes")).lower() in ("yes", "true", "1")
+    prefs = [p.strip() for p in str(params.get("prefs", "")).split(",") if p.strip()]
+    style = params.get("style") or None
+    if style is None and not document:
+        tr = await svc.translator("apy", source, target, style=plain, variant=variant,
+                                  prefs=prefs, mark_unknown=True)
+        post, name = apy_marks(mark)
+        return tr, post, name
+    tr = await svc.translator("apy", source, target, style=style or plain, variant=variant,
+                              prefs=prefs, mark_unknown=mark)
+    return tr, None, ""
 
 
 async def _apy_translate(request: Request, params: dict[str, Any]) -> Response:
@@ -98,42 +151,51 @@ async def _apy_translate(request: Request, params: dict[str, Any]) -> Response:
     q = params.get("q")
     if q is None:
         raise ApiError(400, "Missing argument q", "apy")
-    source, target, variant = _apy_pair(str(params["langpair"]))
-    mark = str(params.get("markUnknown", "yes")).lower() in ("yes", "true", "1")
-    prefs = [p for p in str(params.get("prefs", "")).split(",") if p.strip()]
+    mode = apy_mode(str(params["langpair"]))
     fmt = "html" if str(params.get("format", "txt")).lower() == "html" else "text"
-    tr = await svc.translator("apy", source, target, style=params.get("style"),
-                              variant=variant, prefs=prefs, mark_unknown=mark)
-    [(text, _)] = await svc.translate("apy", tr, [q], fmt=fmt, field="q")
-    return JSONResponse({"responseData": {"translatedText": text},
-                         "responseDetails": None, "responseStatus": 200})
+    tr, post, name = await apy_translator(svc, mode, params)
+    started = time.time()
+    [text] = await svc.translate_compat("apy", tr, [q], fmt=fmt, post=post, post_name=name)
+    svc.apy_stats.note(mode, started, len(str(q)))
+    return apy_json(request, {"responseData": {"translatedText": text},
+                              "responseDetails": None, "responseStatus": 200})
 
 
 @router.get("/listPairs", tags=["compatibility"])
 @router.get("/list", tags=["compatibility"])
 async def list_pairs(request: Request) -> Response:
-    """APy's list of language pairs (mode names); `/list?q=pairs` is the same."""
-    if request.query_params.get("q", "pairs") != "pairs":
-        raise ApiError(400, "Expecting q argument to be pairs (the only list omset has)",
-                       "apy")
+    """APy's lists: `q=pairs` (the default; `/listPairs` too), `analyzers`,
+    `generators`; taggers, spellers and guessers are none."""
+    q = request.query_params.get("q", "pairs")
+    if q in ("analyzers", "analysers"):
+        return apy_json(request, ANALYSERS)
+    if q == "generators":
+        return apy_json(request, GENERATORS)
+    if q in ("taggers", "disambiguators", "spellers", "guessers"):
+        return apy_json(request, {})
+    if q != "pairs":
+        raise ApiError(400, "Expecting q argument to be one of analysers, generators, "
+                            "guessers, spellers, disambiguators, or pairs", "apy")
     data = []
-    for (src, tgt), (s, t, _) in APY_PAIRS.items():
+    for mode, (s, t, _, _) in APY_PAIRS.items():
+        src, tgt = mode.split("-")
         data.append({"sourceLanguage": src, "targetLanguage": tgt})
         if "include_deprecated_codes" in request.query_params:
             data.append({"sourceLanguage": s, "targetLanguage": t})
-    return JSONResponse({"responseData": data, "responseDetails": None, "responseStatus": 200})
+    return apy_json(request, {"responseData": data, "responseDetails": None,
+                              "responseStatus": 200})
 
 
 @router.api_route("/identifyLang", methods=["GET", "POST"], tags=["compatibility"])
 async def identify_lang(request: Request) -> Response:
     """APy's language identification: `{"nob": p, "nno": p}` for the text `q`."""
     svc = _service(request)
-    params = await _params(request, "apy")
+    params = await request_params(request, "apy")
     require_key(svc.settings, request, "apy")
     if params.get("q") is None:
         raise ApiError(400, "Missing argument q", "apy")
     [d] = await svc.detect("apy", [params["q"]], field="q")
-    return JSONResponse({"nob": d.nb_score, "nno": d.nn_score})
+    return apy_json(request, {"nob": d.nb_score, "nno": d.nn_score})
 
 
 # -- LibreTranslate ------------------------------------------------------------------------
@@ -176,8 +238,8 @@ async def _lt_translate(request: Request, params: dict[str, Any]) -> Response:
                 results[i] = texts[i]
             continue
         tr = await svc.translator("lt", src, tgt)
-        done = await svc.translate("lt", tr, [texts[i] for i in idx], fmt=fmt, field="q")
-        for i, (text, _) in zip(idx, done):
+        done = await svc.translate_compat("lt", tr, [texts[i] for i in idx], fmt=fmt)
+        for i, text in zip(idx, done):
             results[i] = text
     body: dict[str, Any] = {"translatedText": results if batch else results[0]}
     if detected is not None:
@@ -196,7 +258,7 @@ async def lt_languages() -> Response:
 async def lt_detect(request: Request) -> Response:
     """LibreTranslate's language detection: candidates, best first (confidence 0–100)."""
     svc = _service(request)
-    params = await _params(request, "lt")
+    params = await request_params(request, "lt")
     require_key(svc.settings, request, "lt", params.get("api_key"))
     q = params.get("q")
     if not q:

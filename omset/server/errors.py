@@ -43,7 +43,8 @@ def error_response(status: int, message: str, family: Family,
     return JSONResponse(error_body(status, message, family), status_code=status, headers=headers)
 
 
-APY_PATHS = ("/listPairs", "/list", "/identifyLang")
+APY_PATHS = ("/listPairs", "/list", "/identifyLang", "/stats", "/analyze", "/analyse",
+             "/generate", "/calcCoverage", "/pipedebug", "/translateDoc", "/pairprefs")
 LT_PATHS = ("/languages", "/detect", "/translate_file")
 
 

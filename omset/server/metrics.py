@@ -7,7 +7,9 @@ scan of random URLs cannot blow up the number of series.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter as Tally, deque
 from typing import Callable, Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -15,6 +17,33 @@ from prometheus_client.core import CounterMetricFamily
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+
+
+class ApyStats:
+    """What APy's ``/stats`` reports: uptime, translations per pair, and the time and
+    characters of the last ``keep`` translations."""
+
+    def __init__(self, keep: int = 10_000):
+        self.started = time.time()
+        self._lock = threading.Lock()
+        self.use_count: Tally[str] = Tally()
+        self._timing: deque[tuple[float, float, int]] = deque(maxlen=keep)
+
+    def note(self, pair: str, started: float, chars: int) -> None:
+        """One translation of ``chars`` characters on ``pair`` (a mode name) finished."""
+        with self._lock:
+            self.use_count[pair] += 1
+            self._timing.append((started, time.time(), chars))
+
+    def period(self, requests: int) -> dict[str, float | int]:
+        """APy's ``periodStats`` over the last ``requests`` translations."""
+        with self._lock:
+            last = list(self._timing)[-requests:] if requests > 0 else []
+        spent = sum(end - start for start, end, _ in last)
+        chars = sum(n for _, _, n in last)
+        return {"charsPerSec": round(chars / spent, 2) if spent else 0.0,
+                "totChars": chars, "totTimeSpent": spent, "requests": len(last),
+                "ageFirstRequest": time.time() - last[0][0] if last else 0}
 
 
 class RestartCollector:

@@ -4,7 +4,7 @@ event loop, with a deadline, mapping omset's exceptions to HTTP statuses."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..errors import (EngineError, EngineNotInstalled, EngineTimeout, InputError, OmsetError,
                       OptionError)
@@ -16,7 +16,7 @@ from ..translator import Translator
 from .engines import Engines
 from .errors import ApiError, Family
 from .limits import check_text, run_blocking
-from .metrics import Metrics
+from .metrics import ApyStats, Metrics
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,6 +38,7 @@ class Service:
         # anyio pool would keep the request waiting for the thread).
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="omset-req")
         self.metrics = Metrics(self.engines.restarts)
+        self.apy_stats = ApyStats()
         self.memory: Memory | None = None
         if settings.memory:
             from ..memory import Memory
@@ -113,25 +114,46 @@ class Service:
         return await self.run(family, translate_document, tr, data, fmt, terms,
                               deadline=self.deadline(len(data)))
 
-    async def recall(self, family: Family, tr: Translator, texts: Sequence[str], *,
+    async def recall(self, family: Family, tr: Translator | MachinePost, texts: Sequence[str], *,
                      glossary: Mapping[str, str] | None = None, document: str = "",
-                     version: str = "") -> list[MemoryTranslation]:
+                     version: str = "", exact_only: bool = False, field: str = "text"
+                     ) -> list[MemoryTranslation]:
         """Translate texts against the service's translation memory: every proofread
         segment comes back as stored, changed ones repaired, new ones from the engine
-        (and stored as machine output)."""
-        from ..memory.workflow import translate_text
+        (and stored as machine output). ``exact_only`` (the APy and LibreTranslate
+        routes): in-context and exact matches only, and the memory is only read."""
+        from ..memory.workflow import EXACT_ONLY, translate_text
 
         memory = self.require_memory(family)
-        clean = [strip_controls(check_text(t, family, "text"))[0] for t in texts]
+        clean = [strip_controls(check_text(t, family, field))[0] for t in texts]
         self.check_segments(clean, family)
         terms = _glossary(glossary, family)
         user = tr.using(glossary=terms) if terms else tr
         self.metrics.words.labels(tr.source, tr.target).inc(sum(len(t.split()) for t in clean))
+        options: dict[str, Any] = {"store": False, "threshold": EXACT_ONLY} if exact_only else {}
 
         def run() -> list[MemoryTranslation]:
-            return [translate_text(user, memory, t, document=document, version=version)
-                    for t in clean]
+            return [translate_text(user, memory, t, document=document, version=version,
+                                   **options) for t in clean]
         return await self.run(family, run, deadline=self.deadline(sum(map(len, clean))))
+
+    async def translate_compat(self, family: Family, tr: Translator, texts: Sequence[str], *,
+                               fmt: str = "text", post: Callable[[str], str] | None = None,
+                               post_name: str = "") -> list[str]:
+        """What the APy and LibreTranslate routes answer for ``texts`` (field ``q``).
+
+        With a configured memory and plain text, its in-context and exact matches come
+        first — a proofread entry byte for byte, a machine entry only under this
+        translator's engine and profile stamp — through the memory's one lookup path
+        (:func:`omset.memory.workflow.translate_text`), and the memory is only read.
+        ``post`` rewrites the engine's output, never a memory entry (APy's removal of
+        ``*`` marks); ``post_name`` names it in the machine stamp."""
+        if self.memory is not None and fmt == "text":
+            user = tr if post is None else MachinePost(tr, post, post_name)
+            return [r.text for r in await self.recall(family, user, texts, exact_only=True,
+                                                      field="q")]
+        done = await self.translate(family, tr, texts, fmt=fmt, field="q")
+        return [post(t) if post else t for t, _ in done]
 
     def require_memory(self, family: Family) -> Memory:
         if self.memory is None:
@@ -167,6 +189,24 @@ class Service:
         if self.memory is not None:
             self.memory.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+class MachinePost:
+    """A translator whose engine output goes through ``post`` first: what the memory
+    workflow, which needs only ``translate_batch`` and the attributes of the machine
+    stamp, calls for the APy routes. ``mark_unknown`` carries ``post``'s name, so a
+    machine entry stored without it is never served as if it had been through it."""
+
+    def __init__(self, translator: Translator, post: Callable[[str], str], name: str):
+        self._translator = translator
+        self._post = post
+        self.mark_unknown = f"{translator.mark_unknown}+{name}"
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        return [self._post(t) for t in self._translator.translate_batch(texts)]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._translator, name)
 
 
 def _glossary(terms: Mapping[str, str] | None, family: Family) -> Glossary | None:

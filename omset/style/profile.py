@@ -15,6 +15,7 @@ A profile is a small TOML file::
     bygge = ["bygge", "bygd"]
 
     agreement = true                 # plural participle after vere/verte/bli (agree.py)
+    e_infinitive_prefs = ["me_vi"]   # on only with the e-infinitive (as Apertium's modes)
 
 A Bokmål profile (for Nynorsk→Bokmål) says ``language = "nb"`` and chooses before
 Apertium's Bokmål generator (:mod:`omset.style.bokmal`)::
@@ -68,11 +69,17 @@ class Profile:
     language: str = "nn"              # the target language it chooses forms of
     feminine: str = "en"              # Bokmål: a | en | lemmas (omset.style.bokmal)
     feminine_a: frozenset[str] = frozenset()  # Bokmål, feminine = "lemmas": nouns with -a
+    #: switched on only with the e-infinitive: Apertium's nob-nno_e mode selects `vi`
+    #: along with `-e` (its e_vi_genprefs stage), its nob-nno mode neither, so the
+    #: profile of plain Apertium follows the mode of its infinitive
+    e_prefs: frozenset[str] = frozenset()
 
     @property
     def enabled(self) -> frozenset[str]:
         """All preferences switched on, the infinitive's included."""
         extra = {"e": {"infa_infe"}, "split": {"kløyvd_inf"}, "a": set()}[self.infinitive]
+        if self.infinitive == "e":
+            extra |= self.e_prefs
         return frozenset(self.prefs | extra)
 
     def with_options(self, variant: str | None = None, prefs: Iterable[str] = (),
@@ -103,7 +110,7 @@ class Profile:
                 f"not a {kind.get(language, language)} one; `omset styles` lists both")
         known = set(known)
         per_lemma = {p.lstrip("-") for v in self.lemma_prefs.values() for p in v}
-        bad = sorted((self.prefs | per_lemma) - known)
+        bad = sorted((self.prefs | self.e_prefs | per_lemma) - known)
         if bad:
             raise ProfileError(f"profile {self.name!r}: unknown preference(s) {', '.join(bad)}; "
                                f"`omset prefs` lists them")
@@ -120,6 +127,8 @@ class Profile:
         else:
             doc["infinitive"] = self.infinitive
             doc["prefs"] = sorted(self.prefs)
+            if self.e_prefs:
+                doc["e_infinitive_prefs"] = sorted(self.e_prefs)
         if self.rules:
             doc["rules"] = self.rules
         if self.names:
@@ -157,6 +166,7 @@ def from_toml(text: str, source: str = "") -> Profile:
         description=str(doc.get("description", "")),
         infinitive=infinitive,
         prefs=frozenset(doc.get("prefs", [])),
+        e_prefs=frozenset(doc.get("e_infinitive_prefs", [])),
         lemma_prefs={k.lower(): frozenset(words(v)) for k, v in doc.get("lemma_prefs", {}).items()},
         lemmas={k.lower(): words(v) for k, v in doc.get("lemmas", {}).items()},
         rules=doc.get("rules"),

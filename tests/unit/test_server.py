@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omset.server.compat import _apy_pair
+from omset.server.compat import apy_mode
 from omset.server.documents import content_disposition, output_name
 from omset.server.errors import ApiError, error_body, family_of
 from omset.server.limits import _check_body, _check_query, check_text
@@ -47,18 +47,22 @@ def test_check_text():
 
 
 @pytest.mark.parametrize("pair, expected", [
-    ("nob|nno", ("nb", "nn", "a")), ("nob|nno_e", ("nb", "nn", "e")),
-    ("nno|nob", ("nn", "nb", None)), ("nb|nn", ("nb", "nn", None)),
+    ("nob|nno", "nob-nno"), ("nob|nno_e", "nob-nno_e"), ("nno|nob", "nno-nob"),
+    ("nb|nn", "nob-nno"), ("nb|nn_e", "nob-nno_e"), ("NB|NNO", "nob-nno"),
+    ("nob|nno_x", "nob-nno"), ("nno_e|nno", "nno_e-nno"), ("nno|nno_e", "nno-nno_e"),
 ])
 def test_apy_pairs(pair, expected):
-    assert _apy_pair(pair) == expected
+    # APy's reading: 639-1 codes become 639-3, a variant not installed falls back
+    assert apy_mode(pair) == expected
 
 
-@pytest.mark.parametrize("pair", ["eng|spa", "nob", "nob|nob", "a|b|c"])
-def test_apy_bad_pairs(pair):
+@pytest.mark.parametrize("pair, why", [
+    ("eng|spa", "not installed"), ("nob", "invalid"), ("nob|nob", "not installed"),
+    ("a|b|c", "invalid"), ("typomode", "invalid")])
+def test_apy_bad_pairs(pair, why):
     with pytest.raises(ApiError) as exc:
-        _apy_pair(pair)
-    assert exc.value.status == 400 and exc.value.family == "apy"
+        apy_mode(pair)
+    assert exc.value.status == 400 and exc.value.family == "apy" and why in exc.value.message
 
 
 def test_output_names_are_harmless():
