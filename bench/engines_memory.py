@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from omset.server.engines import Engines  # noqa: E402
-from omset.style import builtin_names  # noqa: E402
+from omset.style import builtin_names, load  # noqa: E402
 
 SENTENCE = "Flere av dem ble skadet da fastlegen ringte."
 
@@ -47,7 +47,7 @@ def main() -> int:
           f"{os.cpu_count()} CPUs; load {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     engines = Engines(workers=args.workers, timeout=60, default_style=None)
     try:
-        styles = builtin_names()
+        styles = [s for s in builtin_names() if load(s).language == "nn"]  # nb→nn ones
         for style in styles:
             tr = engines.translator("nb", "nn", style=style)
             tr.engine.warm_up()

@@ -103,6 +103,7 @@ class Pipeline:
         # a cold start — which costs 0.25 s idle and over 1 s on a loaded machine.
         self._standby: _Process | None = None
         self.restarts = 0
+        self.answered_at = 0.0  # monotonic time of the last answer (0: none yet)
         self._lock = threading.Condition()
         self._proc: _Process | None = None
         self._inflight = 0
@@ -346,6 +347,7 @@ class Pipeline:
                     if proc.pending:
                         proc.pending[0].head_since = time.monotonic()
                     self._lock.notify_all()
+                self.answered_at = time.monotonic()
                 settle(head.future, answer.decode("utf-8", "replace"))
         self._died(proc)
 

@@ -1,4 +1,4 @@
-"""A pool of warm pipelines for one command, with dispatch, time-outs and one retry.
+"""A pool of warm pipelines for one command, with dispatch, time-outs and retries.
 
 Every Apertium process omset starts lives in a Pool, so every request to any of them
 has a deadline (a watchdog kills a pipeline whose oldest request is overdue) and a
@@ -16,6 +16,10 @@ from .cancel import link, settle
 from .pipeline import Pipeline, PipelineDied
 
 
+#: pipelines one request is tried on when they die under it
+ATTEMPTS = 3
+
+
 class Pool:
     """Up to ``size`` identical pipelines; each request goes to the least busy one.
 
@@ -25,8 +29,12 @@ class Pool:
 
     A request that overran its own deadline fails with EngineTimeout at once (sent
     again, it would hang again). A request that was lost because its pipeline died under
-    it — a stage crashed, or another request's deadline had it killed — is retried once
-    on a fresh pipeline; a second failure reaches the caller as EngineError.
+    it — a stage crashed, or another request's deadline had it killed — is sent again,
+    on up to :data:`ATTEMPTS` pipelines in all; then the failure reaches the caller as
+    EngineError. One retry was not enough: with a stage killed every 5 s somewhere in
+    the service, a retried request's new pipeline was sometimes the next one hit, and
+    6 of ~350 requests were lost. Three attempts bound what an input that crashes a
+    stage every time can cost: three restarts.
     """
 
     def __init__(self, command: str, *, size: int | None = None,
@@ -61,6 +69,14 @@ class Pool:
 
     def alive(self) -> bool:
         return not self._closed.is_set()
+
+    def answered_within(self, seconds: float) -> bool:
+        """Whether a pipeline of the pool is running and one answered a request in the
+        last ``seconds``: proof that the pool serves, which a health check under load can
+        use instead of queueing a probe of its own behind the clients' work."""
+        last = max((p.answered_at for p in self.pipelines), default=0.0)
+        return (self.alive() and self.running > 0 and last > 0
+                and time.monotonic() - last <= seconds)
 
     def _timeout_for(self, payload: str) -> float:
         return self.timeout + self.timeout_per_kb * len(payload) / 1024
@@ -103,7 +119,8 @@ class Pool:
             elif isinstance(exc, PipelineDied) and exc.timed_out:
                 settle(outer, exc=EngineTimeout(
                     f"Apertium did not answer within {self._timeout_for(payload):.1f} s"))
-            elif isinstance(exc, PipelineDied) and attempt < 2 and not self._closed.is_set():
+            elif (isinstance(exc, PipelineDied) and attempt < ATTEMPTS
+                  and not self._closed.is_set()):
                 self._attempt(payload, outer, attempt + 1)
             else:
                 settle(outer, exc=exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..text.clean import decode_utf8, strip_controls
@@ -11,6 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import Options
 
 BOM = "\ufeff"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode_text(data: bytes, what: str = "document", *,
@@ -73,3 +75,33 @@ def encode_text(text: str, bom: bool = False) -> bytes:
 def target_lang(tr: "Translator", options: "Options") -> str:
     """The language code to write into the output document (``nn`` or ``nb`` by default)."""
     return options.target_lang or tr.target
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (see :func:`refuse_surrogates`)."""
+    return _SURROGATE.search(text) is not None
+
+
+def refuse_surrogates(text: str, what: str) -> None:
+    """FormatError if ``text`` holds a lone surrogate.
+
+    Bytes decoded as UTF-8 never do, but an escape can make one: JSON's ``"\\ud800"``
+    or YAML's ``"\\ud800"`` is half of a UTF-16 pair, not a character. It could be
+    neither sent to Apertium (a pipe takes UTF-8) nor written back as UTF-8, so it is
+    refused up front, with the character named."""
+    m = _SURROGATE.search(text)
+    if m is not None:
+        from . import FormatError
+
+        raise FormatError(f"{what}: a string holds the lone surrogate \\u{ord(m.group()):04x} "
+                          "(half of a UTF-16 pair, not a character)")
+
+
+def unreadable(what: str, exc: Exception) -> Exception:
+    """The FormatError for a parser that failed with something other than its own
+    syntax error — a TypeError or ValueError from building the data: a mapping as a key
+    inside a mapping key (YAML), an integer of more than 4,300 digits, which Python
+    will not convert (JSON, YAML). Python's advice after ``;`` is not for our users."""
+    from . import FormatError
+
+    return FormatError(f"{what}: cannot be read as data ({str(exc).split(';')[0]})")

@@ -18,6 +18,8 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from .common import has_surrogate
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..translator import Translator
     from . import Options
@@ -87,6 +89,8 @@ def prose_edits(head: str, tr: "Translator") -> list[tuple[int, int, str]]:
         m = _FM_KEY.match(line)
         if not m or not isinstance(before.get(m.group(1)), str):
             continue
+        if has_surrogate(before[m.group(1)]):
+            continue  # an escaped half of a UTF-16 pair ("\ud800"): no text, left as written
         value = m.group(3)
         if not value or value[0] in "|>[{&*!%@`" or "#" in value:
             continue  # block scalars, flow collections, anchors, comments: left as written

@@ -74,7 +74,18 @@ _END_HTML = re.compile(r"</html\s*>", re.I)
 _CHARSET_SNIFF = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CHARSET_IN_CONTENT = re.compile(r"(charset\s*=\s*)([A-Za-z0-9_.:-]+)", re.I)
 _XML_ENCODING = re.compile(r"""(<\?xml[^>]*encoding\s*=\s*["'])([^"']*)""", re.I)
-_ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# (a reference of more digits than any character has is no character: Python would even
+# refuse to read it as a number, past 4,300 digits)
+_ENTITY = re.compile(r"&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[A-Za-z][A-Za-z0-9]*);")
+# What libxml2's HTML parser makes of references such as ``&#11`` or ``&#xfffe;`` but
+# lxml refuses to store again: such a character cannot be written back, so it is dropped
+# (the CLI drops control characters from any text anyway).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _storable(text: str) -> str:
+    """``text`` without the characters lxml will not store in a tree."""
+    return _UNSTORABLE.sub("", text)
 
 
 def translate(data: bytes, tr: "Translator", options: "Options") -> bytes:
@@ -219,7 +230,7 @@ class Page:
         for plan, parts in zip(walker.plans, done):
             plan.rebuild(parts)
         for (el, name), parts in zip(walker.attributes, done[len(segments):]):
-            el.set(name, "".join(p for p in parts if isinstance(p, str)))
+            el.set(name, _storable("".join(p for p in parts if isinstance(p, str))))
         self._fix_charset()
 
     def _fix_charset(self) -> None:
@@ -335,6 +346,7 @@ class _Plan:
         placed: list = []  # the last element put at the container's level
 
         def add_text(s: str) -> None:
+            s = _storable(s)
             parent, last = frames[-1]
             if last is not None:
                 last.tail = (last.tail or "") + s

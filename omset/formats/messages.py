@@ -24,7 +24,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, Callable
 
-from .common import decode_text, encode_text, target_lang
+from .common import decode_text, encode_text, refuse_surrogates, target_lang, unreadable
 from .placeholders import translate_messages
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,7 +88,9 @@ def _locale_key(mapping: dict, tr: "Translator", options: "Options") -> Any | No
 def _fill(slots: list[Slot], tr: "Translator", make: Callable[[Any, str], Any]) -> None:
     """Translate every slot in one batch and write it back in the container's style."""
     done: dict[int, Any] = {}   # id(old value) → new value: an aliased scalar stays shared
-    translated = translate_messages(tr, [text for _, _, text in slots])
+    texts = [text for _, _, text in slots]
+    refuse_surrogates("".join(texts), "message file")  # YAML's "\ud800" could reach Apertium
+    translated = translate_messages(tr, texts)
     for (container, key, _), new in zip(slots, translated):
         old = container[key]
         if id(old) not in done:
@@ -116,6 +118,9 @@ def translate_json(text: str, tr: "Translator", options: "Options") -> str:
         raise FormatError(f"JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
         raise FormatError("JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise unreadable("JSON", exc) from None
+    refuse_surrogates(json.dumps(data, ensure_ascii=False), "JSON")
     if isinstance(data, dict):
         new_key = _locale_key(data, tr, options)
         if new_key is not None:
@@ -268,6 +273,8 @@ def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
         raise FormatError(f"YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise FormatError("YAML: nested too deeply") from None
+    except (TypeError, ValueError) as exc:
+        raise unreadable("YAML", exc) from None
     if data is None or isinstance(data, str):
         raise FormatError("YAML: not a message file (expected a mapping or a list at the top)")
     if isinstance(data, CommentedMap):  # what round-trip mode makes of every mapping

@@ -1,5 +1,6 @@
 """Runaway work is bounded (issue 16, section 1): a word too long to be a word, work
-whose caller gave up (a 504, a client that hung up), a request of too many segments.
+whose caller gave up (a 504, a client that hung up), a request of too many segments —
+and dead pipelines are replaced when next needed, with /healthz 200 meanwhile.
 
 Real pipelines and a real server on loopback; stand-in commands only where a pipeline
 must hang on purpose."""
@@ -190,3 +191,32 @@ def test_too_many_segments_are_refused_up_front_naming_the_limit(server):
         r = c.post("/translate", json={"q": "\n\n".join(["Hei."] * 2001), "source": "nb",
                                        "target": "nn"})
         assert r.status_code == 413 and "2000" in r.text
+
+
+# -- dead pipelines are replaced when next needed ------------------------------------------
+def test_dead_idle_pipelines_restart_when_needed_and_health_stays_ok(server):
+    # Every pipeline of the direction is killed (SIGKILL to each process, as the OOM
+    # killer would) while idle. Nothing is started in their place until work comes:
+    # then /healthz starts what it needs, answers 200, and requests are answered right.
+    import os
+    import signal
+
+    url, service = server
+    with httpx.Client(base_url=url, timeout=60) as c:
+        assert c.post("/v1/translate", json={"text": "Hei"}).status_code == 200
+        engine = service.engines.translator("nb", "nn").engine
+        pools = [pool for _, pool in engine.pools()]
+        wait_until(lambda: all(_idle(pool) for pool in pools), 15)
+        before = sum(pool.restarts for pool in pools)
+        for pool in pools:
+            for pipeline in pool.pipelines:
+                for pid in pipeline.pids:
+                    os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: all(pool.running == 0 for pool in pools), 10)
+        time.sleep(0.5)
+        assert all(pool.running == 0 for pool in pools)  # lazily: nothing restarted yet
+        r = c.get("/healthz")
+        assert r.status_code == 200, r.text
+        assert sum(pool.restarts for pool in pools) > before
+        r = c.post("/v1/translate", json={"text": "Vi kommer hjem."})
+        assert r.status_code == 200 and r.json()["translations"][0]["text"] == "Vi kjem heim."

@@ -14,6 +14,7 @@ import time
 import pytest
 
 from omset import Translator
+from omset.engine import Pool
 from omset.engine.pipeline import Pipeline, shell_command, split_stages
 
 from .timing import wait_until
@@ -141,3 +142,21 @@ def test_the_shell_becomes_the_last_stage():
                     "no-such-program"):
         assert split_stages(command) is None
         assert shell_command(command) == command
+
+
+def test_a_pool_that_answered_lately_and_runs_counts_as_serving():
+    # what /healthz reads under load instead of queueing a probe behind the clients
+    pool = Pool("cat", size=1, timeout=10)
+    try:
+        assert not pool.answered_within(5.0)  # nothing answered yet
+        assert pool.run("x") == "x"
+        assert pool.answered_within(5.0)
+        assert not pool.answered_within(0.0)
+        pipeline = pool.pipelines[0]
+        os.kill(pipeline.pids[0], signal.SIGKILL)
+        wait_until(lambda: not pipeline.running, 5.0)
+        assert not pool.answered_within(5.0)  # nothing runs: a probe must restart it
+        assert pool.run("y") == "y" and pool.answered_within(5.0)
+    finally:
+        pool.close()
+    assert not pool.answered_within(5.0)
