@@ -24,9 +24,12 @@ Ask = Callable[[str, str], str]
 #: a lexical unit and the blank after it, as lt-proc writes them (escapes kept)
 _UNIT = re.compile(r"\^((?:\\.|[^$\\])*)\$((?:\\.|[^\^\\])*)")
 _SLASH = re.compile(r"(?<!\\)/")
-#: a unit a client asks the generator for: no unescaped brackets, carets or NULs
-_GEN_UNIT = re.compile(r"\^((?:\\[^\0]|[^$\\\[\]\^\0])*)\$")
-_GEN_BODY = re.compile(r"(?:\\[^\0]|[^$\\\[\]\^\0])+")
+#: a unit a client asks the generator for: no unescaped brackets, carets or NULs, and
+#: every ``<`` closed by its ``>`` before the unit ends (lt-proc reads an open tag on
+#: through the ``$`` and the NUL after it, and the answer never comes)
+_GEN_CHARS = r"(?:\\[^\0]|<[^<>$\\\[\]\^\0]+>|[^$\\\[\]\^\0<>])"
+_GEN_UNIT = re.compile(rf"\^({_GEN_CHARS}*)\$")
+_GEN_BODY = re.compile(rf"{_GEN_CHARS}+")
 SEP = "[SEP]"
 
 

@@ -36,7 +36,8 @@ def test_generation_units_and_answers():
     assert morph.generation_units("^a<n>$ ^b<n>$x") == ["^a<n>$ ", "^b<n>$x"]
     # brackets between units are only text (sent escaped); inside a unit they are refused
     assert morph.generation_units("^a<n>$ [x") == ["^a<n>$ [x"]
-    for bad in ("a[b<n>", "^a[b<n>$"):
+    # an open tag would make lt-proc read on through the unit's end (no answer: a 504)
+    for bad in ("a[b<n>", "^a[b<n>$", "<", "^<$", "a<n", "^a<n$", "^a>$", "^a<>$"):
         with pytest.raises(ValueError):
             morph.generation_units(bad)
     asked = []
