@@ -34,8 +34,11 @@ class Token:
 
     @property
     def changed(self) -> bool:
-        """True when the output differs from the source word (ignoring case)."""
-        return self.source is not None and self.source.lower() != self.text.lower()
+        """True when the output differs from the source word, ignoring case and a final
+        full stop: Apertium reads an ordinal (``12.``) as one word, while the output's
+        tokens write its number and its stop apart — the same word, not a change."""
+        return self.source is not None and \
+            self.source.lower().removesuffix(".") != self.text.lower().removesuffix(".")
 
 
 @dataclass

@@ -34,3 +34,12 @@ def test_edit_distance_on_characters_and_words():
     assert edit_distance("kitten", "sitting") == 3
     assert edit_distance("Vi kom heim".split(), "Me kom heim".split()) == 1
     assert edit_distance([], ["a", "b"]) == 2
+
+
+def test_an_ordinal_is_not_a_changed_word():
+    # the source word `12.` and the output token `12` (its stop a token of its own)
+    from omset.result import Token
+    assert not Token("12", 0, source="12.").changed
+    assert not Token("Hus", 0, source="hus").changed
+    assert Token("heim", 0, source="hjem").changed
+    assert Token("12", 0, source="13.").changed
