@@ -48,10 +48,6 @@ class PostgresMemory(Memory):
             self._db.close()
             raise
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         with self._lock:

@@ -76,10 +76,6 @@ class SQLiteMemory(Memory):
             raise MemoryStoreError(f"{p}: an SQLite database, but not an omset translation "
                                    f"memory (tables: {', '.join(sorted(names)[:5])})")
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         with self._lock:

@@ -108,9 +108,13 @@ class Memory(ABC):
         self.close()
 
     # -- what a backend provides --------------------------------------------------------
-    @abstractmethod
+    #: the backend's connection (sqlite3 or psycopg: both close the same way)
+    _db: Any
+
     def close(self) -> None:
         """Close the connection."""
+        with self._lock:
+            self._db.close()
 
     @abstractmethod
     def _transaction(self) -> AbstractContextManager[Any]:
