@@ -249,13 +249,19 @@ def test_scheduler_and_two_workers_on_loopback_paragraph_mode(apertium_installed
 
 # -- faults: a worker killed, a run interrupted -----------------------------------------
 
+#: long enough that a run cannot finish between its third partition and the interrupt
+#: (600 lines once did, on an idle machine, in the full suite)
+BIG_LINES = 1200
+BIG_PARTS = BIG_LINES // 20   # --partition-records 20
+
+
 @pytest.fixture(scope="module")
 def big(apertium_installed, tmp_path_factory):
-    """A text of 600 lines and what ``omset translate --lines`` makes of it."""
+    """A text of BIG_LINES lines and what ``omset translate --lines`` makes of it."""
     src = sentences()
     words = src[1].split()
     unique = src + [" ".join(words[i:] + words[:i]) for i in range(1, len(words))]
-    lines = [unique[(i * 7) % len(unique)] for i in range(600)]
+    lines = [unique[(i * 7) % len(unique)] for i in range(BIG_LINES)]
     path = tmp_path_factory.mktemp("big") / "big.txt"
     path.write_text("".join(f"{ln}\n" for ln in lines), encoding="utf-8")
     table = dict(zip(unique, translate_lines(unique)))
@@ -316,10 +322,10 @@ def test_interrupted_run_resumes_without_redoing_finished_partitions(big, tmp_pa
         stop(proc)
     assert not (out / "big.txt").exists()
     finished = len(parts(out))
-    assert 3 <= finished < 30  # of 600 / 20
+    assert 3 <= finished < BIG_PARTS
     r = omset(["batch", str(path), "-o", str(out), "--lines", "--workers", "2",
                "--partition-records", "20"])
     assert r.returncode == 0, r.stderr
     done = SUMMARY.search(r.stderr.decode())
-    assert done and (int(done.group(1)), int(done.group(2))) == (30 - finished, finished)
+    assert done and (int(done.group(1)), int(done.group(2))) == (BIG_PARTS - finished, finished)
     assert (out / "big.txt").read_text(encoding="utf-8") == want
