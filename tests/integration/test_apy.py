@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from .test_service import _free_port, _wait_healthy
+from .webserver import stop
 
 DATA = Path("/usr/share/apertium/apertium-nno-nob")
 MAX_BODY = 2 * 1024 * 1024
@@ -54,15 +55,6 @@ APY_MODES = {"nno-morph": f"lt-proc -w -e '{DATA}/nno-nob.automorf.bin'",
              "nob-gener": f"lt-proc -g '{DATA}/nno-nob.autogen.bin'"}
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def memory_file(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("apy-tm") / "tm.sqlite"
@@ -83,7 +75,7 @@ def omset(apertium_installed, memory_file):
         with httpx.Client(base_url=url, timeout=180) as client:
             yield client
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +108,7 @@ def apy(apertium_installed, tmp_path_factory):
         with httpx.Client(base_url=url, timeout=180) as client:
             yield client
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 # -- the CLI on the same data ----------------------------------------------------------------

@@ -20,6 +20,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from .webserver import stop
+
 OMSET = [sys.executable, "-m", "omset"]
 DASK = str(Path(sys.executable).with_name("dask"))
 ARTICLE = Path(__file__).resolve().parents[2] / "examples" / "artikkel.nb.txt"
@@ -42,17 +44,6 @@ def translate_lines(lines: list[str]) -> list[str]:
     out = r.stdout.decode("utf-8").split("\n")
     assert out[-1] == "" and len(out) == len(lines) + 1
     return out[:-1]
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop a process the test started (and wait for it)."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
 
 
 def wait_gone(pids: list[int], seconds: float = 30) -> list[int]:
@@ -305,7 +296,7 @@ def test_worker_killed_mid_run_every_record_exactly_once(big, tmp_path):
         assert (out / "big.txt").read_text(encoding="utf-8") == want
         assert wait_gone(family) == []  # its Apertium pipeline went with it
     finally:
-        stop(proc)
+        stop(proc, 30)
 
 
 def test_interrupted_run_resumes_without_redoing_finished_partitions(big, tmp_path):
@@ -321,7 +312,7 @@ def test_interrupted_run_resumes_without_redoing_finished_partitions(big, tmp_pa
         assert b"run the same command again" in stderr
         assert wait_gone(family) == []  # workers and pipelines stopped
     finally:
-        stop(proc)
+        stop(proc, 30)
     assert not (out / "big.txt").exists()
     finished = len(parts(out))
     assert 3 <= finished < BIG_PARTS

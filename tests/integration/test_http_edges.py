@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from tests.integration.test_service import _free_port, _metric, _raw, _wait_healthy
+from tests.integration.webserver import stop
 
 MAX_BODY = 256 * 1024
 MAX_HEADER = 16 * 1024
@@ -46,14 +47,6 @@ def _serve(log: Path, *args: str) -> tuple[str, subprocess.Popen]:
     return url, proc
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="module")
 def edge(apertium_installed, tmp_path_factory):
     """`omset serve` with small head/idle limits and JSON logs: (url, process, log file)."""
@@ -62,7 +55,7 @@ def edge(apertium_installed, tmp_path_factory):
                        "--header-timeout", str(HEADER_TIMEOUT), "--keep-alive", str(KEEP_ALIVE),
                        "--log-format", "json")
     yield url, proc, log
-    _stop(proc)
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +68,7 @@ def limited(apertium_installed, tmp_path_factory):
                        "--req-limit", str(REQ_LIMIT), "--char-limit", str(CHAR_LIMIT),
                        "--log-level", "warning")
     yield url
-    _stop(proc)
+    stop(proc)
 
 
 def _addr(url: str) -> tuple[str, int]:

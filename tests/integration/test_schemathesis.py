@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_http_edges import _serve, _stop
+from tests.integration.test_http_edges import _serve
+from tests.integration.webserver import stop
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
@@ -53,6 +54,6 @@ def test_schemathesis_all_checks_pass(apertium_installed, tmp_path, memory):
                              capture_output=True, text=True, timeout=280, cwd=tmp_path,
                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
     finally:
-        _stop(proc)
+        stop(proc)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "Tested: " in run.stdout
