@@ -15,7 +15,7 @@ from .auth import require_key
 from .errors import ApiError
 from .fields import Author, DocumentId, Label, Version, direction, known_languages
 from .limits import check_text
-from .service import Service
+from .service import service_of as _service
 
 router = APIRouter()
 
@@ -127,10 +127,6 @@ class DetectionModel(BaseModel):
 
 class DetectResponse(BaseModel):
     detections: list[DetectionModel]
-
-
-def _service(request: Request) -> Service:
-    return request.app.state.service
 
 
 # -- routes ------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .errors import ApiError
 from .jsonp import apy_json
 from .limits import check_text, read_multipart
 from .service import Service
+from .service import service_of as _service
 
 router = APIRouter()
 
@@ -43,10 +44,6 @@ MAX_CHARS = 100_000
 #: zip members that tell the office formats apart (APy sniffs the same way)
 _ZIP_MARKERS = {"word/document.xml": "docx"}
 _ODT = b"application/vnd.oasis.opendocument.text"
-
-
-def _service(request: Request) -> Service:
-    return request.app.state.service
 
 
 def _language(code: Any) -> str:

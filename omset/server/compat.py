@@ -24,6 +24,7 @@ from .errors import ApiError, Family
 from .jsonp import apy_json
 from .limits import check_text, read_multipart
 from .service import Service
+from .service import service_of as _service
 
 router = APIRouter()
 
@@ -68,10 +69,6 @@ async def request_params(request: Request, family: Family) -> dict[str, Any]:
         form = await read_multipart(request, family, max_files=0)
         params.update({k: v for k, v in form.items() if isinstance(v, str)})
     return params
-
-
-def _service(request: Request) -> Service:
-    return request.app.state.service
 
 
 @router.api_route("/translate", methods=["GET", "POST"], tags=["compatibility"])

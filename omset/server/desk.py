@@ -33,7 +33,8 @@ from .auth import require_key
 from .errors import ApiError
 from .fields import Author, DocumentId, Label, Version, direction, known_languages
 from .limits import check_text
-from .service import Service, _full_text, _glossary
+from .service import _full_text, _glossary
+from .service import service_of as _service
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..memory import Memory
@@ -71,10 +72,6 @@ class ApproveRequest(BaseModel):
     document_id: DocumentId = Field(..., min_length=1)
     version: Optional[Version] = None
     author: Optional[Author] = None
-
-
-def _service(request: Request) -> Service:
-    return request.app.state.service
 
 
 def _story_key(source: str, target: str, document: str) -> str:

@@ -21,6 +21,8 @@ from .ratelimit import check_chars
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from starlette.requests import Request
+
     from ..memory import Memory
     from ..memory.workflow import MemoryTranslation
 
@@ -246,3 +248,8 @@ def translate_document(tr: Translator, data: bytes, fmt: str,
     from .. import formats
 
     return formats.translate_document(data, fmt, tr, glossary=glossary)
+
+
+def service_of(request: "Request") -> Service:
+    """The service of the app a request came to (every router's one way to it)."""
+    return request.app.state.service
