@@ -47,6 +47,12 @@ router = APIRouter()
 MAX_SETTINGS = 200_000
 #: most paragraphs in one approve call (a story, not a book)
 MAX_PARAGRAPHS = 5000
+#: longest run of white space the desk keeps around or between a story's paragraphs
+MAX_GAP = 1000
+
+#: the white space before, between and after the paragraphs: white space only (what
+#: JavaScript's trim() takes off a paragraph, U+FEFF included), never a paragraph's text
+Gap = Annotated[str, Field(max_length=MAX_GAP, pattern="^[\\s\ufeff]*$")]
 
 
 class DeskTranslateRequest(BaseModel):
@@ -72,6 +78,12 @@ class ApproveRequest(BaseModel):
     document_id: DocumentId = Field(..., min_length=1)
     version: Optional[Version] = None
     author: Optional[Author] = None
+    layout: Optional[list[Gap]] = Field(
+        None, description="The white space around the paragraphs as the story has it: "
+                          "before the first, between each two, after the last (one more "
+                          "than there are paragraphs). Kept in the story's snapshot, so "
+                          "it reopens with its line breaks; without it, paragraphs are "
+                          "a blank line apart.")
 
 
 def _story_key(source: str, target: str, document: str) -> str:
@@ -195,6 +207,12 @@ async def desk_approve(body: ApproveRequest, request: Request) -> Response:
                             f"target_paragraphs {len(tgt)}: they must be aligned")
     if len(src) > MAX_PARAGRAPHS:
         raise ApiError(413, f"too many paragraphs: the limit is {MAX_PARAGRAPHS}")
+    if body.layout is not None and len(body.layout) != len(src) + 1:
+        raise ApiError(400, f"layout has {len(body.layout)} gaps for {len(src)} paragraphs: "
+                            "it needs one before each paragraph and one after the last")
+    if body.layout is not None and any("\n" not in g for g in body.layout[1:-1]):
+        raise ApiError(400, "layout: the gap between two paragraphs must hold a line break "
+                            "(a paragraph is one line)")
     for i in body.approved:
         if not 0 <= i < len(src):
             raise ApiError(400, f"approved index {i} is not a paragraph of the story")
@@ -213,10 +231,13 @@ async def desk_approve(body: ApproveRequest, request: Request) -> Response:
                      next_source=cores[i + 1] if i + 1 < len(cores) else "",
                      author=body.author or "")
                for i in sorted(approved) if cores[i] and tgt[i].strip()]
-    snapshot = json.dumps({"document_id": body.document_id, "version": version,
-                           "paragraphs": [{"source": s, "target": t, "approved": i in approved}
-                                          for i, (s, t) in enumerate(zip(src, tgt))]},
-                          ensure_ascii=False)
+    story: dict[str, Any] = {"document_id": body.document_id, "version": version,
+                             "paragraphs": [{"source": s, "target": t,
+                                             "approved": i in approved}
+                                            for i, (s, t) in enumerate(zip(src, tgt))]}
+    if body.layout is not None:
+        story["layout"] = body.layout
+    snapshot = json.dumps(story, ensure_ascii=False)
 
     def store() -> int:
         n = memory.add_many(entries)
@@ -231,9 +252,10 @@ async def desk_story(request: Request,
                      document_id: str = Query(..., min_length=1, max_length=200),
                      version: Optional[str] = None, source: str = "nb",
                      target: str = "nn") -> Response:
-    """A story as the desk left it (its last snapshot), or — when no desk stored it, or
-    another version is asked for — the approved paragraphs of that version (default:
-    the latest) in the memory. 404 when the memory knows nothing of it."""
+    """A story as the desk left it (its last snapshot, with its ``layout`` when the desk
+    sent one), or — when no desk stored it, or another version is asked for — the
+    approved paragraphs of that version (default: the latest) in the memory. 404 when
+    the memory knows nothing of it."""
     svc = _service(request)
     require_key(svc.settings, request, "omset")
     memory = svc.require_memory("omset")

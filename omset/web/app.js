@@ -12,10 +12,16 @@
 "use strict";
 
 (function () {
-  const DEBOUNCE_MS = 300;
+  // After the last key: short enough that the typed paragraph's translation is back within
+  // half a second, long enough that a burst of keys is one request.
+  const DEBOUNCE_MS = 200;
   const BATCH_TEXTS = 40;       // paragraphs per request at most
   const BATCH_CHARS = 20000;    // characters per request at most (one paragraph may exceed it)
   const CACHE_MAX = 3000;       // translated paragraphs kept
+  // Rows built per slice of render(), in milliseconds of script: a long paste or a style
+  // change is drawn over several frames, so no task blocks the page (the typed paragraph
+  // is one row and always fits).
+  const BUILD_BUDGET_MS = 12;
   const LANG = {
     nb: { name: "Bokmål", adj: "bokmål", code: "nb" },
     nn: { name: "Nynorsk", adj: "nynorsk", code: "nn" },
@@ -73,6 +79,10 @@
   let running = null;               // promise of the latest update()
   let rows = [];                    // per paragraph: {sig, el, text, plain, tokens}
   let plainOut = [];                // per paragraph and separator: output text as shown
+  let plainText = null;             // plainOut joined (null: not yet)
+  let drawing = false;              // rows are left for a later slice of render()
+  const drawnWaiters = [];          // resolved when the last slice is drawn
+  let requestBusy = false;          // a translation request is in flight
   let tokenIndex = new Map();       // token id -> {token, el}
   let tokenSeq = 0;                 // token ids are unique for the page's life
   let itemSeq = 0;                  // cache items get an id for row signatures
@@ -195,6 +205,7 @@
       await now;
       if (running === now) break;
     }
+    await whenDrawn();
   }
 
   const cacheKey = (key, t) => key + "\u0000" + norm(t);
@@ -325,10 +336,19 @@
   }
 
   function setBusy(busy) {
+    requestBusy = busy;
+    showBusy();
+  }
+
+  // Busy while a request is in flight or rows are still being drawn.
+  function showBusy() {
+    const busy = requestBusy || drawing;
+    const was = els.output.getAttribute("aria-busy") === "true";
+    if (busy === was && busy) return;
     els.output.setAttribute("aria-busy", busy ? "true" : "false");
     document.body.classList.toggle("busy", busy);
     if (busy) els.status.textContent = "Omset …";
-    else if (els.message.hidden) els.status.textContent = statusText();
+    else if (els.message.hidden && was) els.status.textContent = statusText();
   }
 
   function statusText() {
@@ -680,7 +700,9 @@
     const old = new Map();
     for (const r of rows) if (!old.has(r.sig)) old.set(r.sig, r);
     const next = [];
+    let spent = 0, deferred = false;         // ms spent building rows; rows left over
     plainOut = [];
+    plainText = null;
     paras.forEach((para, pi) => {
       const k = norm(para.text);
       const rec = records.get(k);
@@ -695,8 +717,15 @@
         const sig = rowSig(para, item, rec);
         row = old.get(sig);
         if (row) old.delete(sig);
-        else row = buildRow(para, item, rec, sig);
-        if (row.el.classList.contains("pending")) row.el.classList.remove("pending");
+        else if (spent > BUILD_BUDGET_MS) {
+          row = laterRow(para, rows[pi], old);    // drawn in a later slice
+          deferred = true;
+        } else {
+          const t = performance.now();
+          row = buildRow(para, item, rec, sig);
+          spent += performance.now() - t;
+        }
+        if (!row.later && row.el.classList.contains("pending")) row.el.classList.remove("pending");
       }
       row.key = k;
       if (row.el.dataset.i !== String(pi)) row.el.dataset.i = pi;
@@ -719,10 +748,40 @@
     for (const r of rows) for (const [id, token, el] of r.ids || []) tokenIndex.set(id, { token, el });
     els.output.classList.toggle("is-empty", !needsTranslation(els.source.value));
     setupRoving(focusedId);
-    els.count.textContent = countText();
     if (mirrorFor !== els.source.value) drawMirror(paras);   // it shows the source only
+    drawing = deferred;
+    if (deferred) { drawLater(); showBusy(); return; }
+    els.count.textContent = countText();
     countFlags();
     showMixed();
+    showBusy();
+    for (const done of drawnWaiters.splice(0)) done();
+  }
+
+  // A row whose drawing waits for a later slice: the row it replaces (dimmed) when no
+  // other row took it, else the source text (dimmed).
+  function laterRow(para, was, old) {
+    let row;
+    if (was && old.get(was.sig) === was) { old.delete(was.sig); row = was; }
+    else row = buildRow(para, null, null, "later");
+    row.later = true;
+    row.sig = "later";
+    row.el.classList.add("pending");
+    return row;
+  }
+
+  // The next slice after the browser has drawn a frame: a macrotask after the frame, so
+  // the slice's work and the frame's layout are not one long task.
+  let drawQueued = false;
+  function drawLater() {
+    if (drawQueued) return;
+    drawQueued = true;
+    requestAnimationFrame(() => setTimeout(() => { drawQueued = false; render(); }, 0));
+  }
+
+  // Resolves when every row shows what it should (no slice left to draw).
+  function whenDrawn() {
+    return drawing ? new Promise((done) => drawnWaiters.push(done)) : Promise.resolve();
   }
 
   function countText() {
@@ -731,7 +790,8 @@
   }
 
   function outputText() {
-    return plainOut.join("");
+    if (plainText === null) plainText = plainOut.join("");
+    return plainText;
   }
 
   // ---- the desk: edits, confirmations, carried-over paragraphs ---------------------
@@ -759,17 +819,24 @@
     }
   }
 
+  // Where two lists differ: the length of their common start and of their common end
+  // (not overlapping), so [s, length - e) is what changed in each.
+  function changedRange(before, now, same) {
+    let s = 0;
+    while (s < now.length && s < before.length && same(before[s], now[s])) s++;
+    let e = 0;
+    while (e < now.length - s && e < before.length - s
+      && same(before[before.length - 1 - e], now[now.length - 1 - e])) e++;
+    return [s, e];
+  }
+
   // Paragraphs whose source changed since the last render take over what the
   // proofreader made of their predecessor: an unconfirmed edit stays (flagged), a
   // confirmed one waits for the memory's repair (flagged, machine output until then).
   function carryOver(paras) {
     const now = paras.map((p) => norm(p.text));
     const before = lastSources;
-    let s = 0;
-    while (s < now.length && s < before.length && now[s] === before[s]) s++;
-    let e = 0;
-    while (e < now.length - s && e < before.length - s
-      && now[now.length - 1 - e] === before[before.length - 1 - e]) e++;
+    const [s, e] = changedRange(before, now, (a, b) => a === b);
     const gone = before.slice(s, before.length - e), came = now.slice(s, now.length - e);
     const present = new Set(now);
     for (let i = 0; i < Math.min(gone.length, came.length); i++) {
@@ -855,6 +922,7 @@
     }
     row.plain = text;
     plainOut = [];
+    plainText = null;
     const paras = paragraphs(els.source.value);
     rows.forEach((r, i) => { plainOut.push(r.plain); if (paras[i] && paras[i].sep) plainOut.push(paras[i].sep); });
   }
@@ -889,10 +957,29 @@
     await storeApproved();
   }
 
+  // The white space around a text's paragraphs (those with words): before the first,
+  // between each two, after the last; with the trimmed paragraphs it gives the text back.
+  function gaps(text) {
+    const cuts = [0];
+    let at = 0;
+    for (const p of paragraphs(text)) {
+      if (needsTranslation(p.text)) {
+        const lead = p.text.length - p.text.trimStart().length;
+        cuts.push(at + lead, at + lead + norm(p.text).length);
+      }
+      at += p.text.length + p.sep.length;
+    }
+    cuts.push(text.length);
+    const out = [];
+    for (let i = 0; i < cuts.length; i += 2) out.push(text.slice(cuts[i], cuts[i + 1]));
+    return out;
+  }
+
   async function storeApproved() {
     if (!state.memory) { els.status.textContent = "Avsnittet er godkjent (lagra i nettlesaren)."; return; }
     if (!state.story) setStory(newStoryId(), state.version);
     const paras = paragraphs(els.source.value).filter((p) => needsTranslation(p.text));
+    const layout = gaps(els.source.value);
     const src = [], tgt = [], approved = [];
     const byText = new Map(rows.map((r) => [r.key, r]));
     paras.forEach((p) => {
@@ -908,7 +995,7 @@
         method: "POST", headers: headers(true), body: JSON.stringify({
           source_paragraphs: src, target_paragraphs: tgt, approved, source: state.source,
           target: state.target, style: state.target === "nn" ? state.style : null,
-          document_id: state.story, version: state.version, author: "desk",
+          document_id: state.story, version: state.version, author: "desk", layout,
         }),
       });
       if (!res.ok) throw await httpError(res);
@@ -1007,72 +1094,79 @@
 
   // ---- side by side: the source paragraphs behind the text area, scroll in step -----
 
-  // Each source paragraph as a span, and inside it each sentence (so a sentence and its
-  // translation can be highlighted together, when both have as many sentences).
-  let mirrorSpans = new Map();      // paragraph text -> its span, reused while unchanged
+  // Each source paragraph as a block with the line breaks that follow it, and inside it
+  // each sentence as a span (so a sentence and its translation can be highlighted
+  // together, when both have as many sentences). A block per paragraph, and only the
+  // paragraphs that changed replaced: as one run of text, every keystroke made the
+  // browser break the lines of the whole story again.
+  let mirrorParts = [];             // per paragraph: {text, sep, el}
   let mirrorFor = null;             // the source text the mirror shows
   let scrollBar = -1;               // the text area's scroll bar width (measured once)
+  function mirrorBlock(p, i) {
+    const s = document.createElement("div");
+    s.className = "mp";
+    s.dataset.i = i;
+    const parts = needsTranslation(p.text) ? sentences(p.text) : [];
+    let pos = 0;
+    parts.forEach((part, si) => {
+      const ms = document.createElement("span");
+      ms.className = "ms";
+      ms.dataset.s = si;
+      ms.textContent = part;
+      s.append(ms);
+      pos += part.length;
+    });
+    // A block's last line break makes no line, as the line break ending a line in the
+    // text area; a paragraph with nothing on its line still takes one.
+    const rest = p.text.slice(pos) + p.sep;
+    if (rest) s.append(rest);
+    if (!p.text && !p.sep) s.append("\u200b");
+    return s;
+  }
   function drawMirror(paras) {
     mirrorFor = els.source.value;
+    const old = mirrorParts;
+    const [s, e] = changedRange(old, paras, (a, b) => a.text === b.text && a.sep === b.sep);
+    const after = e ? old[old.length - e].el : null;
+    for (const part of old.slice(s, old.length - e)) part.el.remove();
     const frag = document.createDocumentFragment();
-    const next = new Map();
-    paras.forEach((p, i) => {
-      let s = mirrorSpans.get(p.text);
-      if (s && !next.has(p.text)) {
-        mirrorSpans.delete(p.text);
-        next.set(p.text, s);
-        s.dataset.i = i;
-        s.classList.remove("partner");
-        frag.append(s);
-        if (p.sep) frag.append(p.sep);
-        return;
-      }
-      s = document.createElement("span");
-      if (!next.has(p.text)) next.set(p.text, s);
-      s.className = "mp";
-      s.dataset.i = i;
-      const parts = needsTranslation(p.text) ? sentences(p.text) : [];
-      let pos = 0;
-      parts.forEach((part, si) => {
-        const ms = document.createElement("span");
-        ms.className = "ms";
-        ms.dataset.s = si;
-        ms.textContent = part;
-        s.append(ms);
-        pos += part.length;
-      });
-      if (pos < p.text.length) s.append(p.text.slice(pos));
-      frag.append(s);
-      if (p.sep) frag.append(p.sep);
+    const made = paras.slice(s, paras.length - e).map((p, k) => {
+      const part = { text: p.text, sep: p.sep, el: mirrorBlock(p, s + k) };
+      frag.append(part.el);
+      return part;
     });
-    mirrorSpans = next;
-    frag.append("\n");
+    els.mirror.insertBefore(frag, after);
+    const tail = old.slice(old.length - e);
+    if (paras.length !== old.length) {           // the paragraphs after moved: renumber
+      tail.forEach((part, k) => { part.el.dataset.i = paras.length - e + k; });
+    }
+    mirrorParts = old.slice(0, s).concat(made, tail);
     // the text area keeps room for its scroll bar: so must the mirror, to wrap alike
     // (measured once: reading a size after the output changed would lay out the page)
     if (scrollBar < 0) {
       scrollBar = Math.max(0, els.source.offsetWidth - els.source.clientWidth);
       els.mirror.style.paddingRight = `${16 + scrollBar}px`;
     }
-    els.mirror.replaceChildren(frag);
-    els.mirror.scrollTop = els.source.scrollTop;
+    // in step with the text area, read when the browser lays out the frame anyway
+    requestAnimationFrame(() => { els.mirror.scrollTop = els.source.scrollTop; });
   }
 
   // Highlight paragraph i (and its sentence s, when known) in both panes.
+  let lit = [];                     // the elements partner() highlighted
   function partner(i, on, s) {
-    for (const x of [...els.mirror.querySelectorAll(".partner, .partner-s"),
-      ...els.output.querySelectorAll(".partner, .partner-s")]) {
-      x.classList.remove("partner", "partner-s");
-    }
+    for (const x of lit) x.classList.remove("partner", "partner-s");
+    lit = [];
     if (!on || i == null) return;
-    const m = els.mirror.querySelector(`.mp[data-i="${i}"]`);
-    if (m) m.classList.add("partner");
-    if (rows[i]) rows[i].el.classList.add("partner");
+    const m = mirrorParts[i] ? mirrorParts[i].el : null;
+    const light = (el, cls) => { el.classList.add(cls); lit.push(el); };
+    if (m) light(m, "partner");
+    if (rows[i]) light(rows[i].el, "partner");
     if (s == null) return;
     const ms = m && m.querySelectorAll(".ms");
     const os = rows[i] && rows[i].el.querySelectorAll(".sent");
     if (ms && os && ms.length === os.length && ms[s] && os[s]) {
-      ms[s].classList.add("partner-s");
-      os[s].classList.add("partner-s");
+      light(ms[s], "partner-s");
+      light(os[s], "partner-s");
     }
   }
 
@@ -1081,7 +1175,7 @@
     const upto = els.source.value.slice(0, els.source.selectionStart);
     const paras = paragraphs(upto);
     const i = paras.length - 1, off = paras[i].text.length;
-    const m = els.mirror.querySelector(`.mp[data-i="${i}"]`);
+    const m = mirrorParts[i] ? mirrorParts[i].el : null;
     let pos = 0, s = null;
     for (const n of m ? m.childNodes : []) {
       const len = n.textContent.length;
@@ -1110,32 +1204,33 @@
   }
   els.source.addEventListener("blur", () => partner(null, false));
 
-  // Tops (in scroll coordinates) of each paragraph in both panes.
-  function tops(pane) {
-    if (pane === "src") {
-      const base = els.mirror.getBoundingClientRect().top - els.mirror.scrollTop;
-      return [...els.mirror.querySelectorAll(".mp")].map((s) => {
-        const r = s.getClientRects()[0] || s.getBoundingClientRect();
-        return r.top - base;
-      });
-    }
-    return rows.map((r) => r.el.offsetTop);     // .output is their offsetParent
+  // Top of paragraph i in a pane, in its scroll coordinates (the mirror and the output
+  // are the offset parents of their paragraphs).
+  function topIn(pane, i) {
+    return (pane === "src" ? mirrorParts[i].el : rows[i].el).offsetTop;
   }
 
+  // The other pane follows: the paragraph at the top of one comes to the top of the
+  // other, as far into it. A binary search reads a few paragraphs' places, not all.
   let syncing = null;
   function sync(from) {
     if (syncing && syncing !== from) return;
     syncing = from;
+    const other = from === "src" ? "out" : "src";
     const a = from === "src" ? els.source : els.output, b = from === "src" ? els.output : els.source;
-    const ta = tops(from), tb = tops(from === "src" ? "out" : "src");
-    const y = a.scrollTop;
-    let i = 0;
-    while (i + 1 < ta.length && ta[i + 1] <= y) i++;
-    if (ta.length && tb.length && i < tb.length) {
-      const endA = i + 1 < ta.length ? ta[i + 1] : a.scrollHeight;
-      const endB = i + 1 < tb.length ? tb[i + 1] : b.scrollHeight;
-      const f = endA > ta[i] ? Math.max(0, Math.min(1, (y - ta[i]) / (endA - ta[i]))) : 0;
-      b.scrollTop = tb[i] + f * (endB - tb[i]);
+    const n = Math.min(rows.length, mirrorParts.length);
+    if (n) {
+      const y = a.scrollTop;
+      let lo = 0, hi = n - 1;                   // the last paragraph starting above y
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (topIn(from, mid) <= y) lo = mid; else hi = mid - 1;
+      }
+      const ta = topIn(from, lo), tb = topIn(other, lo);
+      const endA = lo + 1 < n ? topIn(from, lo + 1) : a.scrollHeight;
+      const endB = lo + 1 < n ? topIn(other, lo + 1) : b.scrollHeight;
+      const f = endA > ta ? Math.max(0, Math.min(1, (y - ta) / (endA - ta))) : 0;
+      b.scrollTop = tb + f * (endB - tb);
     }
     els.mirror.scrollTop = els.source.scrollTop;
     requestAnimationFrame(() => { syncing = null; });
@@ -1839,7 +1934,13 @@
             }
           }
           if (fillText && !needsTranslation(els.source.value)) {
-            els.source.value = (story.paragraphs || []).map((p) => p.source).join("\n\n");
+            // as the desk stored it, line breaks and blank lines in place (a story stored
+            // some other way: a blank line between paragraphs)
+            const ps = story.paragraphs || [];
+            const lay = Array.isArray(story.layout) && story.layout.length === ps.length + 1
+              ? story.layout : null;
+            els.source.value = lay ? lay[0] + ps.map((p, i) => p.source + lay[i + 1]).join("")
+              : ps.map((p) => p.source).join("\n\n");
             saveInput();
           }
           els.status.textContent = `Opna sak ${id} (sist lagra versjon ${story.version || "–"}).`;

@@ -121,6 +121,40 @@ def test_full_desk_flow(browser, server, translators, artifacts, tmp_path):  # n
     other.context.close()
 
 
+def test_reopened_story_keeps_its_line_breaks(browser, server, translators):  # noqa: F811
+    """A stored story opened by id (?sak=&versjon=) in another browser comes back with
+    the paragraph layout it was stored with: single line breaks, a blank line, the line
+    break at the end."""
+    story = "sak-linjer"
+    paras = ["Ventetiden øker", "Sykehuset i Bodø har fått flere pasienter i høst.",
+             "Det sier direktøren til avisen.", "Tallene kom i går."]
+    seps = ["\n", "\n", "\n\n", "\n"]
+    text = "".join(p + s for p, s in zip(paras, seps))
+    machine = "".join(translators().translate(p) + s for p, s in zip(paras, seps))
+    page = _page(browser, server)
+    try:
+        page.goto(server + f"?sak={story}&versjon=1")
+        page.locator("#source").fill(text)
+        wait_for_output(page, machine)
+        rows(page).nth(1).hover()
+        rows(page).nth(1).locator(".pok").click()
+        expect(page.locator("#status")).to_contain_text("lagra i minnet")
+        assert not page.errors, page.errors
+    finally:
+        page.context.close()
+    other = _page(browser, server)                # no browser storage: from the service
+    try:
+        other.goto(server + f"?sak={story}&versjon=1")
+        expect(other.locator("#source")).to_have_value(text)
+        wait_for_output(other, machine)
+        expect(rows(other).nth(1)).to_contain_class("p-approved")
+        expect(rows(other).nth(2)).not_to_contain_class("gap")     # a single line break
+        expect(rows(other).nth(3)).to_contain_class("gap")         # a blank line
+        assert not other.errors, other.errors
+    finally:
+        other.context.close()
+
+
 def test_edit_undo_and_unchanged_paragraphs_keep_edits(page, translators):  # noqa: F811
     tr = translators()
     src = ["Han kom hjem i går.", "Hun ble skadet."]

@@ -98,10 +98,15 @@ def output(page):
     return page.locator("#output")
 
 
+# The words of each row without the source words under them. textContent, not
+# innerText: rows out of sight are not rendered (content-visibility), and innerText
+# gives nothing for them.
 _SHOWN = """() => {
     const o = document.querySelector('#output');
+    const words = (e) => { const c = e.cloneNode(true); c.querySelectorAll('rt').forEach((r) => r.remove());
+                           return c.textContent; };
     return {busy: o.getAttribute('aria-busy'), text: window.omsetEditor.outputText(),
-            shown: [...o.querySelectorAll('.ptext')].map((e) => e.innerText).join('\\n')};
+            shown: [...o.querySelectorAll('.ptext')].map(words).join('\\n')};
 }"""
 
 

@@ -139,3 +139,27 @@ def test_labels_and_look_ups_are_checked(client):
     assert r.status_code == 200 and r.text == ""
     assert client.get("/v1/memory/export", params={"source": "xx"}).status_code == 400
     assert client.get("/v1/desk/story", params={"document_id": ""}).status_code == 400
+
+
+def test_story_keeps_its_layout(client):
+    """The white space around the paragraphs (single line breaks, blank lines, a leading
+    indent) is kept in the snapshot and given back; a layout that does not fit the
+    paragraphs, or holds text, is refused."""
+    layout = ["\n", "\n", "\n\n  \n", "\n"]
+    base = {"source_paragraphs": V1, "target_paragraphs": ["Ein.", "To.", "Tre."],
+            "approved": [1], "document_id": "sak-lay", "version": "1"}
+    r = client.post("/v1/desk/approve", json={**base, "layout": layout})
+    assert r.status_code == 200, r.text
+    story = client.get("/v1/desk/story", params={"document_id": "sak-lay"}).json()
+    assert story["layout"] == layout
+    text = layout[0] + "".join(p["source"] + g for p, g in zip(story["paragraphs"], layout[1:]))
+    assert text == "\n" + V1[0] + "\n" + V1[1] + "\n\n  \n" + V1[2] + "\n"
+    # without one (an older desk): no layout in the snapshot
+    r = client.post("/v1/desk/approve", json={**base, "document_id": "sak-nolay"})
+    assert r.status_code == 200
+    assert "layout" not in client.get("/v1/desk/story",
+                                      params={"document_id": "sak-nolay"}).json()
+    for bad in (layout[:-1], ["", "x\n", "\n", ""], ["", "  ", "\n", ""], ["", "\n" * 2000, "\n", ""]):
+        r = client.post("/v1/desk/approve", json={**base, "layout": bad})
+        assert r.status_code == 400, (bad, r.text)
+        assert "layout" in r.json()["error"], r.text
