@@ -222,7 +222,8 @@ async def detect(body: DetectRequest, request: Request) -> Response:
 @router.get("/v1/styles", tags=["omset"])
 async def styles(request: Request) -> dict:
     """The built-in house styles (`style` in /v1/translate): ``language`` says which
-    target each is for (nn: nb→nn, nb: nn→nb); ``default`` is nb→nn's."""
+    target each is for (nn: nb→nn, nb: nn→nb); ``default`` is nb→nn's;
+    ``description_nn`` is the description in Nynorsk (the web editor shows it)."""
     from ..style import DEFAULT_PROFILE, builtin_names, load
     from ..style.profile import DEFAULTS
 
@@ -231,7 +232,8 @@ async def styles(request: Request) -> dict:
     out = []
     for name in builtin_names():
         prof = load(name)
-        out.append({"name": name, "description": prof.description, "language": prof.language,
+        out.append({"name": name, "description": prof.description,
+                    "description_nn": prof.description_nn, "language": prof.language,
                     "infinitive": prof.infinitive if prof.language == "nn" else None,
                     "prefs": sorted(prof.prefs),
                     "default": name == defaults[prof.language]})

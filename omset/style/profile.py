@@ -76,6 +76,9 @@ class Profile:
     #: along with `-e` (its e_vi_genprefs stage), its nob-nno mode neither, so the
     #: profile of plain Apertium follows the mode of its infinitive
     e_prefs: frozenset[str] = frozenset()
+    #: the description in Nynorsk, for the web editor (whose text is Norwegian); the
+    #: command line and the docs show ``description``, in English
+    description_nn: str = ""
 
     @property
     def enabled(self) -> frozenset[str]:
@@ -130,6 +133,8 @@ class Profile:
         import tomli_w
 
         doc: dict = {"name": self.name, "description": self.description}
+        if self.description_nn:
+            doc["description_nn"] = self.description_nn
         if self.language == "nb":
             doc["language"] = "nb"
             doc["feminine"] = self.feminine
@@ -177,6 +182,7 @@ def from_toml(text: str, source: str = "") -> Profile:
         feminine_a=frozenset(words(doc.get("feminine_a", []))),
         name=str(doc.get("name") or Path(source).stem or "custom"),
         description=str(doc.get("description", "")),
+        description_nn=str(doc.get("description_nn", "")),
         infinitive=infinitive,
         prefs=frozenset(doc.get("prefs", [])),
         e_prefs=frozenset(doc.get("e_infinitive_prefs", [])),

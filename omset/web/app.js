@@ -26,15 +26,6 @@
     nb: { name: "Bokmål", adj: "bokmål", code: "nb" },
     nn: { name: "Nynorsk", adj: "nynorsk", code: "nn" },
   };
-  // Norwegian descriptions of the built-in styles (the API's are in English).
-  const STYLE_TEXT = {
-    "nynorsk-news": "Nyheitsnynorsk slik Nynorsk Pressekontor skriv: e-infinitiv, vi, vart, medan, òg.",
-    "moderne": "Moderne, vanlege former som normalen tillèt: e-infinitiv, vi, blei, mens, tar, søke, bygge.",
-    "skule": "Konservativ skulenorm: e-infinitiv og vi, elles tradisjonelle hovudformer (vart, medan, tek, kome, søkje).",
-    "tradisjonell": "Tradisjonell nynorsk: a-infinitiv, me, vart, medan, tek, kome, søkje, difor, korkje.",
-    "programvare": "Tekst i programvare slik omsetjarane av Firefox og LibreOffice skriv: e-infinitiv, vi, kome, -ar-former der normalen tillèt dei (lagrar, stadar).",
-    "apertium": "Rein Apertium: standardformene til Apertium utan husval, til samanlikning.",
-  };
   const VARIANT_NAME = { a: "a-infinitiv", e: "e-infinitiv", split: "kløyvd infinitiv" };
   const ORIGIN_TEXT = {
     "in-context": "godkjend tekst frå minnet (same sak)",
@@ -1531,10 +1522,11 @@
       : "Stil og infinitiv gjeld berre omsetjing til nynorsk.";
   }
 
+  // The style's description in Nynorsk, from the style file (GET /v1/styles); the
+  // English one is for the command line and the docs.
   function styleText(name) {
-    if (STYLE_TEXT[name]) return STYLE_TEXT[name];
     const s = state.styles.find((x) => x.name === name);
-    return s && s.description ? s.description : "";
+    return s && s.description_nn ? s.description_nn : "";
   }
 
   function setVariant(v) {

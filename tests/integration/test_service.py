@@ -228,6 +228,20 @@ def test_detect(client):
     assert len(one) == 1 and one[0]["language"] == expected[0].language
 
 
+def test_style_descriptions_for_the_editor_are_nynorsk(apertium_installed):
+    """Every built-in style has a description in Nynorsk for the web editor (omset's own
+    detector says so), apart from the English one the command line shows."""
+    from omset.detect import Detector
+    from omset.style import builtin_names, load
+
+    with Detector() as det:
+        for name in builtin_names():
+            prof = load(name)
+            assert prof.description_nn and prof.description_nn != prof.description, name
+            found = det.detect(prof.description_nn)
+            assert found.language == "nn", (name, found)
+
+
 def test_styles_and_languages(client):
     from omset.style import builtin_names, load
 
@@ -238,6 +252,7 @@ def test_styles_and_languages(client):
         assert s["language"] == prof.language and s["prefs"] == sorted(prof.prefs)
         assert s["infinitive"] == (prof.infinitive if prof.language == "nn" else None)
         assert s["description"] == prof.description
+        assert s["description_nn"] == prof.description_nn
     assert styles["defaults"] == {"nn": "nynorsk-news", "nb": "bokmal"}
     langs = client.get("/v1/languages").json()
     assert {(p["source"], p["target"]) for p in langs["pairs"]} == {("nb", "nn"), ("nn", "nb")}
