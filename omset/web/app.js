@@ -22,6 +22,8 @@
   // change is drawn over several frames, so no task blocks the page (the typed paragraph
   // is one row and always fits).
   const BUILD_BUDGET_MS = 12;
+  // From this many paragraphs on, rows out of sight are not rendered (style.css, .long).
+  const LONG_ROWS = 80;
   const LANG = {
     nb: { name: "Bokmål", adj: "bokmål", code: "nb" },
     nn: { name: "Nynorsk", adj: "nynorsk", code: "nn" },
@@ -738,6 +740,7 @@
     tokenIndex = new Map();
     for (const r of rows) for (const [id, token, el] of r.ids || []) tokenIndex.set(id, { token, el });
     els.output.classList.toggle("is-empty", !needsTranslation(els.source.value));
+    els.output.classList.toggle("long", rows.length > LONG_ROWS);
     setupRoving(focusedId);
     if (mirrorFor !== els.source.value) drawMirror(paras);   // it shows the source only
     drawing = deferred;

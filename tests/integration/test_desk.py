@@ -256,7 +256,7 @@ def test_phone_width_with_a_url_does_not_scroll_sideways(browser, server, transl
 
 
 def test_side_by_side_partner_and_scroll_sync(page, translators):  # noqa: F811
-    paras = [f"Dette er avsnitt nummer {i} om ventetiden på sykehusene i landet." for i in range(40)]
+    paras = [f"Dette er avsnitt nummer {i} om ventetiden på sykehusene i landet." for i in range(90)]
     page.locator("#source").fill("\n\n".join(paras))
     wait_for_output(page, translators().translate("\n\n".join(paras)))
     row = rows(page).nth(3)
