@@ -330,18 +330,20 @@
 
   function setBusy(busy) {
     requestBusy = busy;
-    showBusy();
+    showBusy(true);
   }
 
-  // Busy while a request is in flight or rows are still being drawn.
-  function showBusy() {
+  // Busy while a request is in flight or rows are still being drawn. The status line
+  // says what was translated when that ends, or when a request settles (`settled`:
+  // another render leaves what the status line says alone).
+  function showBusy(settled = false) {
     const busy = requestBusy || drawing;
     const was = els.output.getAttribute("aria-busy") === "true";
     if (busy === was && busy) return;
     els.output.setAttribute("aria-busy", busy ? "true" : "false");
     document.body.classList.toggle("busy", busy);
     if (busy) els.status.textContent = "Omset …";
-    else if (els.message.hidden && was) els.status.textContent = statusText();
+    else if (els.message.hidden && (was || settled)) els.status.textContent = statusText();
   }
 
   function statusText() {
