@@ -52,6 +52,12 @@ class SegmentResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def from_memory(self) -> bool:
+        """The text is a stored entry's (as stored, repaired, or the engine's own output
+        stored earlier), not a fresh engine translation of the whole segment."""
+        return self.origin != "machine" or self.entry_origin == "machine"
+
     def explain(self) -> str:
         """One line for ``--explain``."""
         what = {"in-context": "in-context match (101 %)", "exact": "exact match (100 %)",
