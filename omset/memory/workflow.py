@@ -21,7 +21,7 @@ from typing import Any, Literal
 from ..errors import InputError
 from ..text.segment import Piece, pieces
 from . import fuzzy
-from .entry import Entry, Origin
+from .entry import Entry, MachineVersion, Origin
 from .repair import repair_many
 from .store import Memory, Query
 from .version import machine_version, style_name
@@ -84,6 +84,32 @@ def _context(cores: Sequence[str], i: int) -> tuple[str, str]:
     return (cores[i - 1] if i > 0 else "", cores[i + 1] if i + 1 < len(cores) else "")
 
 
+def _query(translator: Any, cores: Sequence[str], i: int, *, style: str,
+           machine: MachineVersion | None, document: str, threshold: float) -> Query:
+    """The look-up of segment ``i`` of a document, with its neighbours as context."""
+    prev, nxt = _context(cores, i)
+    return Query(cores[i], translator.source, translator.target, style=style,
+                 machine=machine, prev_source=prev, next_source=nxt, document=document,
+                 threshold=threshold)
+
+
+def approved_matches(translator: Any, memory: Memory, cores: Sequence[str], *,
+                     document: str = "") -> list[SegmentResult | None]:
+    """Per segment of one document, the human/approved translation stored for exactly
+    its text (in context or not), or None: no fuzzy matches and no machine output. For
+    segments the engine cannot be replaced for wholesale — their text has inline markup
+    (:mod:`.documents`) — a proofreader's target is used only as it stands."""
+    style = style_name(translator)
+    out: list[SegmentResult | None] = []
+    for i in range(len(cores)):
+        m = memory.lookup(_query(translator, cores, i, style=style, machine=None,
+                                 document=document, threshold=EXACT_ONLY))
+        out.append(None if m is None or m.kind == "fuzzy" or not m.entry.trusted else
+                   SegmentResult(cores[i], m.entry.target, m.kind, m.score, m.entry.id,
+                                 m.entry.origin))
+    return out
+
+
 def _repair(translator: Any, documents: Sequence[Sequence[str]],
             jobs: list[tuple[tuple[int, int], Entry, float]],
             results: dict[tuple[int, int], SegmentResult],
@@ -143,10 +169,8 @@ def translate_segments(translator: Any, memory: Memory, documents: Sequence[Sequ
     fuzzy_jobs: list[tuple[tuple[int, int], Entry, float]] = []
     for d, i in flat:
         cores = documents[d]
-        prev, nxt = _context(cores, i)
-        m = memory.lookup(Query(cores[i], translator.source, translator.target, style=style,
-                                machine=stamp, prev_source=prev, next_source=nxt,
-                                document=document, threshold=threshold))
+        m = memory.lookup(_query(translator, cores, i, style=style, machine=stamp,
+                                 document=document, threshold=threshold))
         if m is None:
             continue
         if m.kind == "fuzzy":
