@@ -97,7 +97,7 @@ def _background() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(8, thread_name_prefix="omset-memory")
+            _pool = ThreadPoolExecutor(32, thread_name_prefix="omset-memory")
         return _pool
 
 
