@@ -181,6 +181,20 @@ def report_update(tr: Translator, src: list[str], ref: list[str], n: int) -> Non
     for label, key in (("without memory", "plain_time"), ("with memory (SQLite)", "memory_time")):
         print(f"| {label} | {res[key]:.2f} s | {1000 * res[key] / len(arts):.1f} ms |")
     print(f"\nspeed-up with memory: **{res['plain_time'] / res['memory_time']:.1f}×**")
+    # what the memory run cannot go below: the engine's latency for the one new
+    # paragraph of each article, translated alone (as the memory run has to)
+    alone = []
+    for _s1, _r1, s2, _r2, kinds in arts:
+        for s, k in zip(s2, kinds):
+            if k == "new":
+                t0 = time.perf_counter()
+                tr.translate(s)
+                alone.append(time.perf_counter() - t0)
+    floor = statistics.median(alone) * 1000
+    print(f"\nthe new paragraph alone (median of {len(alone)}): {floor:.1f} ms; the memory "
+          f"run's overhead above it: {1000 * res['memory_time'] / len(arts) - floor:.1f} ms "
+          f"per article; speed-up if the overhead were 0: "
+          f"{1000 * res['plain_time'] / len(arts) / floor:.1f}×")
 
 
 # -- lookup at scale ------------------------------------------------------------------------

@@ -93,6 +93,9 @@ def batch(
               f"{s.partitions} partitions translated, {s.skipped} already done"
               + (f", {s.files_done} of {s.files} files already done" if s.files_done else ""),
               highlight=False, soft_wrap=True)
+    if memory is not None:
+        err.print(f"omset batch: memory: {s.from_memory} segment(s) from the memory, "
+                  f"{s.from_engine} from the engine", highlight=False, soft_wrap=True)
     if s.controls:
         err.print(f"omset batch: removed {s.controls} NUL/control character(s)", highlight=False,
                   soft_wrap=True)

@@ -51,4 +51,8 @@ def run_partition(job: Job, plugin: str) -> Result:
     """The task: translate one partition with this worker's translator."""
     holder = get_worker().plugins[plugin]
     assert isinstance(holder, TranslatorPlugin)
-    return translate_job(holder.translator, job)
+    result = translate_job(holder.translator, job)
+    take_counts = getattr(holder.translator, "take_counts", None)
+    if take_counts is not None:   # --memory: how many segments the memory answered
+        result.from_memory, result.from_engine = take_counts()
+    return result

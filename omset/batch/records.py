@@ -66,6 +66,9 @@ class Result:
     words: int = 0
     controls: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: with ``--memory``: segments answered from the memory / by the engine
+    from_memory: int = 0
+    from_engine: int = 0
 
 
 def segment_break(previous: str, line: str) -> bool:

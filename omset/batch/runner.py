@@ -44,6 +44,10 @@ class Summary:
     words: int = 0
     errors: int = 0
     controls: int = 0
+    #: with ``--memory``: segments answered from the memory (exact or in-context
+    #: matches, or the same engine's stored output) and by the engine
+    from_memory: int = 0
+    from_engine: int = 0
     seconds: float = 0.0
     startup_seconds: float = 0.0
     workers: int = 0
@@ -307,6 +311,8 @@ class Run:
         s.records += result.records
         s.words += result.words
         s.controls += result.controls
+        s.from_memory += result.from_memory
+        s.from_engine += result.from_engine
         if reporter is not None:
             reporter.advance(result.records, result.words)
         self.left[part.input] -= 1

@@ -9,10 +9,14 @@ neighbours are the previous and next segments of that call).
 
 A segment whose inner parts are all text (after its edge whitespace) uses the memory
 fully: in-context, exact, repaired fuzzy matches, and new machine output is stored. A
-segment with inline markup inside it (a bold word, a link, a ``%s`` placeholder) goes to
-the engine as it would without a memory and is neither looked up nor stored: the memory
-holds plain text, and a stored target says nowhere where the markup belongs. Its result
-says so (``note``), so ``--explain`` shows how many segments that was.
+segment with inline markup inside it (a bold word, a link, a ``%s`` placeholder) is
+looked up by its text without the markup, for a human/approved translation of exactly
+that text (in context or not); when :func:`.markup.restore` can put the markup back
+safely, that translation is used. Otherwise — no such entry, a fuzzy one only, or markup
+with no safe place — the segment goes to the engine as it would without a memory, and
+its result says why (``note``, shown by ``--explain``). Such segments are never stored:
+the memory holds plain text, and an engine translation with markup is not one of its
+text alone.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ from typing import Any
 from ..model import Part
 from ..text.segment import pieces, strip_edges
 from . import fuzzy
+from .markup import Unplaceable, restore
 from .store import Memory
-from .workflow import SegmentResult, one_request_each, translate_segments
+from .workflow import SegmentResult, approved_matches, one_request_each, translate_segments
 
-#: the note of a segment the memory was not used for
-MARKUP_NOTE = "inline markup inside the segment: the memory is not used for it"
+#: the note of a segment with inline markup that the memory holds no translation for
+MARKUP_NOTE = ("inline markup inside the segment: no approved translation of exactly its "
+               "text")
 
 
 class MemoryTranslator:
@@ -70,10 +76,13 @@ class MemoryTranslator:
                     continue
             marked.append(n)
         out: list[list[Part]] = [[] for _ in segments]
+        found: dict[int, SegmentResult] = {}
+        notes: dict[int, str] = {}
+        if marked:
+            marked = tr._restore_marked(segments, marked, out, found, notes)
         if marked:
             for n, parts in zip(marked, tr._tr.translate_parts([segments[n] for n in marked])):
                 out[n] = parts
-        found: dict[int, SegmentResult] = {}
         if plain:
             done = translate_segments(tr._tr, tr._memory, [[c for _, _, c, _ in plain]],
                                       engine=one_request_each(tr._tr), **tr._opts)[0]
@@ -85,8 +94,38 @@ class MemoryTranslator:
                 self.results.append(found[n])
             elif n in marked and any(isinstance(p, str) and p.strip() for p in seg):
                 self.results.append(SegmentResult(_text(seg).strip(), _text(out[n]).strip(),
-                                                  "machine", note=MARKUP_NOTE))
+                                                  "machine", note=notes.get(n, MARKUP_NOTE)))
         return out
+
+    def _restore_marked(self, segments: Sequence[Sequence[Part]], marked: list[int],
+                        out: list[list[Part]], found: dict[int, SegmentResult],
+                        notes: dict[int, str]) -> list[int]:
+        """Segments with inline markup from approved translations of their text, where
+        the markup can be put back (into ``out`` and ``found``); returns the rest, with
+        ``notes`` saying why an approved translation was not used."""
+        split = [strip_edges(segments[n]) for n in marked]
+        texts = ["".join(p for p in core if isinstance(p, str)).strip() for _, core, _ in split]
+        if not any(texts):
+            return marked
+        matches = approved_matches(self._tr, self._memory, texts,
+                                   document=self._opts["document"])
+        rest = []
+        for n, (lead, core, trail), m in zip(marked, split, matches):
+            if m is None:
+                rest.append(n)
+                continue
+            try:
+                parts, around = restore(core, m.text)
+            except Unplaceable as exc:
+                notes[n] = (f"inline markup inside the segment: {m.entry_origin} entry "
+                            f"#{m.entry_id} not used, its markup has no safe place ({exc})")
+                rest.append(n)
+                continue
+            out[n] = [p for p in (lead, *parts, trail) if p != ""]
+            m.note = "inline markup put back" + (
+                " around " + ", ".join(repr(a) for a in around) if around else " at the ends")
+            found[n] = m
+        return rest
 
     def translate_batch(self, texts: Sequence[str], *, glossary: Any = None) -> list[str]:
         """Plain texts, cut into segments as ``Translator.translate_batch`` cuts them."""

@@ -235,6 +235,44 @@ class Memory(ABC):
                 self._executemany(self._upsert_df_sql(), sorted(df.items()))
         return len(fresh)
 
+    def retract(self, source_lang: str, target_lang: str, document: str,
+                sources: Iterable[str]) -> int:
+        """Withdraw a document's approval of some source segments: every ``approved``
+        entry of ``document`` (any version, any style) in this direction whose source is
+        one of ``sources`` (as :func:`.keys.normalise` compares them) is removed, with
+        its rows in the fuzzy index, so it is never served again. Entries of other
+        documents, human (imported) entries and machine entries stay. Returns how many
+        were removed. For the desk's un-confirm of a paragraph: a proofreader's
+        withdrawn approval must not keep coming back as a 101 % match."""
+        wanted = {normalise(s) for s in sources if s.strip()}
+        if not wanted or not document:
+            return 0
+        skeys = sorted({source_key(source_lang, target_lang, s) for s in wanted})
+        with self._lock, self._transaction():
+            gone: list[tuple[int, Entry]] = []
+            for i in range(0, len(skeys), 500):
+                cond, params = self._in("skey", skeys[i:i + 500])
+                rows = self._execute(
+                    f"SELECT dedup, {', '.join(_COLUMNS)} FROM tm_entry WHERE {cond} "
+                    "AND document = ? AND origin = 'approved' AND source_lang = ? "
+                    "AND target_lang = ?", (*params, document, source_lang, target_lang)
+                ).fetchall()
+                gone += [(r[0], e) for r in rows
+                         if normalise((e := _entry(r[1:])).source) in wanted]
+            if not gone:
+                return 0
+            dedups = [d for d, _ in gone]
+            for i in range(0, len(dedups), 500):
+                cond, params = self._in("dedup", dedups[i:i + 500])
+                self._execute(f"DELETE FROM tm_entry WHERE {cond}", params)
+            postings = sorted((term_key(source_lang, target_lang, t), d)
+                              for d, e in gone for t in terms(e.source))
+            df = Counter(k for k, _ in postings)
+            self._executemany("DELETE FROM tm_term WHERE term = ? AND entry = ?", postings)
+            self._executemany("UPDATE tm_df SET n = n - ? WHERE term = ?",
+                              [(n, k) for k, n in sorted(df.items())])
+        return len(gone)
+
     # -- reading ------------------------------------------------------------------------
     def lookup(self, query: Query) -> Match | None:
         """The best match for a segment, or None (see the module docstring for the order)."""

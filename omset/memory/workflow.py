@@ -12,6 +12,7 @@ machine-translated in one batch and stored as ``machine`` entries.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from typing import Any, Literal
 from ..errors import InputError
 from ..text.segment import Piece, pieces
 from . import fuzzy
-from .entry import Entry, Origin
+from .entry import Entry, MachineVersion, Origin
 from .repair import repair_many
 from .store import Memory, Query
 from .version import machine_version, style_name
@@ -52,6 +53,12 @@ class SegmentResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def from_memory(self) -> bool:
+        """The text is a stored entry's (as stored, repaired, or the engine's own output
+        stored earlier), not a fresh engine translation of the whole segment."""
+        return self.origin != "machine" or self.entry_origin == "machine"
+
     def explain(self) -> str:
         """One line for ``--explain``."""
         what = {"in-context": "in-context match (101 %)", "exact": "exact match (100 %)",
@@ -76,6 +83,48 @@ class MemoryTranslation:
 
 def _context(cores: Sequence[str], i: int) -> tuple[str, str]:
     return (cores[i - 1] if i > 0 else "", cores[i + 1] if i + 1 < len(cores) else "")
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """The threads that translate a call's misses while its fuzzy matches are repaired:
+    made once (starting a thread per call cost ~7 ms on a loaded machine, on the path of
+    every article). A task only waits on the engine, never on another task of this pool,
+    so a busy pool delays work but cannot deadlock."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(32, thread_name_prefix="omset-memory")
+        return _pool
+
+
+def _query(translator: Any, cores: Sequence[str], i: int, *, style: str,
+           machine: MachineVersion | None, document: str, threshold: float) -> Query:
+    """The look-up of segment ``i`` of a document, with its neighbours as context."""
+    prev, nxt = _context(cores, i)
+    return Query(cores[i], translator.source, translator.target, style=style,
+                 machine=machine, prev_source=prev, next_source=nxt, document=document,
+                 threshold=threshold)
+
+
+def approved_matches(translator: Any, memory: Memory, cores: Sequence[str], *,
+                     document: str = "") -> list[SegmentResult | None]:
+    """Per segment of one document, the human/approved translation stored for exactly
+    its text (in context or not), or None: no fuzzy matches and no machine output. For
+    segments the engine cannot be replaced for wholesale — their text has inline markup
+    (:mod:`.documents`) — a proofreader's target is used only as it stands."""
+    style = style_name(translator)
+    out: list[SegmentResult | None] = []
+    for i in range(len(cores)):
+        m = memory.lookup(_query(translator, cores, i, style=style, machine=None,
+                                 document=document, threshold=EXACT_ONLY))
+        out.append(None if m is None or m.kind == "fuzzy" or not m.entry.trusted else
+                   SegmentResult(cores[i], m.entry.target, m.kind, m.score, m.entry.id,
+                                 m.entry.origin))
+    return out
 
 
 def _repair(translator: Any, documents: Sequence[Sequence[str]],
@@ -137,10 +186,8 @@ def translate_segments(translator: Any, memory: Memory, documents: Sequence[Sequ
     fuzzy_jobs: list[tuple[tuple[int, int], Entry, float]] = []
     for d, i in flat:
         cores = documents[d]
-        prev, nxt = _context(cores, i)
-        m = memory.lookup(Query(cores[i], translator.source, translator.target, style=style,
-                                machine=stamp, prev_source=prev, next_source=nxt,
-                                document=document, threshold=threshold))
+        m = memory.lookup(_query(translator, cores, i, style=style, machine=stamp,
+                                 document=document, threshold=threshold))
         if m is None:
             continue
         if m.kind == "fuzzy":
@@ -156,11 +203,14 @@ def translate_segments(translator: Any, memory: Memory, documents: Sequence[Sequ
     repairing = {at for at, _e, _s in fuzzy_jobs}
     misses = [at for at in flat if at not in results and at not in repairing]
     notes: dict[tuple[int, int], SegmentResult] = {}
-    with ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(translate, [documents[d][i] for d, i in misses]) \
-            if misses else None
+    texts = [documents[d][i] for d, i in misses]
+    if misses and fuzzy_jobs:
+        pending = _background().submit(translate, texts)
         failed = _repair(translator, documents, fuzzy_jobs, results, notes)
-        machine = dict(zip(misses, pending.result())) if pending is not None else {}
+        machine = dict(zip(misses, pending.result()))
+    else:   # nothing to overlap: no thread hand-off on the one request's path
+        failed = _repair(translator, documents, fuzzy_jobs, results, notes)
+        machine = dict(zip(misses, translate(texts))) if misses else {}
     if failed:
         machine.update(zip(failed, translate([documents[d][i] for d, i in failed])))
     new: list[Entry] = []

@@ -11,7 +11,9 @@ give it:
   highlight what changed) — one engine pass, not a memory call plus a detailed one;
 - ``POST /v1/desk/approve``: confirmed paragraphs stored as approved entries with their
   real position and neighbours in the story, and a snapshot of the story, so another
-  proofreader (or a reload) opens it as it was left;
+  proofreader (or a reload) opens it as it was left; paragraphs the proofreader
+  un-confirmed (``retracted``) lose the story's approved entries, so they are never
+  served again;
 - ``GET /v1/desk/story``: that snapshot, or the latest approved paragraphs of a document
   stored some other way (``omset memory add``);
 - ``GET``/``PUT /v1/desk/settings``: the newsroom's shared form choices and glossary.
@@ -72,6 +74,10 @@ class ApproveRequest(BaseModel):
                                                           "paragraph.")
     approved: list[Annotated[int, Field(ge=0)]] = Field(
         ..., description="Indexes of the confirmed paragraphs.")
+    retracted: list[Annotated[int, Field(ge=0)]] = Field(
+        [], description="Indexes of paragraphs whose confirmation the proofreader undid: "
+                        "the story's approved entries for their source are removed from "
+                        "the memory (every version of the story; other stories keep theirs).")
     source: str = "nb"
     target: str = "nn"
     style: Optional[Label] = None
@@ -193,7 +199,8 @@ def recall_detailed(tr: Translator, memory: Memory, texts: list[str], document: 
 @router.post("/v1/desk/approve", tags=["desk"])
 async def desk_approve(body: ApproveRequest, request: Request) -> Response:
     """Store the confirmed paragraphs of a story as approved (with their position and
-    neighbours), and the story as the desk left it, for the next reader."""
+    neighbours), withdraw the un-confirmed ones (``retracted``), and store the story as
+    the desk left it, for the next reader."""
     from ..memory.entry import Entry
     from ..style import DEFAULT_PROFILE
 
@@ -213,9 +220,13 @@ async def desk_approve(body: ApproveRequest, request: Request) -> Response:
     if body.layout is not None and any("\n" not in g for g in body.layout[1:-1]):
         raise ApiError(400, "layout: the gap between two paragraphs must hold a line break "
                             "(a paragraph is one line)")
-    for i in body.approved:
-        if not 0 <= i < len(src):
-            raise ApiError(400, f"approved index {i} is not a paragraph of the story")
+    for name, indexes in (("approved", body.approved), ("retracted", body.retracted)):
+        for i in indexes:
+            if not 0 <= i < len(src):
+                raise ApiError(400, f"{name} index {i} is not a paragraph of the story")
+    both = sorted(set(body.approved) & set(body.retracted))
+    if both:
+        raise ApiError(400, f"paragraph {both[0]} is both approved and retracted")
     for name, texts in (("source_paragraphs", src), ("target_paragraphs", tgt)):
         for t in texts:
             check_text(t, "omset", name)
@@ -239,12 +250,15 @@ async def desk_approve(body: ApproveRequest, request: Request) -> Response:
         story["layout"] = body.layout
     snapshot = json.dumps(story, ensure_ascii=False)
 
-    def store() -> int:
+    withdrawn = [cores[i] for i in sorted(set(body.retracted)) if cores[i]]
+
+    def store() -> tuple[int, int]:
+        gone = memory.retract(source, target, body.document_id, withdrawn)
         n = memory.add_many(entries)
         memory.set_setting(_story_key(source, target, body.document_id), snapshot)
-        return n
-    stored = await svc.run("omset", store)
-    return JSONResponse({"stored": stored, "approved": len(entries)})
+        return n, gone
+    stored, removed = await svc.run("omset", store)
+    return JSONResponse({"stored": stored, "approved": len(entries), "retracted": removed})
 
 
 @router.get("/v1/desk/story", tags=["desk"])

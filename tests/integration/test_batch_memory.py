@@ -38,6 +38,10 @@ def test_workers_reuse_exact_matches_read_only(apertium_installed, tmp_path):
     assert r.returncode == 0, r.stderr
     done = SUMMARY.search(r.stderr.decode())
     assert done and int(done.group(1)) >= 4, r.stderr   # several partitions
+    # the summary counts where the segments came from: both files hold every sentence
+    reused = 2 * len(approved)
+    assert (f"memory: {reused} segment(s) from the memory, {2 * len(src) - reused} from "
+            "the engine").encode() in r.stderr, r.stderr
     lines = (tmp_path / "out" / "lines.txt").read_text(encoding="utf-8").split("\n")
     assert lines == [*want, ""]
     recs = [json.loads(x) for x in (tmp_path / "out" / "recs.jsonl").read_text("utf-8").splitlines()]

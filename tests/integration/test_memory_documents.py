@@ -136,3 +136,53 @@ def test_bad_document_with_memory_is_exit_2_and_memory_untouched(apertium_instal
     r = run(["translate", str(bad), "--memory", str(db)])
     assert r.returncode == 2 and b"Traceback" not in r.stderr
     assert db.read_bytes() == before
+
+
+def test_html_with_markup_inside_uses_approved_translations(news, db):
+    """A link around a name, bold around a number, bold around the whole paragraph: the
+    approved translation with the markup put back; bold around a word the proofreader
+    rendered differently: the engine, and the result says why."""
+    paras = ["Ordføreren i <a href='https://tromso.kommune.no/'>Tromsø</a> sier at hun er "
+             "fornøyd med avtalen.",
+             "Regjeringen bevilger <b>300</b> millioner kroner til nye veier i 2025.",
+             f"<i>{V1[2]}</i>",
+             "Statsministeren <b>besøkte</b> Bergen på mandag."]
+    html = ("<html lang='nb'><body>" + "".join(f"<p>{p}</p>\n" for p in paras)
+            + "</body></html>").encode()
+    with Memory.open(str(db)) as mem:
+        wrapped = MemoryTranslator(news, mem, document="story")
+        out = translate_document(html, "html", wrapped).decode()  # type: ignore[arg-type]
+        entries = mem.stats()["entries"]
+    assert ("<p>Ordføraren i <a href=\"https://tromso.kommune.no/\">Tromsø</a> seier at ho "
+            "er nøgd med avtalen.</p>") in out
+    assert "<p>Regjeringa løyver <b>300</b> millionar kroner til nye vegar i 2025.</p>" in out
+    assert f"<p><i>{PROOFREAD[2]}</i></p>" in out
+    plain = translate_document(html, "html", news).decode()  # type: ignore[arg-type]
+    last = [line for line in plain.splitlines() if "<b>" in line and "Bergen" in line]
+    assert last and last[0] in out and "vitja" not in last[0]     # the engine's, as without
+    kinds = [(r.origin, r.note) for r in wrapped.results]
+    assert [k for k, _ in kinds] == ["in-context", "in-context", "in-context", "machine"]
+    assert "'Tromsø'" in kinds[0][1] and "'300'" in kinds[1][1] and "ends" in kinds[2][1]
+    assert "not used, its markup has no safe place" in kinds[3][1]
+    assert "'besøkte'" in kinds[3][1] and "neither side stands exactly once" in kinds[3][1]
+    assert entries == 3          # nothing stored for segments with markup
+
+
+def test_docx_bold_number_in_an_approved_paragraph(apertium_installed, db, tmp_path):
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Regjeringen bevilger ")
+    p.add_run("300").bold = True
+    p.add_run(" millioner kroner til nye veier i 2025.")
+    buf = io.BytesIO()
+    d.save(buf)
+    (tmp_path / "in.docx").write_bytes(buf.getvalue())
+    r = run(["translate", str(tmp_path / "in.docx"), "-o", str(tmp_path / "out.docx"),
+             "--memory", str(db), "--doc", "story", "--explain"])
+    assert r.returncode == 0, r.stderr
+    para = docx.Document(str(tmp_path / "out.docx")).paragraphs[0]
+    assert para.text == PROOFREAD[0]
+    assert [run.text for run in para.runs if run.bold] == ["300"]
+    assert "inline markup put back around '300'" in r.stderr.decode()

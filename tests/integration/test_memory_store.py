@@ -135,6 +135,52 @@ def test_same_entry_twice_is_stored_once(mem):
     assert mem.stats()["entries"] == 2
 
 
+def test_retracted_approval_is_never_served_again(mem):
+    src = "Regjeringen bevilger 300 millioner kroner til nye veier."
+    mem.add_many([
+        entry(src, "Godkjend v1.", origin="approved", document="sak", doc_version="1",
+              position=0),
+        entry(f"  {src} ", "Godkjend v2.", origin="approved", document="sak",
+              doc_version="2", position=0),
+        entry(src, "Frå ei anna sak.", origin="approved", document="anna", position=4,
+              created=1.0),
+        entry(src, "Importert.", origin="human", document="sak", created=1.0),
+        entry(src, "Maskin.", origin="machine", document="sak", engine_version="engine 1",
+              profile_version="profile A"),
+    ])
+    before = mem.stats()["entries"]
+    m = mem.lookup(q(src, document="sak"))
+    assert m is not None and m.entry.target == "Godkjend v2."
+    assert mem.retract("nb", "nn", "sak", ["Noe annet.", ""]) == 0
+    assert mem.retract("nn", "nb", "sak", [src]) == 0       # another direction
+    assert mem.retract("nb", "nn", "sak", [src.replace("  ", " ") + "  "]) == 2
+    assert mem.stats()["entries"] == before - 2
+    assert mem.retract("nb", "nn", "sak", [src]) == 0        # already gone
+    # neither version of the document's approval comes back, as exact or as fuzzy match;
+    # the other document's approval and the imported pair still do
+    m = mem.lookup(q(src, document="sak"))
+    assert m is not None and m.entry.target in ("Frå ei anna sak.", "Importert.")
+    fuzzy = q("Regjeringen bevilger 350 millioner kroner til nye veier.", document="sak")
+    m = mem.lookup(fuzzy)
+    assert m is not None and m.kind == "fuzzy"
+    assert m.entry.target in ("Frå ei anna sak.", "Importert.")
+    assert [e.target for e in mem.entries(origins=["approved"])] == ["Frå ei anna sak."]
+    assert mem.document("sak", "nb", "nn", "2") == ("2", [])
+    # re-approving the same entry stores it again
+    assert mem.add(entry(src, "Godkjend v2.", origin="approved", document="sak",
+                         doc_version="2", position=0)) is True
+    assert mem.lookup(q(src, document="sak")).entry.target == "Godkjend v2."
+    # with every trusted entry of a word gone, the fuzzy index forgets it too
+    assert mem.retract("nb", "nn", "sak", [src]) == 1
+    mem.retract("nb", "nn", "anna", [src])
+    assert mem.lookup(fuzzy) is not None    # the human entry is left
+    from omset.memory.keys import term_key
+    # one trusted entry (the human one) holds each word now
+    k = term_key("nb", "nn", "veier")
+    assert mem._execute("SELECT n FROM tm_df WHERE term = ?", (k,)).fetchall() == [(1,)]
+    assert len(mem._execute("SELECT entry FROM tm_term WHERE term = ?", (k,)).fetchall()) == 1
+
+
 def test_entries_stats_and_paging(mem):
     n = 2345
     assert mem.add_many(entry(f"Setning nummer {i}.", f"Setning nummer {i}.") for i in range(n)) == n

@@ -163,3 +163,46 @@ def test_story_keeps_its_layout(client):
         r = client.post("/v1/desk/approve", json={**base, "layout": bad})
         assert r.status_code == 400, (bad, r.text)
         assert "layout" in r.json()["error"], r.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_unconfirmed_paragraph_is_no_longer_served(apertium_installed, news, tmp_path, backend):
+    """A paragraph the proofreader confirmed and then un-confirmed (``retracted``) comes
+    back from the engine again, in the story's next version, on either backend."""
+    import contextlib
+
+    from fastapi.testclient import TestClient
+
+    from omset.server import Settings, create_app
+    from tests import pgserver
+
+    with contextlib.ExitStack() as stack:
+        url = (str(tmp_path / "tm.sqlite") if backend == "sqlite"
+               else stack.enter_context(pgserver.server()))
+        c = stack.enter_context(TestClient(create_app(Settings(workers=1, warm=(),
+                                                               memory=url))))
+        edited = [_edit(news.translate(t)) for t in V1]
+        story = {"source_paragraphs": V1, "target_paragraphs": edited,
+                 "document_id": "sak-3", "version": "1"}
+        r = c.post("/v1/desk/approve", json={**story, "approved": [0, 1, 2]})
+        assert r.status_code == 200 and r.json()["approved"] == 3, r.text
+        got = c.post("/v1/desk/translate", json={"text": V1, "document_id": "sak-3",
+                                                 "version": "2"}).json()["translations"]
+        assert [g["text"] for g in got] == edited
+        # paragraph 1 un-confirmed: its approval is withdrawn, the others stay
+        r = c.post("/v1/desk/approve", json={**story, "approved": [0, 2], "retracted": [1]})
+        assert r.status_code == 200, r.text
+        assert r.json() == {"stored": 0, "approved": 2, "retracted": 1}
+        got = c.post("/v1/desk/translate", json={"text": V1, "document_id": "sak-3",
+                                                 "version": "2"}).json()["translations"]
+        assert [g["origin"] for g in got] == ["in-context", "machine", "in-context"]
+        assert got[1]["text"] == news.translate(V1[1]) != edited[1]
+        assert [g["text"] for i, g in enumerate(got) if i != 1] == [edited[0], edited[2]]
+        opened = c.get("/v1/desk/story", params={"document_id": "sak-3"}).json()
+        assert [p["approved"] for p in opened["paragraphs"]] == [True, False, True]
+        # nor exported
+        exported = c.get("/v1/memory/export", params={"format": "tsv"}).text
+        assert edited[1] not in exported and edited[0] in exported
+        for bad in ({"approved": [1], "retracted": [1]}, {"approved": [], "retracted": [3]}):
+            r = c.post("/v1/desk/approve", json={**story, **bad})
+            assert r.status_code == 400, r.text
