@@ -224,7 +224,7 @@ def _lt_lang(code: Any) -> str:
 
 async def _lt_translate(request: Request, params: dict[str, Any]) -> Response:
     svc = _service(request)
-    require_key(svc.settings, request, "lt", params.get("api_key"))
+    require_key(svc.settings, request, "lt", params.get("api_key", ""))
     q, source, target = params.get("q"), params.get("source"), params.get("target")
     for name, value in (("q", q), ("source", source), ("target", target)):
         if not value:
@@ -276,7 +276,7 @@ async def lt_detect(request: Request) -> Response:
     """LibreTranslate's language detection: candidates, best first (confidence 0–100)."""
     svc = _service(request)
     params = await request_params(request, "lt")
-    require_key(svc.settings, request, "lt", params.get("api_key"))
+    require_key(svc.settings, request, "lt", params.get("api_key", ""))
     q = params.get("q")
     if not q:
         raise ApiError(400, "Invalid request: missing q parameter", "lt")
