@@ -11,10 +11,12 @@ other. Each input runs in a worker process the fuzzer watches:
 * **crash**: any exception that is not an :class:`omset.errors.OmsetError` (the
   documented tree of clear errors);
 * **hang**: ``--timeout`` seconds of CPU on one input, or twelve times that of wall
-  time (a deadlock uses none): the worker is killed and the input run once more in a
-  fresh worker — a hang is a hang twice. CPU time, not wall time, because the machine is
-  shared: at a load average of 45 a markdown input of 2.4 s took more than 5 s of wall
-  time, twice;
+  time (a deadlock uses none) not counting the time the worker waited for a CPU: the
+  worker is killed and the input run once more in a fresh worker — a hang is a hang
+  twice. CPU time, not wall time, because the machine is shared: at a load average of
+  45 a markdown input of 2.4 s took more than 5 s of wall time, twice; and a worker at
+  nice 19 beside CPU-bound jobs at nice 0 got 0.1 s of CPU in 60 s of wall time (the
+  rest in the run queue), twice, for a YAML input that takes well under a second;
 * **memory**: the worker's peak RSS passed ``--rss-mb``.
 
 Every failing input is kept in ``tests/fixtures/fuzz/`` (up to 3 per distinct failure,
@@ -94,6 +96,15 @@ class Worker:
         except OSError:
             return 0.0
 
+    def waited(self) -> float:
+        """Seconds the worker has spent runnable but waiting for a CPU (the scheduler's
+        run-queue delay, /proc/PID/schedstat): time a hang must not count."""
+        try:
+            with open(f"/proc/{self.proc.pid}/schedstat") as f:
+                return int(f.read().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
     def _rss_mb(self) -> float:
         try:
             with open(f"/proc/{self.proc.pid}/statm") as f:
@@ -109,13 +120,15 @@ class Worker:
             self.proc.stdin.flush()
         except BrokenPipeError:
             return {"kind": "died", "error": "worker gone", "message": ""}
-        start, cpu = time.monotonic(), self.cpu()
+        start, cpu, waited = time.monotonic(), self.cpu(), self.waited()
         fd = self.proc.stdout.fileno()
         while True:
             used, wall = self.cpu() - cpu, time.monotonic() - start
-            if used > timeout or wall > 12 * timeout:
+            queued = self.waited() - waited  # a starved worker is slow, not stuck
+            if used > timeout or wall - queued > 12 * timeout:
                 return {"kind": "hang", "error": f"no answer after {used:.1f} s of CPU, "
-                        f"{wall:.1f} s of wall time", "message": ""}
+                        f"{wall:.1f} s of wall time ({queued:.1f} s of it waiting for a "
+                        f"CPU)", "message": ""}
             ready, _, _ = select.select([fd], [], [], 0.1)
             if ready:
                 line = self.proc.stdout.readline()

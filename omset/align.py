@@ -45,12 +45,25 @@ def _is_word(s: str) -> bool:
     return any(c.isalnum() for c in s)
 
 
-def _cost(a: str, b: str) -> float:
-    """0 for the same word (ignoring case) up to 1 for nothing in common; a word never
-    pairs with punctuation."""
-    if _is_word(a) != _is_word(b):
-        return 3.0
-    return float(_levenshtein()[1](a.lower(), b.lower()))
+class _Token:
+    """A token as the alignment compares it, worked out once: the DP compares every
+    source token with every target token, and lower-casing and testing word-ness per
+    cell made the alignment (run for every segment where a post-edit rule with ``src``
+    context looks) the largest cost of a large text through ``omset translate``."""
+
+    __slots__ = ("low", "word")
+
+    def __init__(self, text: str):
+        self.low = text.lower()
+        self.word = _is_word(text)
+
+    def costs(self, others: "Sequence[_Token]") -> list[float]:
+        """The cost of pairing this token with each of ``others``: 0 for the same word
+        (ignoring case) up to 1 for nothing in common; a word never pairs with
+        punctuation. One row of the DP at a time, in one comprehension."""
+        low, word, distance = self.low, self.word, _levenshtein()[1]
+        return [3.0 if o.word != word else 0.0 if o.low == low else float(distance(low, o.low))
+                for o in others]
 
 
 def align(source: str | Sequence[str], targets: Sequence[str]) -> list[str | None]:
@@ -66,6 +79,11 @@ def align(source: str | Sequence[str], targets: Sequence[str]) -> list[str | Non
     if n == 0 or m == 0 or n * m > _MAX_CELLS:
         return [None] * m
     width = [min(4, len(t.split())) for t in targets]
+    tgt = [_Token(t) for t in targets]
+    one = [_Token(w) for w in src]
+    # the source words a multiword target may take: (i, w) -> words i-w .. i-1 joined
+    spans = {(i, w): _Token(" ".join(src[i - w:i]))
+             for w in set(width) if w > 1 for i in range(w, n + 1)}
     inf = float("inf")
     D = [[inf] * (m + 1) for _ in range(n + 1)]
     back = [[0] * (m + 1) for _ in range(n + 1)]   # 0 diagonal, 1 up (skip src), 2 left
@@ -76,21 +94,22 @@ def align(source: str | Sequence[str], targets: Sequence[str]) -> list[str | Non
     for j in range(1, m + 1):
         D[0][j], back[0][j] = j * _GAP, 2
     for i in range(1, n + 1):
-        row, prev = D[i], D[i - 1]
+        row, prev, brow, trow = D[i], D[i - 1], back[i], take[i]
+        cost = one[i - 1].costs(tgt)
         for j in range(1, m + 1):
-            diag, k = prev[j - 1] + _cost(src[i - 1], targets[j - 1]), 1
+            diag, k = prev[j - 1] + cost[j - 1], 1
             w = width[j - 1]
             if w > 1 and i >= w:
-                multi = D[i - w][j - 1] + _cost(" ".join(src[i - w:i]), targets[j - 1])
+                multi = D[i - w][j - 1] + spans[i, w].costs((tgt[j - 1],))[0]
                 if multi < diag:
                     diag, k = multi, w
             up, left = prev[j] + _GAP, row[j - 1] + _GAP
             if diag <= up and diag <= left:
-                row[j], back[i][j], take[i][j] = diag, 0, k
+                row[j], brow[j], trow[j] = diag, 0, k
             elif up <= left:
-                row[j], back[i][j] = up, 1
+                row[j], brow[j] = up, 1
             else:
-                row[j], back[i][j] = left, 2
+                row[j], brow[j] = left, 2
     out: list[str | None] = [None] * m
     i, j = n, m
     while i > 0 or j > 0:

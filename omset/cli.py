@@ -571,6 +571,10 @@ def serve(
     memory: Optional[str] = typer.Option(
         None, "--memory", help="Translation memory for requests that ask for it (SQLite path or "
                                "postgresql:// URL; docs/memory.md)."),
+    warm_apy: bool = typer.Option(
+        False, "--warm-apy",
+        help="Start the engines of APy requests (markUnknown=yes) right after start-up, in "
+             "the background, so an APy client's first request is not a cold start."),
 ) -> None:
     """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
     from .server import Settings, read_api_keys, run
@@ -589,7 +593,7 @@ def serve(
                         style=style, memory=memory, max_segments=max_segments,
                         log_format=log_format, max_header=max_header,
                         header_timeout=header_timeout, keep_alive=keep_alive,
-                        req_limit=req_limit, char_limit=char_limit)
+                        req_limit=req_limit, char_limit=char_limit, warm_apy=warm_apy)
     if log_format not in ("text", "json"):
         raise _fail("--log-format must be text or json")
     if memory:

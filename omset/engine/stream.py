@@ -34,6 +34,10 @@ _SPECIAL = re.compile(r"([\\\[\]^$/@<>{}])")
 # Every run of them but a lone space becomes a superblank.
 _SUPERBLANK = re.compile(r" [ \t\n\r~]+|[\t\n\r~][ \t\n\r~]*")
 _TAG_OPEN, _TAG_CLOSE = "\ue000", "\ue001"
+# what :func:`decode` copies as it is: anything but an escape, a blank's start and (when
+# marks are stripped) an unknown-word mark
+_PLAIN = re.compile(r"[^\\\[@]+")
+_PLAIN_WITH_MARKS = re.compile(r"[^\\\[]+")
 SENTINEL = ".[][]"
 LEAD = ".[]"
 
@@ -93,6 +97,7 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
     length = 0              # characters of text emitted so far (all text parts)
     dot_last = False        # the last thing emitted was a plain "." (our sentinel's dot)
     open_units: list[tuple[int, int]] = []
+    plain = _PLAIN if strip_marks else _PLAIN_WITH_MARKS
     i, n = 0, len(raw)
     while i < n:
         c = raw[i]
@@ -126,8 +131,10 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
                 continue
             if blank == "":
                 # `.[]`: the sentence end we added; the dot must be right before it
-                if dot_last and text and text[-1] == ".":
-                    text.pop()
+                if dot_last and text and text[-1].endswith("."):
+                    text[-1] = text[-1][:-1]
+                    if not text[-1]:
+                        text.pop()
                     length -= 1
                     if spans:  # the unit that was only our dot now spans nothing
                         for unit, (s, e) in spans.items():
@@ -149,11 +156,14 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
             length += len(blank)
         elif c == "@" and strip_marks:
             i += 1
-        else:
-            text.append(c)
-            length += 1
-            dot_last = c == "."
-            i += 1
+        else:  # a run of ordinary characters, taken at once (char by char was the
+            # largest cost of a large text on a fast engine)
+            m = plain.match(raw, i)
+            run = m.group() if m else c  # (not a run: a lone backslash at the very end)
+            text.append(run)
+            length += len(run)
+            dot_last = run[-1] == "."
+            i += len(run)
     if text or not out:
         out.append("".join(text))
     if trim:

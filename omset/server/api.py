@@ -261,7 +261,8 @@ async def healthz(request: Request) -> Response:
     it answers a probe sentence in time; that probe also restarts a pool whose idle
     pipelines have died (they are replaced when next needed)."""
     svc = _service(request)
-    pools = {name: {"pipelines": pool.size, "restarts": pool.restarts, "alive": pool.alive()}
+    pools = {name: {"pipelines": pool.size, "running": pool.running, "restarts": pool.restarts,
+                    "alive": pool.alive()}
              for name, pool in svc.engines.pools()}
     try:
         for source, target in svc.settings.warm or (("nb", "nn"),):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import AsyncIterator
@@ -27,6 +28,20 @@ from .settings import Settings
 log = logging.getLogger("omset.server")
 
 
+def _warm_apy(service: Service) -> threading.Thread:
+    """Start APy's engines (``Settings.warm_apy``) in a thread of their own: the service
+    is ready, and answers, while they start."""
+    def run() -> None:
+        try:
+            compat.warm_up_apy(service)
+        except Exception:  # noqa: BLE001 - a failed warm-up only means a cold first request
+            log.exception("warming up the APy engines failed; they start on first use")
+
+    thread = threading.Thread(target=run, name="omset-warm-apy", daemon=True)
+    thread.start()
+    return thread
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A FastAPI app serving the own API, the APy/LibreTranslate compatibility routes,
     health, metrics and (when packaged) the web editor at ``/``."""
@@ -37,9 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for source, target in settings.warm:
             service.engines.translator(source, target).warm_up()
+        background = _warm_apy(service) if settings.warm_apy else None
         try:
             yield
         finally:
+            if background is not None:  # engines it is starting must exist to be closed
+                background.join()
             service.close()
 
     app = FastAPI(title="omset", version=__version__, lifespan=lifespan,

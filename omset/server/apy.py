@@ -182,7 +182,7 @@ async def translate_doc(request: Request) -> Response:
                        "apy")
     form = await read_multipart(request, "apy")
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    require_key(svc.settings, request, "apy", fields.get("api_key"))
+    require_key(svc.settings, request, "apy", fields.get("api_key", ""))
     mode = apy_mode(fields.get("langpair", ""))
     upload = form.get("file")
     if not isinstance(upload, UploadFile):

@@ -28,7 +28,7 @@ def presented_key(request: Request, body_key: object = None) -> str | None:
 
 
 def require_key(settings: Settings, request: Request, family: Family,
-                body_key: object = None) -> None:
+                body_key: object = "") -> None:
     """Raise ApiError unless keys are off or a valid key was presented, then count the
     request against its client's rate limit (:mod:`omset.server.ratelimit`; 429).
 
@@ -45,6 +45,10 @@ def _valid_key(settings: Settings, request: Request, family: Family,
                body_key: object) -> str | None:
     if not settings.keys_required:
         return None
+    if not isinstance(body_key, str):
+        # the schema says a string: null, a number or a list is refused, even when a
+        # valid key came in a header (callers pass "" when the body has no api_key)
+        raise ApiError(400, "api_key must be a string", family)
     key = presented_key(request, body_key)
     if key is None:
         if family == "lt":

@@ -119,9 +119,10 @@ def apy_marks(mark: bool) -> tuple[Post, str]:
     return (None, "") if mark else (lambda t: _APY_UNKNOWN.sub(r"\1", t), "apy-no-stars")
 
 
-async def apy_translator(svc: Service, mode: str, params: dict[str, Any], *,
-                         document: bool = False) -> tuple[Translator, Post, str]:
-    """The translator of an APy request, and what it does to the engine's output.
+def apy_config(mode: str, params: dict[str, Any], *,
+               document: bool = False) -> tuple[dict[str, Any], Post, str]:
+    """The translator configuration of an APy request (the keyword arguments of
+    :meth:`Engines.translator`), and what it does to the engine's output.
 
     Without `style`, exactly Apertium's mode as APy serves it: for text the marks are
     kept, or with `markUnknown=no` only the `*` ones removed (APy's regex); for a
@@ -132,14 +133,32 @@ async def apy_translator(svc: Service, mode: str, params: dict[str, Any], *,
     mark = str(params.get("markUnknown", "yes")).lower() in ("yes", "true", "1")
     prefs = [p.strip() for p in str(params.get("prefs", "")).split(",") if p.strip()]
     style = params.get("style") or None
+    config: dict[str, Any] = {"source": source, "target": target, "variant": variant,
+                              "prefs": prefs}
     if style is None and not document:
-        tr = await svc.translator("apy", source, target, style=plain, variant=variant,
-                                  prefs=prefs, mark_unknown=True)
         post, name = apy_marks(mark)
-        return tr, post, name
-    tr = await svc.translator("apy", source, target, style=style or plain, variant=variant,
-                              prefs=prefs, mark_unknown=mark)
-    return tr, None, ""
+        return {**config, "style": plain, "mark_unknown": True}, post, name
+    return {**config, "style": style or plain, "mark_unknown": mark}, None, ""
+
+
+async def apy_translator(svc: Service, mode: str, params: dict[str, Any], *,
+                         document: bool = False) -> tuple[Translator, Post, str]:
+    """The translator of an APy request (:func:`apy_config`), and its post-processing."""
+    config, post, name = apy_config(mode, params, document=document)
+    return await svc.translator("apy", **config), post, name
+
+
+#: the APy modes :func:`warm_up_apy` starts: the two directions APy clients ask for
+WARM_APY_MODES = ("nob-nno", "nno-nob")
+
+
+def warm_up_apy(svc: Service) -> None:
+    """Start the pipelines of an APy client's default request (``markUnknown=yes``: an
+    engine of its own that keeps the marks) for :data:`WARM_APY_MODES`, so the first
+    APy request does not pay their cold start (``omset serve --warm-apy``)."""
+    for mode in WARM_APY_MODES:
+        config, _, _ = apy_config(mode, {})
+        svc.engines.translator(**config).warm_up()
 
 
 async def _apy_translate(request: Request, params: dict[str, Any]) -> Response:
@@ -205,7 +224,7 @@ def _lt_lang(code: Any) -> str:
 
 async def _lt_translate(request: Request, params: dict[str, Any]) -> Response:
     svc = _service(request)
-    require_key(svc.settings, request, "lt", params.get("api_key"))
+    require_key(svc.settings, request, "lt", params.get("api_key", ""))
     q, source, target = params.get("q"), params.get("source"), params.get("target")
     for name, value in (("q", q), ("source", source), ("target", target)):
         if not value:
@@ -257,7 +276,7 @@ async def lt_detect(request: Request) -> Response:
     """LibreTranslate's language detection: candidates, best first (confidence 0–100)."""
     svc = _service(request)
     params = await request_params(request, "lt")
-    require_key(svc.settings, request, "lt", params.get("api_key"))
+    require_key(svc.settings, request, "lt", params.get("api_key", ""))
     q = params.get("q")
     if not q:
         raise ApiError(400, "Invalid request: missing q parameter", "lt")

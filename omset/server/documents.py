@@ -65,7 +65,7 @@ async def translate_document(request: Request) -> Response:
         raise ApiError(400, "send the document as multipart/form-data with a `file` field")
     form = await read_multipart(request, "omset")
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    require_key(svc.settings, request, "omset", fields.get("api_key"))
+    require_key(svc.settings, request, "omset", fields.get("api_key", ""))
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ApiError(400, "missing `file` field (the document to translate)")

@@ -49,7 +49,8 @@ _REASONS = {400: "Bad request (the message says what is wrong)", 401: "API key m
 #: routes that cost work: keys, rate limits and pipeline failures apply to them
 _COSTLY = ("/v1/translate", "/v1/translate/document", "/v1/detect", "/v1/memory",
            "/v1/memory/export", "/v1/desk/translate", "/v1/desk/approve", "/v1/desk/story",
-           "/v1/desk/settings", "/translate", "/detect", "/identifyLang")
+           "/v1/desk/settings", "/translate", "/detect", "/identifyLang", "/translateDoc",
+           "/analyze", "/analyse", "/generate", "/calcCoverage", "/pipedebug")
 #: routes that need a translation memory (``/v1/desk`` itself only says whether there is one)
 _MEMORY_ROUTES = ("/v1/memory", "/v1/desk/")
 

@@ -24,6 +24,11 @@ class Settings:
         api_keys: keys that are accepted; empty means no key is needed.
         cors_origins: origins allowed to call the API from a browser (``*`` for any).
         warm: directions whose pipelines start with the service, not on first use.
+        warm_apy: also start the engines of APy's default requests (``markUnknown=yes``,
+            which keep unknown-word marks: pipelines of their own), in the background
+            right after start-up, so readiness does not wait for them and an APy
+            client's first request finds them warm. Off by default: they cost as much
+            memory as the plain engines (docs/service.md, "Processes, memory").
         style: default style for nb→nn requests that name none.
         max_segments: most segments (paragraphs, list items) one translation request may
             hold; more is refused up front with a 413 that names the limit, rather than
@@ -55,6 +60,7 @@ class Settings:
     api_keys: frozenset[str] = frozenset()
     cors_origins: tuple[str, ...] = ()
     warm: tuple[tuple[str, str], ...] = (("nb", "nn"), ("nn", "nb"))
+    warm_apy: bool = False
     style: str | None = None
     max_translators: int = 64
     max_segments: int = 5000

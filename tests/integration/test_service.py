@@ -481,6 +481,12 @@ def test_api_keys(strict):
         r = c.post("/translate", json={"q": "Hei", "source": "nb", "target": "nn",
                                        "api_key": KEYS[0]})
         assert r.status_code == 504 and set(r.json()) == {"error"}
+        # an `api_key` that is not a string is refused, even beside a valid header key
+        # (Schemathesis with keys on found it accepted: tests/integration/test_schemathesis.py)
+        for bad in (7, None):
+            r = c.post("/translate", json={"q": "Hei", "source": "nb", "target": "nn",
+                                           "api_key": bad}, headers={"X-API-Key": KEYS[0]})
+            assert r.status_code == 400 and r.json() == {"error": "api_key must be a string"}
         assert c.get("/v1/styles").status_code == 200  # cheap endpoints need no key
 
 
