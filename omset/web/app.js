@@ -971,33 +971,40 @@
     return out;
   }
 
-  async function storeApproved() {
+  // Store the story's approved paragraphs in the service's memory; `withdrawn` holds
+  // the keys of paragraphs whose confirmation was undone: the memory drops their
+  // approved entries, so it never serves what the proofreader took back.
+  async function storeApproved(withdrawn = []) {
     if (!state.memory) { els.status.textContent = "Avsnittet er godkjent (lagra i nettlesaren)."; return; }
     if (!state.story) setStory(newStoryId(), state.version);
     const paras = paragraphs(els.source.value).filter((p) => needsTranslation(p.text));
     const layout = gaps(els.source.value);
-    const src = [], tgt = [], approved = [];
+    const src = [], tgt = [], approved = [], retracted = [];
     const byText = new Map(rows.map((r) => [r.key, r]));
     paras.forEach((p) => {
       const k = norm(p.text);
       const rec = records.get(k);
       const row = byText.get(k);
       if (rec && rec.status === "approved" && rec.text) approved.push(src.length);
+      else if (withdrawn.includes(k)) retracted.push(src.length);
       src.push(k);
       tgt.push(rec && rec.text != null ? rec.text : (row ? row.plain.trim() : ""));
     });
     try {
       const res = await fetch("v1/desk/approve", {
         method: "POST", headers: headers(true), body: JSON.stringify({
-          source_paragraphs: src, target_paragraphs: tgt, approved, source: state.source,
+          source_paragraphs: src, target_paragraphs: tgt, approved, retracted, source: state.source,
           target: state.target, style: state.target === "nn" ? state.style : null,
           document_id: state.story, version: state.version, author: "desk", layout,
         }),
       });
       if (!res.ok) throw await httpError(res);
-      els.status.textContent = `Godkjent og lagra i minnet (sak ${state.story}, versjon ${state.version}).`;
+      els.status.textContent = withdrawn.length
+        ? `Godkjenninga er teken attende, også i minnet (sak ${state.story}).`
+        : `Godkjent og lagra i minnet (sak ${state.story}, versjon ${state.version}).`;
     } catch (err) {
-      els.status.textContent = "Godkjent her, men ikkje lagra i minnet: " +
+      els.status.textContent = (withdrawn.length ? "Angra her, men ikkje i minnet: "
+        : "Godkjent her, men ikkje lagra i minnet: ") +
         (err instanceof ApiError ? err.message : "får ikkje kontakt med tenesta.") + " Prøv igjen seinare.";
     }
   }
@@ -1008,11 +1015,15 @@
     if (at < 0) { els.status.textContent = "Ingenting å angre."; return; }
     const [u] = undoStack.splice(at, 1);
     if (editing) { editing.classList.remove("editing"); editing = null; }
+    const was = records.get(u.key);
     if (u.before) { const r = { ...u.before }; r.v = ++recSeq; r.key = u.key; records.set(u.key, r); }
     else records.delete(u.key);
     saveRecords();
     render();
     els.status.textContent = "Endringa er angra.";
+    const now = records.get(u.key);
+    if (was && was.status === "approved" && !(now && now.status === "approved") && state.memory)
+      storeApproved([u.key]);
   }
 
   els.output.addEventListener("input", (e) => {

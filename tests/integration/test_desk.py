@@ -181,6 +181,40 @@ def test_edit_undo_and_unchanged_paragraphs_keep_edits(page, translators):  # no
     wait_for_output(page, "\n".join(machine))
 
 
+def test_undoing_a_confirmation_withdraws_it_from_the_memory(page, server, translators):  # noqa: F811
+    """A proofreader confirms a paragraph, then takes it back with Angre: the memory must
+    stop serving it (the service's ``retracted``), while the other confirmation stays."""
+    import httpx
+
+    tr = translators()
+    story = "sak-attende"
+    src = ["Kommunen vil bygge en ny skole i sentrum.", "Arbeidet starter til høsten.",
+           "Skolen skal stå ferdig om tre år."]  # not in any other test's story
+    page.goto(page.url.split("?")[0] + f"?sak={story}&versjon=1")
+    page.locator("#source").fill("\n\n".join(src))
+    machine = [tr.translate(p) for p in src]
+    wait_for_output(page, "\n\n".join(machine))
+    edited = [machine[0].replace(".", " i år."), machine[1].replace(".", " no.")]
+    for i in (0, 1):
+        edit(page, i, edited[i])
+        page.keyboard.press("Control+Enter")
+        expect(rows(page).nth(i)).to_contain_class("p-approved")
+        expect(page.locator("#status")).to_contain_text("lagra i minnet")
+
+    def origins() -> list[str]:
+        r = httpx.post(server + "v1/desk/translate", timeout=60,
+                       json={"text": src, "document_id": story, "version": "2"})
+        assert r.status_code == 200, r.text
+        return [t["origin"] for t in r.json()["translations"]]
+
+    assert origins()[:2] == ["in-context", "in-context"]
+    rows(page).nth(1).hover()
+    rows(page).nth(1).locator(".pundo").click()
+    expect(page.locator("#status")).to_contain_text("teken attende")
+    expect(rows(page).nth(1)).not_to_contain_class("p-approved")
+    assert origins()[:2] == ["in-context", "machine"]
+
+
 def test_swap_keeps_the_original_and_offers_undo(page, translators):  # noqa: F811
     text = "Gjentatte hundrevis av foreldre har klaget i stedet for å vente."
     page.locator("#source").fill(text)
