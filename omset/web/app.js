@@ -69,6 +69,7 @@
   let choicesVersion = 0;           // bumped when a choice changes: every row redraws
   let controller = null;            // AbortController of the request in flight
   let timer = 0;                    // debounce timer (0: none pending)
+  let inputUnsaved = false;         // the source text changed since it was last saved
   let running = null;               // promise of the latest update()
   let rows = [];                    // per paragraph: {sig, el, text, plain, tokens}
   let plainOut = [];                // per paragraph and separator: output text as shown
@@ -175,11 +176,15 @@
 
   // ---- requests --------------------------------------------------------------------
 
+  // Runs inside the browser's text insertion (a 5,000-word paste is one long task of
+  // Chromium's own there, ~0.5 s with any `input` listener at all): do nothing heavy
+  // here; the text is saved for a reload with the debounced translation, or as the
+  // page goes.
   function schedule() {
     clearTimeout(timer);
     timer = setTimeout(update, DEBOUNCE_MS);
     stale = true;
-    saveInput();
+    inputUnsaved = true;
     scheduleDetect();
   }
 
@@ -206,6 +211,7 @@
   async function run() {
     clearTimeout(timer);
     timer = 0;
+    if (inputUnsaved) saveInput();
     const key = settingsKey();
     const paras = paragraphs(els.source.value);
     const missing = [...new Set(paras.map((p) => norm(p.text))
@@ -1816,6 +1822,7 @@
   const deskKey = () => `omset.desk.${state.source}-${state.target}.${state.story || "-"}`;
 
   function saveInput() {
+    inputUnsaved = false;
     try { sessionStorage.setItem("omset.text", els.source.value); } catch (e) { /* private mode */ }
   }
   function saveSettings() {
@@ -1834,7 +1841,10 @@
     if (now) { writeRecords(); return; }
     recordsTimer = setTimeout(writeRecords, 200);
   }
-  window.addEventListener("pagehide", () => { if (recordsTimer) saveRecords(true); });
+  window.addEventListener("pagehide", () => {
+    if (recordsTimer) saveRecords(true);
+    if (inputUnsaved) saveInput();
+  });
   function writeRecords() {
     recordsTimer = 0;
     // what the proofreader made of paragraphs still in the text, and every approval
