@@ -59,6 +59,8 @@ def decode_declared(data: bytes, name: str, what: str = "document", *,
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         raise FormatError(f"{what}: invalid {name} at byte offset {exc.start}") from None
+    except LookupError:  # a codec of bytes to bytes (uu, base64, zlib …), not a charset
+        raise FormatError(f"{what} declares {name!r}, which is not a charset") from None
     if keep_controls:
         if "\0" in text:
             raise FormatError(f"{what}: the input holds a NUL byte at character "
