@@ -76,6 +76,16 @@ def dedup_key(e: Entry) -> int:
                normalise(e.prev_source), normalise(e.next_source))
 
 
+def _postings(entries: Iterable[tuple[int, Entry]]) -> tuple[list[tuple[int, int]],
+                                                             Counter[int]]:
+    """The fuzzy index rows of the trusted ones of ``entries`` (dedup key, entry):
+    (term, entry) pairs in index order (fewer pages touched per batch), and how many
+    entries each term gains or loses — what adding and retracting entries both change."""
+    postings = sorted((term_key(e.source_lang, e.target_lang, t), d)
+                      for d, e in entries if e.trusted for t in terms(e.source))
+    return postings, Counter(k for k, _ in postings)
+
+
 class Memory(ABC):
     """A translation memory. Use :meth:`open`; thread-safe; close it (or use ``with``)."""
 
@@ -219,16 +229,8 @@ class Memory(ABC):
             self._executemany(
                 f"INSERT INTO tm_entry ({', '.join(_INSERT_COLUMNS)}) VALUES "
                 f"({','.join('?' * len(_INSERT_COLUMNS))}) ON CONFLICT (dedup) DO NOTHING", rows)
-            postings: list[tuple[int, int]] = []
-            df: Counter[int] = Counter()
-            for d, e in fresh.items():
-                if e.trusted:
-                    for t in terms(e.source):
-                        k = term_key(e.source_lang, e.target_lang, t)
-                        postings.append((k, d))
-                        df[k] += 1
+            postings, df = _postings(fresh.items())
             if postings:
-                postings.sort()   # in index order: fewer pages touched per batch
                 self._executemany("INSERT INTO tm_term (term, entry) VALUES (?, ?) "
                                   "ON CONFLICT DO NOTHING", postings)
                 # sorted: concurrent writers take the row locks in the same order
@@ -265,9 +267,7 @@ class Memory(ABC):
             for i in range(0, len(dedups), 500):
                 cond, params = self._in("dedup", dedups[i:i + 500])
                 self._execute(f"DELETE FROM tm_entry WHERE {cond}", params)
-            postings = sorted((term_key(source_lang, target_lang, t), d)
-                              for d, e in gone for t in terms(e.source))
-            df = Counter(k for k, _ in postings)
+            postings, df = _postings(gone)
             self._executemany("DELETE FROM tm_term WHERE term = ? AND entry = ?", postings)
             self._executemany("UPDATE tm_df SET n = n - ? WHERE term = ?",
                               [(n, k) for k, n in sorted(df.items())])
