@@ -5,13 +5,18 @@ process tree, a stage killer, checked requests and a ``/healthz`` poller.
   directions warm; :func:`tree` lists it and every process under it, and
   :func:`pipelines` groups those into pipelines (each is a process group of its own);
 * :func:`kill_random_stage` sends SIGKILL to one random process of one random pipeline
-  — a crash or the OOM killer, as the issue's tests did by hand;
+  — a crash or the OOM killer, as the issue's tests did by hand — and records it
+  (:class:`Kill`: when, which pool, which stage, which pid) in :data:`KILLS`;
 * :class:`Reference` is what each text must come back as: the service's own answers from
   a sequential pass before anything is killed (nb→nn, and nn→nb of those answers, so
   both directions' pools carry load);
 * :class:`Tally` counts every answer: right, wrong (200 with another text), lost (no
   answer, a connection error, or a status other than 200/504), over its deadline (504, or
   an answer later than the deadline the service promises: ``--timeout`` + 1 s/20 kB).
+  Every wrong answer is kept whole (:class:`Wrong`: the text received and the text
+  expected, and the kills of the seconds before it), so a wrong answer after a kill can
+  be traced to the stage that died (issue 16: one was seen in a 30-minute soak, and
+  what it was and which kill preceded it had not been recorded).
 """
 
 from __future__ import annotations
@@ -41,16 +46,24 @@ def deadline(text: str, timeout: float = TIMEOUT) -> float:
 
 
 def serve(workers: int | None = None, timeout: float = TIMEOUT,
-          log: str | None = None) -> tuple[subprocess.Popen, str]:
+          log: str | None = None, trace: str | None = None,
+          trace_every: float = 120.0) -> tuple[subprocess.Popen, str]:
     """A running ``omset serve`` on a free loopback port, answering; (process, base URL).
-    ``log``: a file for the service's log (info level), else it is discarded."""
+    ``log``: a file for the service's log (info level), else it is discarded.
+    ``trace``: a directory for :mod:`tracemalloc` snapshots of the server, one every
+    ``trace_every`` seconds (bench/traced_serve.py)."""
     port = free_port()
-    cmd = [sys.executable, "-m", "omset", "serve", "--host", "127.0.0.1", "--port", str(port),
+    start = ([sys.executable, str(Path(__file__).with_name("traced_serve.py")), "serve"]
+             if trace else [sys.executable, "-m", "omset", "serve"])
+    cmd = [*start, "--host", "127.0.0.1", "--port", str(port),
            "--timeout", str(timeout), "--log-level", "info" if log else "warning"]
     if workers:
         cmd += ["--workers", str(workers)]
+    env = dict(os.environ)
+    if trace:
+        env.update(OMSET_BENCH_TRACE_DIR=trace, OMSET_BENCH_TRACE_EVERY=str(trace_every))
     out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     until = time.monotonic() + 180
     while time.monotonic() < until:
@@ -141,19 +154,53 @@ def pool_of(group: list[int]) -> str:
     return f"{direction} {kind}"
 
 
+@dataclass(frozen=True)
+class Kill:
+    """One stage killed: when (``time.monotonic()`` and wall clock), where, which pid."""
+
+    at: float
+    clock: str
+    pool: str
+    stage: str
+    pid: int
+    processes: int
+
+    def __str__(self) -> str:
+        return (f"{self.clock} killed {self.stage} (pid {self.pid}) of {self.pool} "
+                f"({self.processes} processes)")
+
+
+#: every kill :func:`kill_random_stage` made in this process, in order
+KILLS: list[Kill] = []
+
+
 def kill_random_stage(root: int, rng: random.Random) -> str:
-    """SIGKILL one random process of one random pipeline; says which."""
+    """SIGKILL one random process of one random pipeline; says which (and records it in
+    :data:`KILLS`)."""
     groups = pipelines(root)
     if not groups:
         return "no pipeline running"
     pgid = rng.choice(sorted(groups))
     pid = rng.choice(groups[pgid])
-    what = f"{comm(pid)} of {pool_of(groups[pgid])} ({len(groups[pgid])} processes)"
+    kill = Kill(time.monotonic(), _clock(), pool_of(groups[pgid]), comm(pid), pid,
+                len(groups[pgid]))
+    what = f"{kill.stage} of {kill.pool} ({kill.processes} processes)"
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         return f"{what}: already gone"
+    KILLS.append(kill)
     return what
+
+
+def kills_before(at: float, seconds: float) -> list[Kill]:
+    """The kills of the ``seconds`` before ``at`` (``time.monotonic()``)."""
+    return [k for k in KILLS if at - seconds <= k.at <= at]
+
+
+def _clock() -> str:
+    now = time.time()
+    return time.strftime("%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}"
 
 
 def memory_kib(pids: list[int]) -> tuple[int, int]:
@@ -229,6 +276,33 @@ class Reference:
 
 
 @dataclass
+class Wrong:
+    """A 200 answer that differs from the reference: all there is to trace it."""
+
+    clock: str            # when the answer came (UTC)
+    source: str
+    text: str             # what was sent
+    expected: str
+    received: str
+    took: float           # seconds from sending to the answer
+    kills: list[Kill]     # the kills from ``KILL_WINDOW`` s before sending to the answer
+
+    def report(self) -> str:
+        lines = [f"wrong answer at {self.clock} UTC ({self.source}→"
+                 f"{'nb' if self.source == 'nn' else 'nn'}, {self.took:.2f} s):",
+                 f"    sent:     {self.text!r}",
+                 f"    expected: {self.expected!r}",
+                 f"    received: {self.received!r}"]
+        lines += [f"    {k}" for k in self.kills] or [
+            f"    no kill in the {KILL_WINDOW:g} s before it"]
+        return "\n".join(lines)
+
+
+#: how far back before a wrong answer's request the kills are listed
+KILL_WINDOW = 10.0
+
+
+@dataclass
 class Tally:
     """What happened to every request of one phase."""
 
@@ -239,6 +313,8 @@ class Tally:
     lost: int = 0
     over: int = 0
     examples: list[str] = field(default_factory=list)
+    #: every wrong answer, whole (not only the first ten, as ``examples``)
+    wrongs: list[Wrong] = field(default_factory=list)
     #: (time.monotonic() at the answer, outcome, seconds taken): when things happened
     events: list[tuple[float, str, float]] = field(default_factory=list)
 
@@ -275,9 +351,13 @@ async def checked(http: httpx.AsyncClient, base: str, ref: Reference,
         tally.lost += 1
         tally.note(f"lost: {r.status_code} {r.text[:150]}")
         outcome = "lost"
-    elif r.json()["translations"][0]["text"] != ref.answers[(source, text)]:
+    elif (received := r.json()["translations"][0]["text"]) != ref.answers[(source, text)]:
         tally.wrong += 1
         tally.note(f"wrong: {text[:60]!r}")
+        now = time.monotonic()
+        tally.wrongs.append(Wrong(_clock(), source, text, ref.answers[(source, text)],
+                                  received, took, kills_before(now, took + KILL_WINDOW)))
+        print(tally.wrongs[-1].report(), flush=True)
         outcome = "wrong"
     else:
         tally.right += 1

@@ -26,7 +26,7 @@ import random
 import time
 from collections import Counter
 
-from chaos import (Health, Reference, Tally, closed_loop, kill_random_stage, serve, stop,
+from chaos import (KILLS, Health, Reference, Tally, closed_loop, kill_random_stage, serve, stop,
                    texts_for)
 
 
@@ -44,7 +44,7 @@ async def phase(base: str, ref: Reference, tally: Tally, seconds: float, clients
                 return
             what = await asyncio.to_thread(kill_random_stage, root, rng)
             if verbose:
-                print(f"#   {time.strftime('%H:%M:%S')} killed {what}", flush=True)
+                print(f"#   {KILLS[-1] if KILLS else what}", flush=True)
             killed[what.split(" (")[0]] += 1
 
     await closed_loop(base, ref, tally, seconds, clients, rng.randrange(1 << 20),
@@ -92,6 +92,8 @@ async def main_async(args: argparse.Namespace) -> int:
     for t in (calm, chaos):
         for e in t.examples:
             print(f"  {t.name}: {e}")
+        for w in t.wrongs:
+            print(w.report())
     print(f"server alive at the end: {alive}; load after: {os.getloadavg()[0]:.1f}")
     ok = (chaos.lost + chaos.wrong + chaos.over + calm.lost + calm.wrong + calm.over == 0
           and ratio <= 2 and health.bad == 0 and alive)

@@ -33,11 +33,11 @@ from collections import Counter, defaultdict
 
 import httpx
 
-from chaos import (Reference, Tally, checked, closed_loop, kill_random_stage, memory_kib, open_fds,
+from chaos import (KILLS, Reference, Tally, checked, closed_loop, kill_random_stage, memory_kib, open_fds,
                    pipelines, pool_of, serve, stop, texts_for, tree)
 
 FIELDS = ("server RSS MB", "server PSS MB", "all RSS MB", "all PSS MB", "server fds",
-          "all fds", "processes")
+          "all fds", "processes", "server threads")
 
 
 def sample(root: int) -> dict[str, float]:
@@ -48,7 +48,15 @@ def sample(root: int) -> dict[str, float]:
     return {"server RSS MB": rss / 1024, "server PSS MB": pss / 1024,
             "all RSS MB": all_rss / 1024, "all PSS MB": all_pss / 1024,
             "server fds": open_fds([root]), "all fds": open_fds(pids), "processes": len(pids),
-            "load": os.getloadavg()[0]}
+            "server threads": _threads(root), "load": os.getloadavg()[0]}
+
+
+def _threads(pid: int) -> int:
+    """Threads of a process: each one that allocates may get a malloc arena of its own."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except OSError:
+        return 0
 
 
 def timeline(tally: Tally, samples: list[tuple[float, dict]], start: float,
@@ -115,6 +123,8 @@ async def soak(base: str, root: int, ref: Reference, rate: float, args: argparse
             if time.monotonic() >= stop_at:
                 return
             what = await asyncio.to_thread(kill_random_stage, root, rng)
+            if args.verbose:
+                print(f"#   {KILLS[-1] if KILLS else what}", flush=True)
             killed[what.split(" (")[0]] += 1
 
     async def sampler() -> None:
@@ -149,7 +159,7 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, load "
           f"{os.getloadavg()[0]:.1f}, {args.minutes:g} min at {args.load:.0%} of measured "
           f"throughput, a stage killed every {args.kill_every:g} s", flush=True)
-    proc, base = serve(args.workers)
+    proc, base = serve(args.workers, trace=args.trace, trace_every=args.trace_every)
     try:
         ref = await Reference.build(base, mixed_texts(args.texts))
         rate = await measure(base, ref, args.measure)
@@ -178,6 +188,8 @@ async def main_async(args: argparse.Namespace) -> None:
           f"p50 {tally.pct(50):.3f} s, p99 {tally.pct(99):.3f} s")
     for e in tally.examples:
         print(f"  {e}")
+    for w in tally.wrongs:  # each printed when it came too; here all together
+        print(w.report())
     print(f"killed ({sum(killed.values())}): " + ", ".join(f"{k} ×{v}" for k, v in
                                                          killed.most_common()))
     print("| pool | pipelines at start | PSS MB at start | pipelines at end | PSS MB at end |")
@@ -199,6 +211,11 @@ def main() -> None:
     ap.add_argument("--texts", type=int, default=200)
     ap.add_argument("--workers", type=int, help="the service's --workers")
     ap.add_argument("--seed", type=int, default=30)
+    ap.add_argument("--trace", help="directory for tracemalloc snapshots of the server "
+                    "(bench/traced_serve.py; compare them with `traced_serve.py compare DIR`)")
+    ap.add_argument("--trace-every", type=float, default=120.0,
+                    help="seconds between snapshots")
+    ap.add_argument("--verbose", action="store_true", help="print every kill as it happens")
     asyncio.run(main_async(ap.parse_args()))
 
 
