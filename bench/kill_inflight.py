@@ -15,7 +15,9 @@ while the answers come out), for every delay, ``--reps`` times. The requests are
 texts of the soak (NorBench dev paragraphs when it is there, the soak's wrongly
 answered paragraph first); the reference is the same translator's answers before any kill. A request that
 fails (no answer after the pool's retries) counts as lost, one that differs as wrong,
-with both texts printed.
+with the words that differ printed. A wrong answer is not always the kill's doing:
+``cg-proc`` answers some requests by what its process saw before (bench/cg_history.py,
+docs/engine.md), and a kill changes what the retry's pipeline has seen.
 
 In-process (one :class:`omset.Translator` per direction, one pipeline per pool, the
 service's default styles), so the moment of the kill is known to the millisecond.
@@ -119,6 +121,14 @@ class Direction:
         return self.tr.translate_batch(self.texts), self.expected
 
 
+def _words_apart(expected: str, received: str) -> str:
+    """Where two answers differ, word by word (``Berre → Bare``), and how they begin."""
+    a, b = expected.split(), received.split()
+    if len(a) != len(b):
+        return f"expected {expected!r}, received {received!r}"
+    return f"{expected[:40]!r}…: " + ", ".join(f"{x} → {y}" for x, y in zip(a, b) if x != y)
+
+
 def trial(d: Direction, role: str, label: str, delay: float) -> tuple[str, str]:
     """Kill process ``label`` of pool ``role``'s pipeline ``delay`` s after a batch was
     written to it; (outcome, detail)."""
@@ -154,8 +164,8 @@ def trial(d: Direction, role: str, label: str, delay: float) -> tuple[str, str]:
         return "lost", f"{type(out[0]).__name__}: {out[0]}"[:200]
     got, expected = out[0]
     if got != expected:
-        diff = [(e, g) for e, g in zip(expected, got) if e != g]
-        return "wrong", "; ".join(f"expected {e!r}, received {g!r}" for e, g in diff[:3])
+        return "wrong", "; ".join(_words_apart(str(e), str(g))
+                                  for e, g in zip(expected, got) if e != g)
     return ("right" if killed else "not killed"), ""
 
 
