@@ -12,10 +12,14 @@ __all__ = ["Settings", "create_app", "read_api_keys", "run"]
 def run(settings: Settings, *, log_level: str = "info") -> None:
     """Serve ``settings`` with uvicorn until interrupted: on its httptools protocol with
     the connection limits of :mod:`omset.server.protocol`, logging in
-    ``settings.log_format``."""
+    ``settings.log_format``. Threads started from here on share two malloc arenas
+    (:mod:`omset.server.arenas`)."""
     import uvicorn
 
+    from .arenas import limit_arenas
     from .logs import log_config
+
+    limit_arenas()
     from .protocol import ConnectionLimits, protocol_class
 
     limits = ConnectionLimits(max_header=settings.max_header,
