@@ -181,6 +181,11 @@ class Glossary:
         return out
 
 
+#: inflections an :class:`Inflector` keeps (one per matched word and glossary term; a
+#: service translator lives long and every request may bring a glossary of its own)
+MAX_INFLECTIONS = 50_000
+
+
 class Inflector:
     """Inflects a glossary target like the matched source word, with Apertium.
 
@@ -213,5 +218,7 @@ class Inflector:
                         result = re.sub(r"\\(.)", r"\1", gen)
                         break
         with self._lock:
+            if len(self._cache) >= MAX_INFLECTIONS:
+                self._cache.clear()  # request glossaries are the client's: bound what they add
             self._cache[key] = result
         return result

@@ -63,3 +63,25 @@ def test_acronym_terms_take_a_hyphen_before_an_ending():
     assert protected(parts) == [("foreldrerådet", "FAU-et"), ("foreldrerådets", "FAU-ets")]
     # the words around the term are left as they were
     assert [p for p in parts if not isinstance(p, Protected)] == ["Det nye ", " og ", " leiar."]
+
+
+def test_the_inflection_cache_is_bounded(monkeypatch):
+    # a service translator lives for days and every request may bring a glossary of its
+    # own: what its inflector remembers must not grow without end
+    from omset import glossary
+
+    monkeypatch.setattr(glossary, "MAX_INFLECTIONS", 100)
+    asked: list[str] = []
+
+    def ask(helper: str, payload: str) -> str:
+        asked.append(payload)
+        return f"^{payload}/*{payload}$"  # unknown to the analyser: no inflection
+
+    inflect = glossary.Inflector(ask)
+    for i in range(1_000):
+        assert inflect(f"ord{i}", "ord", "word") is None
+    assert len(inflect._cache) <= 100
+    assert len(asked) == 1_000
+    before = len(asked)
+    inflect("ord999", "ord", "word")  # the latest ones are still remembered
+    assert len(asked) == before
