@@ -44,7 +44,7 @@ if __package__:
     from .name_particles import drop_particle_names
 else:  # run as a script under ``python -I``: its own folder is not on sys.path
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from name_particles import drop_particle_names  # type: ignore[import-not-found,no-redef]
+    from name_particles import drop_particle_names  # type: ignore[no-redef]
 
 CHANGED = b"new ambiguity class"
 
