@@ -239,6 +239,8 @@ class Tally:
     lost: int = 0
     over: int = 0
     examples: list[str] = field(default_factory=list)
+    #: (time.monotonic() at the answer, outcome, seconds taken): when things happened
+    events: list[tuple[float, str, float]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -268,15 +270,20 @@ async def checked(http: httpx.AsyncClient, base: str, ref: Reference,
     if r.status_code == 504 or (r.status_code == 200 and took > deadline(text)):
         tally.over += 1
         tally.note(f"over deadline: {r.status_code} after {took:.1f} s")
+        outcome = "over"
     elif r.status_code != 200:
         tally.lost += 1
         tally.note(f"lost: {r.status_code} {r.text[:150]}")
+        outcome = "lost"
     elif r.json()["translations"][0]["text"] != ref.answers[(source, text)]:
         tally.wrong += 1
         tally.note(f"wrong: {text[:60]!r}")
+        outcome = "wrong"
     else:
         tally.right += 1
         tally.latencies.append(took)
+        outcome = "right"
+    tally.events.append((time.monotonic(), outcome, took))
 
 
 async def closed_loop(base: str, ref: Reference, tally: Tally, seconds: float, clients: int,

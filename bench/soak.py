@@ -47,7 +47,29 @@ def sample(root: int) -> dict[str, float]:
     all_rss, all_pss = memory_kib(pids)
     return {"server RSS MB": rss / 1024, "server PSS MB": pss / 1024,
             "all RSS MB": all_rss / 1024, "all PSS MB": all_pss / 1024,
-            "server fds": open_fds([root]), "all fds": open_fds(pids), "processes": len(pids)}
+            "server fds": open_fds([root]), "all fds": open_fds(pids), "processes": len(pids),
+            "load": os.getloadavg()[0]}
+
+
+def timeline(tally: Tally, samples: list[tuple[float, dict]], start: float,
+             minutes: float, step: float) -> None:
+    """Per ``step`` minutes: answers, how many were late or wrong, p99, the server's RSS
+    and the machine's load — so late answers can be told apart from a busy machine."""
+    print("| minutes | answers | over deadline | wrong or lost | p99 s | server RSS MB | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    t = 0.0
+    while t < minutes:
+        lo, hi = start + t * 60, start + (t + step) * 60
+        got = [(o, took) for at, o, took in tally.events if lo <= at < hi]
+        took = sorted(x for o, x in got if o == "right")
+        p99 = took[min(len(took) - 1, int(0.99 * len(took)))] if took else float("nan")
+        near = [s for at, s in samples if t * 60 <= at < (t + step) * 60]
+        rss = statistics.mean(s["server RSS MB"] for s in near) if near else float("nan")
+        load = max(s["load"] for s in near) if near else float("nan")
+        print(f"| {t:g}–{t + step:g} | {len(got)} | {sum(o == 'over' for o, _ in got)} | "
+              f"{sum(o in ('wrong', 'lost') for o, _ in got)} | {p99:.2f} | {rss:.1f} | "
+              f"{load:.1f} |")
+        t += step
 
 
 def pool_pss(root: int) -> dict[str, tuple[int, float]]:
@@ -119,6 +141,7 @@ async def soak(base: str, root: int, ref: Reference, rate: float, args: argparse
         for task in background:
             task.cancel()
     print(f"# most requests in flight at once: {most[0]}", flush=True)
+    timeline(tally, samples, start, args.minutes, args.window)
     return tally, samples, killed
 
 

@@ -36,9 +36,14 @@ WORD_FEATURES: tuple[str, ...] = (
     "prev_changed", "next_changed", "prev_alternatives", "next_alternatives",
     "prev_out_edit_rate", "next_out_edit_rate", "prev_capitalised_inner",
     "next_capitalised_inner", "segment_words", "segment_unknown",
+    # what the source word tells (added for nn→nb, where most edits are lexical choice:
+    # a Nynorsk word whose rendering proofreaders often change, or one the target side
+    # never writes; a model file names the features it uses, so older files still load)
+    "src_edit_rate", "src_ref_freq", "out_src_freq", "ref_out_ratio",
+    "prev_src_edit_rate", "next_src_edit_rate",
 )
 
-#: per-segment features; the last four summarise the word model's scores
+#: per-segment features; four of them (``word_risk_…``) summarise the word model's scores
 SEGMENT_FEATURES: tuple[str, ...] = (
     "words", "tokens", "chars", "source_chars", "length_ratio", "punct", "commas",
     "quotes", "colon", "parens", "dashes", "sentence_ends", "starts_with_dash",
@@ -46,14 +51,16 @@ SEGMENT_FEATURES: tuple[str, ...] = (
     "names", "numbers", "multiword", "compound_parts", "changed", "changed_share", "rare", "unseen_out",
     "mean_src_freq", "min_src_freq", "expected_edits_lexicon",
     "word_risk_sum", "word_risk_max", "word_risk_mean", "word_risk_over_half",
+    "expected_edits_source", "kept_source_only",
 )
-WORD_RISK_FEATURES = 4
 
 
 @dataclass
 class Lexicon:
-    """Per lower-cased word: [Bokmål source count, engine output count, times the
-    engine's word was edited, human Nynorsk count], all from the training split.
+    """Per lower-cased word: [source count, engine output count, times the engine's word
+    was edited, reference count, tokens translated from it, times their output was
+    edited], all from the training split (a table with only the first four columns, as
+    older model files have, reads the last two as 0).
 
     ``scale`` multiplies the counts: while training on one fold with the tables of the
     others, the counts come from fewer sentences than the shipped table does.
@@ -69,6 +76,13 @@ class Lexicon:
         if c is None:
             return 0.0, 0.0, 0.0, 0.0
         return c[0] * self.scale, c[1] * self.scale, c[2] * self.scale, c[3] * self.scale
+
+    def source_edits(self, word: str) -> tuple[float, float]:
+        """(tokens translated from ``word``, how many of them proofreaders edited)."""
+        c = self.counts.get(word.lower())
+        if c is None or len(c) < 6:
+            return 0.0, 0.0
+        return c[4] * self.scale, c[5] * self.scale
 
     def edit_rate(self, out_count: float, edited: float) -> float:
         return (edited + self.smoothing * self.prior) / (out_count + self.smoothing)
@@ -108,6 +122,8 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
     changed: list[float] = []
     alts: list[float] = []
     rates: list[float] = []
+    src_rates: list[float] = []
+    extra: list[list[float]] = []
     inner: list[float] = []
     quote_depth = parens = 0
     straight_open = False
@@ -127,9 +143,10 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
         cap = text[:1].isupper()
         cap_inner = float(cap and not (i == 0 or prev_text in _SENTENCE_STARTERS))
         layers = [c.layer for c in tok.changes]
-        src_c = lexicon.lookup(src)[0] if src else 0.0
-        _, out_c, edited, ref_c = lexicon.lookup(text)
+        src_c, _, _, src_ref_c = lexicon.lookup(src) if src else (0.0, 0.0, 0.0, 0.0)
+        out_src_c, out_c, edited, ref_c = lexicon.lookup(text)
         rate = lexicon.edit_rate(out_c, edited)
+        src_rate = lexicon.edit_rate(*lexicon.source_edits(src)) if src else lexicon.prior
         # quotes and parentheses: the marks themselves count as inside
         if text in _OPEN_QUOTES:
             quote_depth += 1
@@ -160,6 +177,9 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
         changed.append(is_changed)
         alts.append(float(len(tok.alternatives)))
         rates.append(rate)
+        src_rates.append(src_rate)
+        extra.append([src_rate, _log(src_ref_c), _log(out_src_c),
+                      math.log((ref_c + 1.0) / (out_c + 1.0))])
         inner.append(cap_inner)
         prev_text = text
     words = float(sum(r[0] for r in rows))
@@ -177,6 +197,8 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
             rates[p] if has_p else prior, rates[q] if has_q else prior,
             inner[p] if has_p else 0.0, inner[q] if has_q else 0.0,
             words, n_unknown,
+            *extra[i],
+            src_rates[p] if has_p else prior, src_rates[q] if has_q else prior,
         ]
     return rows
 
@@ -201,6 +223,8 @@ def segment_features(seg: Segment, words: Sequence[Sequence[float]],
     out_seen = col("out_seen")
     rates = col("out_edit_rate")
     changed = col("changed")
+    src_rates = col("src_edit_rate")
+    src_ref = col("src_ref_freq")
     layer_counts = [sum(col(f"layer_{name}")) for name in LAYERS]
     risks = list(word_risks)
     return [
@@ -225,4 +249,7 @@ def segment_features(seg: Segment, words: Sequence[Sequence[float]],
         sum(rates[i] for i in word_idx),
         sum(risks), max(risks, default=0.0), sum(risks) / max(len(risks), 1),
         float(sum(1 for r in risks if r > 0.5)),
+        sum(src_rates[i] for i in word_idx),
+        # words the engine left as they were although the target side never writes them
+        float(sum(1 for i in word_idx if not changed[i] and src_ref[i] == 0.0)),
     ]

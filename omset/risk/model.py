@@ -65,14 +65,30 @@ class Trees:
         return total
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Trees:
-        return cls(float(d["init"]), tuple(_node(t) for t in d["trees"]))
+    def from_json(cls, d: dict[str, Any], columns: Sequence[int] | None = None) -> Trees:
+        """``columns[i]``: where the file's feature ``i`` is in the vectors this omset
+        computes (None: the same place)."""
+        return cls(float(d["init"]), tuple(_node(t, columns) for t in d["trees"]))
 
 
-def _node(t: Any) -> Node:
+def _node(t: Any, columns: Sequence[int] | None) -> Node:
     if isinstance(t, list):
-        return (int(t[0]), float(t[1]), _node(t[2]), _node(t[3]))
+        feature = int(t[0])
+        return (columns[feature] if columns is not None else feature, float(t[1]),
+                _node(t[2], columns), _node(t[3], columns))
     return float(t)
+
+
+def _columns(part: str, names: Sequence[str], known: Sequence[str]) -> list[int]:
+    """Where each feature a model file names is in this omset's feature vectors. A file
+    learned before features were added uses a subset and still loads; one that names a
+    feature this omset does not compute is refused."""
+    index = {name: i for i, name in enumerate(known)}
+    missing = [name for name in names if name not in index]
+    if missing:
+        raise ModelError(f"the {part} model was trained on features this omset does not "
+                         f"compute ({', '.join(missing[:3])}); retrain it with `omset learn risk`")
+    return [index[name] for name in names]
 
 
 def sigmoid(z: float) -> float:
@@ -116,12 +132,10 @@ class RiskModel:
     def from_json(cls, d: dict[str, Any]) -> RiskModel:
         if d.get("format") != FORMAT:
             raise ModelError(f"not a risk model of format {FORMAT}: {d.get('format')!r}")
-        for part, names in (("word", WORD_FEATURES), ("segment", SEGMENT_FEATURES)):
-            if tuple(d[part]["features"]) != names:
-                raise ModelError(f"the {part} model was trained on other features than this "
-                                 "omset computes; retrain it with `omset learn risk`")
+        word, segment = (Trees.from_json(d[part], _columns(part, d[part]["features"], names))
+                         for part, names in (("word", WORD_FEATURES), ("segment", SEGMENT_FEATURES)))
         lex = d["lexicon"]
-        return cls(Trees.from_json(d["word"]), Trees.from_json(d["segment"]),
+        return cls(word, segment,
                    tuple(float(v) for v in d["quantiles"]), float(d["word_flag"]),
                    Lexicon(lex["counts"], 1.0, float(lex["prior"]), float(lex["smoothing"])),
                    dict(d.get("info", {})))

@@ -56,6 +56,7 @@ SEGMENT_PARAMS: dict[str, Any] = {"loss": "poisson", "max_iter": 150, "max_depth
 QUANTILES = 200          # samples of the training predictions kept for the 0–1 scale
 MIN_COUNT = 5            # words seen fewer times in all of training are not shipped
 FLAG_RECALL = 0.3        # recall of edited words the shipped word flag aims at
+COLUMNS = 6              # of the word table (features.Lexicon)
 
 Log = Callable[[str], None]
 
@@ -97,7 +98,8 @@ def read_pairs(path: Path) -> tuple[list[str], list[str]]:
 
 
 def _table_counts(ex: Example) -> Counter[tuple[str, int]]:
-    """This pair's contributions to the word table: (word, column) -> count."""
+    """This pair's contributions to the word table: (word, column) -> count (the
+    columns of :class:`~omset.risk.features.Lexicon`)."""
     c: Counter[tuple[str, int]] = Counter()
     for w in lower_words(ex.segment.source):
         c[(w, 0)] += 1
@@ -105,6 +107,9 @@ def _table_counts(ex: Example) -> Counter[tuple[str, int]]:
         if tok.text:
             c[(tok.text.lower(), 1)] += 1
             c[(tok.text.lower(), 2)] += int(edited)
+            if tok.source:
+                c[(tok.source.lower(), 4)] += 1
+                c[(tok.source.lower(), 5)] += int(edited)
     for w in lower_words(ex.reference):
         c[(w, 3)] += 1
     return c
@@ -120,7 +125,7 @@ def build_tables(examples: Sequence[Example], folds: int) -> tuple[dict[str, lis
     full: dict[str, list[float]] = {}
     for counts in per_fold:
         for (w, col), n in counts.items():
-            full.setdefault(w, [0.0, 0.0, 0.0, 0.0])[col] += n
+            full.setdefault(w, [0.0] * COLUMNS)[col] += n
     full = {w: c for w, c in full.items() if c[0] + c[1] + c[3] >= MIN_COUNT}
     without = []
     for counts in per_fold:

@@ -173,7 +173,7 @@ def test_annotate_with_a_hand_made_model(tmp_path):
 
 def test_a_model_for_other_features_or_formats_is_refused(tmp_path):
     bad = _tiny_model()
-    bad["word"]["features"] = bad["word"]["features"][:-1]
+    bad["word"]["features"] = [*bad["word"]["features"][:-1], "not_a_feature"]
     with pytest.raises(ModelError, match="retrain"):
         RiskModel.from_json(bad)
     with pytest.raises(ModelError, match="format"):
@@ -182,6 +182,45 @@ def test_a_model_for_other_features_or_formats_is_refused(tmp_path):
     broken.write_bytes(b"\xff{")
     with pytest.raises(ModelError, match="cannot read"):
         load(broken)
+
+
+def test_a_model_learned_on_fewer_features_reads_its_own_columns():
+    # a file from before features were added names a subset, in its own order; its
+    # trees must test the same features as before, wherever they are now
+    old = _tiny_model()
+    old["word"] = {"features": ["is_word", "unknown"], "init": -2.0,
+                   "trees": [[1, 0.5, 0.0, 4.0]]}
+    old["segment"] = {"features": ["tokens", "words"], "init": 0.0,
+                      "trees": [[1, 5.5, 0.0, [1, 10.5, math.log(3.0), math.log(8.0)]]]}
+    a, b = _seg("Hei .", [("Hei", "Hei"), (".", ".")]), segment_from_dict(NAMES.to_dict())
+    c, d = _seg("Hei .", [("Hei", "Hei"), (".", ".")]), segment_from_dict(NAMES.to_dict())
+    annotate([a, b], RiskModel.from_json(_tiny_model()))
+    annotate([c, d], RiskModel.from_json(old))
+    assert [(s.risk, [t.risk for t in s.tokens]) for s in (a, b)] == \
+        [(s.risk, [t.risk for t in s.tokens]) for s in (c, d)]
+    assert b.tokens[5].risk != b.tokens[0].risk
+
+
+def test_source_word_features_read_the_source_columns_of_the_table():
+    # columns: source, output, output edited, reference, translated from, … edited
+    seg = _seg("Dei kjem no .", [("De", "Dei"), ("kommer", "kjem"), ("no", "no"), (".", ".")])
+    lex = Lexicon({"kjem": [80, 0, 0, 0, 80, 2], "no": [100, 60, 40, 5, 100, 70],
+                   "kommer": [0, 80, 2, 90]}, prior=0.1)   # an older, four-column row
+    rows = word_features(seg, lex)
+    rate = _col(rows, "src_edit_rate")
+    assert rate[0] == pytest.approx(0.1)   # `Dei` is not in the table: the prior
+    assert rate[1] < rate[0] < rate[2]
+    assert _col(rows, "next_src_edit_rate")[1] == rate[2]
+    assert _col(rows, "prev_src_edit_rate")[2] == rate[1]
+    # `kjem` never occurs in the references, `no` does; `kommer` is an output word the
+    # references use more often than the engine writes it
+    assert _col(rows, "src_ref_freq")[1] == 0 < _col(rows, "src_ref_freq")[2]
+    assert _col(rows, "ref_out_ratio")[1] > 0 and _col(rows, "out_src_freq")[2] > 0
+    f = dict(zip(SEGMENT_FEATURES, segment_features(seg, rows, [0.1] * 4)))
+    assert f["expected_edits_source"] == pytest.approx(sum(rate[:3]))
+    # `no` kept as it was although the references write it 5 times: not counted;
+    # `Dei` was changed; nothing else was kept
+    assert f["kept_source_only"] == 0
 
 
 def test_the_shipped_model_loads_scores_in_range_and_is_deterministic():
