@@ -101,9 +101,10 @@ def refuse_surrogates(text: str, what: str) -> None:
 
 def unreadable(what: str, exc: Exception) -> Exception:
     """The FormatError for a parser that failed with something other than its own
-    syntax error — a TypeError or ValueError from building the data: a mapping as a key
+    syntax error — a TypeError, ValueError or a parser's own assertion: a mapping as a key
     inside a mapping key (YAML), an integer of more than 4,300 digits, which Python
     will not convert (JSON, YAML). Python's advice after ``;`` is not for our users."""
     from . import FormatError
 
-    return FormatError(f"{what}: cannot be read as data ({str(exc).split(';')[0]})")
+    detail = str(exc).split(";")[0] or "its parser gave up on it"  # a bare assert
+    return FormatError(f"{what}: cannot be read as data ({detail})")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from .common import decode_text, encode_text, refuse_surrogates, target_lang, unreadable
@@ -140,10 +141,34 @@ def _yaml(text: str = ""):
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt", pure=True)
+    y.Constructor = _scalar_keys_constructor()
     y.preserve_quotes = True
     y.width = 4096          # never re-wrap a translated line
     y.indent(**_yaml_indent(text))
     return y
+
+
+@cache
+def _scalar_keys_constructor() -> type:
+    """ruamel's round-trip constructor, refusing a mapping key that is itself a mapping
+    or a list (``? [a, b]``, ``? {a: b}``).
+
+    A message key is a name. ruamel hashes such keys by walking them, and keys nested
+    in keys make that walk exponential (600 bytes of ``? ? ? …`` did not finish in
+    minutes); the check looks at each key's node once, before anything is built."""
+    from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+    from ruamel.yaml.nodes import ScalarNode
+
+    class ScalarKeys(RoundTripConstructor):
+        def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:  # type: ignore[override]
+            for key_node, _ in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise ConstructorError(
+                        None, None, "a key that is a mapping or a list is not a message key",
+                        key_node.start_mark)
+            return super().construct_mapping(node, maptyp, deep)
+
+    return ScalarKeys
 
 
 def _yaml_indent(text: str) -> dict[str, int]:
@@ -273,7 +298,9 @@ def translate_yaml(text: str, tr: "Translator", options: "Options") -> str:
         raise FormatError(f"YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise FormatError("YAML: nested too deeply") from None
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, AssertionError) as exc:
+        # AssertionError: ruamel's scanner asserts its comment bookkeeping, which some
+        # malformed input breaks (kept fuzz input yaml-afb78d96a4b6f448)
         raise unreadable("YAML", exc) from None
     if data is None or isinstance(data, str):
         raise FormatError("YAML: not a message file (expected a mapping or a list at the top)")

@@ -396,10 +396,12 @@ def _target_word(accel: _Accel, source: list[str], target: list[str]) -> int | N
     """Index of the translated word that corresponds to the accelerator's source word."""
     import difflib
 
+    from ..align import diff
+
     src = [w.lower() for w in source]
     tgt = [w.lower() for w in target]
     k = accel.word
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=src, b=tgt, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in diff(src, tgt):
         if not i1 <= k < i2:
             continue
         if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):

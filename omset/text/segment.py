@@ -19,6 +19,22 @@ _SENTENCE_END = re.compile(r"[.!?…:;»\"”’)\]]\s*$")
 _STARTS_LOWER = re.compile(r"^\s*[a-zæøåäöüé]")
 _SENTENCE_BREAK = re.compile(
     r"(?<=[.!?…])[\"»”’)]*(\s+)(?=[\"«“(\-–—]*[A-ZÆØÅÄÖÜÉ0-9])")
+#: a full stop that ends a word no sentence ends with: an initial (``Kjell G. Salvanes``)
+#: or an abbreviation that a name or number follows (``dr. Hansen``, ``nr. 5``, ``kl. 10``)
+_NOT_AN_END = re.compile(
+    r"(?:^|[\s(«\"])(?:[A-ZÆØÅÄÖÜÉ]|(?i:dr|nr|st|ca|kl|jf|prof|tlf|inkl|ekskl|pkt|ref|mr|"
+    r"bl\.a|f\.eks|m\.a|o\.a))\.$")
+
+
+def _sentence_breaks(text: str) -> Iterator[re.Match[str]]:
+    """The spacing after each sentence end of ``text`` (group 1 of each match).
+
+    A cut between two words that are one sentence would change how Apertium reads
+    them (a name after an initial becomes a sentence start), so a full stop after an
+    initial or one of a few abbreviations is not taken for an end."""
+    for m in _SENTENCE_BREAK.finditer(text):
+        if not _NOT_AN_END.search(text, max(0, m.start() - 10), m.start()):
+            yield m
 
 
 @dataclass(frozen=True)
@@ -103,7 +119,7 @@ def split_sentences(text: str, max_chars: int) -> list[str]:
         return [text]
     out: list[str] = []
     chunk_start = 0
-    for m in _SENTENCE_BREAK.finditer(text):
+    for m in _sentence_breaks(text):
         if m.start(1) - chunk_start >= max_chars:
             out.append(text[chunk_start:m.start(1)])
             out.append(m.group(1))
@@ -155,7 +171,7 @@ def split_parts(parts: Sequence[Part], max_chars: int) -> list["list[Part] | str
             depth += (p.role == "open") - (p.role == "close")
     cuts: list[tuple[int, int]] = []
     chunk_start = 0
-    for m in _SENTENCE_BREAK.finditer(text):
+    for m in _sentence_breaks(text):
         s, e = m.span(1)
         k = bisect.bisect_right(starts, s) - 1
         if s - chunk_start >= max_chars and k >= 0 and e <= ends[k]:

@@ -1,5 +1,7 @@
 """Source-word alignment for the detailed API (pure Python, no engine)."""
 
+import pytest
+
 from omset.align import align
 
 
@@ -43,3 +45,40 @@ def test_an_ordinal_is_not_a_changed_word():
     assert not Token("Hus", 0, source="hus").changed
     assert Token("heim", 0, source="hjem").changed
     assert Token("12", 0, source="13.").changed
+
+
+def _rebuilt(a, b, ops):
+    """``b`` rebuilt from ``a`` by the opcodes, which must cover both in order."""
+    out, i, j = [], 0, 0
+    for op, i1, i2, j1, j2 in ops:
+        assert (i1, j1) == (i, j)
+        if op == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        out += b[j1:j2]
+        i, j = i2, j2
+    assert (i, j) == (len(a), len(b))
+    return out
+
+
+@pytest.mark.parametrize("n", [10, 300, 60_000])
+def test_diff_of_repetitive_text_is_whole_and_fast(n):
+    # difflib alone needs time in the product of the lengths here (16 kB: 2.6 s)
+    import time
+
+    from omset.align import diff
+
+    a = ["e", ","] * n
+    b = list(a)
+    b[3], b[n] = "g", "f"
+    started = time.process_time()
+    ops = diff(a, b)
+    assert time.process_time() - started < 2
+    assert _rebuilt(a, b, ops) == b
+
+
+def test_diff_beyond_its_bound_still_covers_inserts_and_deletes():
+    from omset.align import diff
+
+    a = ["x"] * 3000
+    for b in (["x"] * 2000, ["x"] * 4000, ["y"] * 2500, []):
+        assert _rebuilt(a, b, diff(a, b)) == b
