@@ -21,6 +21,8 @@ scores it. Against each pair's human Nynorsk it reports, side by side:
 
 ``--reverse`` reads the dev split Nynorsk→Bokmål: the default Bokmål configuration
 (style ``bokmal``) translates the Nynorsk side, and the original Bokmål is the reference.
+Without ``--model`` each direction is scored by the model shipped for its output
+(``risk-model.json`` for nb→nn, ``risk-model-nb.json`` for nn→nb), as ``annotate`` does.
 """
 
 from __future__ import annotations
@@ -72,7 +74,9 @@ def main() -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--limit", type=int, default=None, help="first N dev pairs only")
     ap.add_argument("--timing", type=int, default=1000, help="pairs translated live for the cost")
-    ap.add_argument("--model", type=Path, default=None, help="model file (default: shipped)")
+    ap.add_argument("--model", type=Path, default=None,
+                    help="model file (default: the one shipped for the direction's output: "
+                         "risk-model.json, with --reverse risk-model-nb.json)")
     ap.add_argument("--refresh", action="store_true", help="ignore cached engine outputs")
     ap.add_argument("--reverse", action="store_true",
                     help="nn→nb: the dev split read in reverse, style bokmal")
@@ -86,7 +90,7 @@ def main() -> int:
     if a.refresh:
         cache.unlink(missing_ok=True)
     outputs = store.translated(src, style, cache, log=lambda m: print(m, file=sys.stderr))
-    model = load(a.model)
+    model = load(a.model, target=store.direction_of(style)[1])
     annotate([s for segs in outputs for s in segs], model)
 
     risks, edits, lengths = [], [], []

@@ -41,6 +41,12 @@ WORD_FEATURES: tuple[str, ...] = (
     # never writes; a model file names the features it uses, so older files still load)
     "src_edit_rate", "src_ref_freq", "out_src_freq", "ref_out_ratio",
     "prev_src_edit_rate", "next_src_edit_rate",
+    # the output word with its neighbour as a pair: how often the references write the
+    # pair against how often the engine does (log ratio), and both counts. Phrasing a
+    # human would not write (``i fjor høst``, a preposition the reference changes) shows
+    # in the pair when neither word is rare on its own
+    "prev_pair_ratio", "prev_pair_out", "prev_pair_ref",
+    "next_pair_ratio", "next_pair_out", "next_pair_ref",
 )
 
 #: per-segment features; four of them (``word_risk_…``) summarise the word model's scores
@@ -52,6 +58,8 @@ SEGMENT_FEATURES: tuple[str, ...] = (
     "mean_src_freq", "min_src_freq", "expected_edits_lexicon",
     "word_risk_sum", "word_risk_max", "word_risk_mean", "word_risk_over_half",
     "expected_edits_source", "kept_source_only",
+    # word pairs the engine writes far more often than the references (from the pair table)
+    "pair_ratio_negative", "pairs_rarely_written",
 )
 
 
@@ -60,7 +68,8 @@ class Lexicon:
     """Per lower-cased word: [source count, engine output count, times the engine's word
     was edited, reference count, tokens translated from it, times their output was
     edited], all from the training split (a table with only the first four columns, as
-    older model files have, reads the last two as 0).
+    older model files have, reads the last two as 0); and per word pair how often the
+    engine and the references write it (:meth:`pair`).
 
     ``scale`` multiplies the counts: while training on one fold with the tables of the
     others, the counts come from fewer sentences than the shipped table does.
@@ -70,6 +79,9 @@ class Lexicon:
     scale: float = 1.0
     prior: float = 0.1           # edit rate of an average word (smoothing target)
     smoothing: float = 5.0       # pseudo-occurrences at the prior
+    #: per lower-cased word pair ``"a b"`` (adjacent output tokens, or adjacent reference
+    #: words): [engine output count, reference count]; empty in older model files
+    pairs: Mapping[str, Sequence[float]] = field(default_factory=dict)
 
     def lookup(self, word: str) -> tuple[float, float, float, float]:
         c = self.counts.get(word.lower())
@@ -83,6 +95,15 @@ class Lexicon:
         if c is None or len(c) < 6:
             return 0.0, 0.0
         return c[4] * self.scale, c[5] * self.scale
+
+    def pair(self, first: str, second: str) -> tuple[float, float, float]:
+        """(log ratio of reference to output count, log output count, log reference
+        count) of the word pair; an unknown pair is (0, 0, 0)."""
+        c = self.pairs.get(f"{first.lower()} {second.lower()}")
+        if c is None:
+            return 0.0, 0.0, 0.0
+        out, ref = c[0] * self.scale, c[1] * self.scale
+        return math.log((ref + 1.0) / (out + 1.0)), _log(out), _log(ref)
 
     def edit_rate(self, out_count: float, edited: float) -> float:
         return (edited + self.smoothing * self.prior) / (out_count + self.smoothing)
@@ -185,6 +206,12 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
     words = float(sum(r[0] for r in rows))
     n_unknown = sum(unknown)
     prior = lexicon.prior
+    # pairs of neighbouring tokens with text (empty tokens are skipped)
+    pair_prev = [_NO_PAIR] * n
+    pair_next = [_NO_PAIR] * n
+    with_text = [i for i, tok in enumerate(toks) if tok.text]
+    for j, k in zip(with_text, with_text[1:]):
+        pair_next[j] = pair_prev[k] = lexicon.pair(toks[j].text, toks[k].text)
     for i, row in enumerate(rows):
         p, q = i - 1, i + 1
         has_p, has_q = p >= 0, q < n
@@ -199,8 +226,13 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
             words, n_unknown,
             *extra[i],
             src_rates[p] if has_p else prior, src_rates[q] if has_q else prior,
+            *pair_prev[i], *pair_next[i],
         ]
     return rows
+
+
+_NO_PAIR = (0.0, 0.0, 0.0)
+_RARELY_WRITTEN = math.log(3.0)   # log1p(2): the engine wrote the pair at least twice
 
 
 _COL = {name: i for i, name in enumerate(WORD_FEATURES)}
@@ -225,6 +257,7 @@ def segment_features(seg: Segment, words: Sequence[Sequence[float]],
     changed = col("changed")
     src_rates = col("src_edit_rate")
     src_ref = col("src_ref_freq")
+    pair_ratio, pair_out = col("prev_pair_ratio"), col("prev_pair_out")
     layer_counts = [sum(col(f"layer_{name}")) for name in LAYERS]
     risks = list(word_risks)
     return [
@@ -252,4 +285,6 @@ def segment_features(seg: Segment, words: Sequence[Sequence[float]],
         sum(src_rates[i] for i in word_idx),
         # words the engine left as they were although the target side never writes them
         float(sum(1 for i in word_idx if not changed[i] and src_ref[i] == 0.0)),
+        sum(min(0.0, pair_ratio[i]) for i in word_idx),
+        float(sum(1 for i in word_idx if pair_out[i] >= _RARELY_WRITTEN and pair_ratio[i] < -1.0)),
     ]

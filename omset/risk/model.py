@@ -24,8 +24,8 @@ from __future__ import annotations
 import bisect
 import json
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -55,8 +55,20 @@ class Trees:
 
     init: float
     trees: tuple[Node, ...]
+    _compiled: Callable[[Sequence[float]], float] | None = field(
+        init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_compiled", _compile(self.init, self.trees))
 
     def raw(self, x: Sequence[float]) -> float:
+        if self._compiled is not None:
+            return self._compiled(x)
+        return self.walk(x)
+
+    def walk(self, x: Sequence[float]) -> float:
+        """:meth:`raw` by walking the nested tuples (the reference the compiled form
+        must equal, and the fallback when an ensemble cannot be compiled)."""
         total = self.init
         for node in self.trees:
             while type(node) is tuple:
@@ -69,6 +81,34 @@ class Trees:
         """``columns[i]``: where the file's feature ``i`` is in the vectors this omset
         computes (None: the same place)."""
         return cls(float(d["init"]), tuple(_node(t, columns) for t in d["trees"]))
+
+
+def _literal(v: float) -> str:
+    if math.isfinite(v):
+        return repr(v)
+    return "_nan" if math.isnan(v) else ("_inf" if v > 0 else "-_inf")
+
+
+def _expression(node: Node) -> str:
+    if type(node) is tuple:
+        return (f"({_expression(node[2])} if x[{int(node[0])}] <= {_literal(node[1])} "
+                f"else {_expression(node[3])})")
+    return _literal(node)
+
+
+def _compile(init: float, trees: tuple[Node, ...]) -> Callable[[Sequence[float]], float] | None:
+    """The ensemble as one Python expression, ``init + tree + tree …``, each tree a
+    nested conditional: the same comparisons and the same additions in the same order
+    as :meth:`Trees.walk` (so the same float), three to four times faster, because the
+    tree walk runs on every word. Only numbers read through ``int()``/``float()`` go
+    into the source. None when the trees are too deep for Python's compiler."""
+    source = " + ".join([_literal(init), *(_expression(t) for t in trees)])
+    try:
+        code = compile(f"lambda x: {source}", "<risk trees>", "eval")
+    except (RecursionError, SyntaxError, MemoryError):
+        return None
+    fn: Callable[[Sequence[float]], float] = eval(code, {"_inf": math.inf, "_nan": math.nan})
+    return fn
 
 
 def _node(t: Any, columns: Sequence[int] | None) -> Node:
@@ -137,7 +177,8 @@ class RiskModel:
         lex = d["lexicon"]
         return cls(word, segment,
                    tuple(float(v) for v in d["quantiles"]), float(d["word_flag"]),
-                   Lexicon(lex["counts"], 1.0, float(lex["prior"]), float(lex["smoothing"])),
+                   Lexicon(lex["counts"], 1.0, float(lex["prior"]), float(lex["smoothing"]),
+                           lex.get("pairs", {})),
                    dict(d.get("info", {})))
 
 

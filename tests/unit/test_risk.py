@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 
 import pytest
 
@@ -156,6 +157,20 @@ def test_trees_are_walked_like_scikit_learn_does():
     assert t.raw([0.6, 2.1]) == 1.0 + 3.0 + 0.25
 
 
+def test_compiled_trees_give_the_walked_sum_to_the_last_bit():
+    # the compiled expression adds the same leaves in the same order as the walk
+    rng = random.Random(7)
+    for target in ("nn", "nb"):
+        model = load(target=target)
+        for part, n in ((model.word, len(WORD_FEATURES)), (model.segment, len(SEGMENT_FEATURES))):
+            for _ in range(200):
+                x = [rng.choice([0.0, 1.0, rng.uniform(-3, 30)]) for _ in range(n)]
+                assert part.raw(x) == part.walk(x)
+    odd = Trees.from_json({"init": 0.5, "trees": [[0, float("inf"), 1.0, 2.0],
+                                                 [0, float("nan"), 1.0, 2.0], 0.25]})
+    assert odd.raw([3.0]) == odd.walk([3.0]) == 0.5 + 1.0 + 2.0 + 0.25
+
+
 def test_annotate_with_a_hand_made_model(tmp_path):
     path = tmp_path / "m.json"
     path.write_text(json.dumps(_tiny_model()), encoding="utf-8")
@@ -221,6 +236,27 @@ def test_source_word_features_read_the_source_columns_of_the_table():
     # `no` kept as it was although the references write it 5 times: not counted;
     # `Dei` was changed; nothing else was kept
     assert f["kept_source_only"] == 0
+
+
+def test_word_pair_features_compare_how_often_references_and_engine_write_a_pair():
+    # pair table: "a b" -> [engine output count, reference count]
+    seg = _seg("i fjor haust .", [("i", "i"), ("fjor", "fjor"), ("høst", "haust"), (".", ".")])
+    lex = Lexicon({}, prior=0.1, pairs={"i fjor": [40, 42], "fjor høst": [30, 1]})
+    rows = word_features(seg, lex)
+    ratio = _col(rows, "prev_pair_ratio")
+    # `fjor høst`: the engine writes it 30 times, the references once
+    assert ratio[2] == pytest.approx(math.log(2 / 31)) and ratio[2] < -1
+    assert abs(ratio[1]) < 0.1                       # `i fjor`: written as often by both
+    assert ratio[0] == 0 and _col(rows, "next_pair_ratio")[1] == ratio[2]
+    assert _col(rows, "next_pair_out")[2] == 0.0     # `høst .` is not in the table
+    assert _col(rows, "prev_pair_ref")[2] == pytest.approx(math.log(2))
+    scaled = Lexicon({}, scale=2.0, pairs=lex.pairs).pair("Fjor", "HØST")
+    assert scaled == pytest.approx((math.log(3 / 61), math.log(61), math.log(3)))
+    f = dict(zip(SEGMENT_FEATURES, segment_features(seg, rows, [0.1] * 4)))
+    assert f["pairs_rarely_written"] == 1 and f["pair_ratio_negative"] == pytest.approx(
+        ratio[2] + min(0.0, ratio[1]))
+    # a table without pairs (older model files) gives no pair signal
+    assert set(_col(word_features(seg, Lexicon()), "prev_pair_ratio")) == {0.0}
 
 
 def test_the_shipped_model_loads_scores_in_range_and_is_deterministic():
