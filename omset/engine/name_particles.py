@@ -8,7 +8,9 @@ ones. The HMM tagger then sometimes picks the name — ``for di og mi lommebok``
 ``din``. A particle is part of a name only before the name's next part, which is
 capitalised; so a proper-noun reading of a lower-case word is dropped when the word
 has other readings and the next word is not capitalised. Compound readings (``+``)
-are left alone, and so is every word whose only readings are names.
+are left alone, and so is every word whose only readings are names, and every token
+that is not a word of letters alone (a domain name such as ``helsenorge.no`` has a
+name reading, and dropping it had Apertium translate the link text).
 
 Standard library only: it runs inside ``tagger_guard.py`` (``python -I``), on the
 stream exactly as the constraint grammar hands it to the tagger.
@@ -26,7 +28,7 @@ _NAME = b"<np>"
 
 
 def _surface(unit: bytes) -> str:
-    return unit.split(b"/", 1)[0].replace(b"\\", b"").decode("utf-8", "replace")
+    return _SLASH.split(unit, 1)[0].replace(b"\\", b"").decode("utf-8", "replace")
 
 
 def _is_name(reading: bytes) -> bool:
@@ -44,8 +46,11 @@ def drop_particle_names(chunk: bytes) -> bytes:
     pos = 0
     for i, m in enumerate(units):
         body = m.group(1)
-        if _NAME not in body or not _surface(body)[:1].islower():
+        if _NAME not in body:
             continue
+        word = _surface(body)
+        if not (word.isalpha() and word[:1].islower()):
+            continue  # a name particle is a word: a domain (``helsenorge.no``) is left alone
         following = _surface(units[i + 1].group(1)) if i + 1 < len(units) else ""
         if following[:1].isupper():
             continue
