@@ -25,7 +25,11 @@ late, but nothing would be lost: a retired tagger's output is copied to its end.
 itself is tagged exactly as the CLI tags it alone (the change only acts on words after
 it, as in a fresh process). ``-d`` changes nothing else; its other messages are dropped.
 
-Standard library only: it runs as ``python -I`` with no access to omset.
+Before the tagger, each chunk passes :func:`name_particles.drop_particle_names` (the
+name reading of a lower-case word no name follows is dropped; see there).
+
+Standard library only: it runs as ``python -I`` with no access to omset (only to the
+module next to it).
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ import select
 import subprocess
 import sys
 from typing import IO, Callable
+
+if __package__:
+    from .name_particles import drop_particle_names
+else:  # run as a script under ``python -I``: its own folder is not on sys.path
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from name_particles import drop_particle_names  # type: ignore[no-redef]
 
 CHANGED = b"new ambiguity class"
 
@@ -157,12 +167,12 @@ def main(argv: list[str]) -> int:
                 break
             buf += data
             while (end := buf.find(b"\0")) >= 0:
-                chunk = bytes(buf[:end + 1])
+                chunk = drop_particle_names(bytes(buf[:end + 1]))
                 del buf[:end + 1]
                 if tagger.exchange(chunk, 1):
                     tagger.retire(1)
                     tagger, spare = spare, _Tagger(command)
-        code = tagger.finish(bytes(buf), 1)
+        code = tagger.finish(drop_particle_names(bytes(buf)), 1)
     except EOFError:  # the tagger ended before answering
         code = tagger.proc.wait() or 1
     except TaggerDied:

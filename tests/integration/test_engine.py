@@ -436,3 +436,15 @@ def test_a_replacement_that_fails_to_start_leaves_the_old_pipeline_serving():
             tr.translate(SENTENCES[0])
             time.sleep(0.05)
         assert pipeline.recycled >= 1 and tr.translate_batch(SENTENCES) == expected
+
+
+def test_a_lower_case_name_particle_is_a_name_only_before_a_name(apertium_installed):
+    # nno-nob's analyser knows `di` as a name particle (`Leonardo di Caprio`), and the
+    # CLI's tagger may pick that reading where no name follows: `di` stays Nynorsk.
+    # omset drops the name reading of a lower-case word before a word that is not
+    # capitalised (omset/engine/name_particles.py), and keeps it before a name.
+    segment = "Dette gjeld for di og mi framtid."
+    assert " di og " in cli_in_text(segment, "nno-nob")  # the effect exists
+    with Translator("nn", "nb", style="bokmal-konservativ", protect=False, rules=False) as tr:
+        assert " din og min " in tr.translate(segment)
+        assert "Leonardo di Caprio" in tr.translate("Dei møtte Leonardo di Caprio i går.")
