@@ -15,6 +15,7 @@ differ is refused rather than silently misread.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -125,8 +126,11 @@ def _shared_prefix(a: str, b: str) -> float:
     return n / max(len(a), len(b), 1)
 
 
+_ALNUM = re.compile(r"[^\W_]")  # a character str.isalnum() accepts (\w less the underscore)
+
+
 def _is_word(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+    return _ALNUM.search(text) is not None
 
 
 def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
@@ -163,7 +167,8 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
         src = tok.source
         cap = text[:1].isupper()
         cap_inner = float(cap and not (i == 0 or prev_text in _SENTENCE_STARTERS))
-        layers = [c.layer for c in tok.changes]
+        layer_flags = ([float(name in {c.layer for c in tok.changes}) for name in LAYERS]
+                       if tok.changes else _NO_LAYERS)
         src_c, _, _, src_ref_c = lexicon.lookup(src) if src else (0.0, 0.0, 0.0, 0.0)
         out_src_c, out_c, edited, ref_c = lexicon.lookup(text)
         rate = lexicon.edit_rate(out_c, edited)
@@ -180,7 +185,7 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
             float(word), float(bool(text) and not word), float(any(ch.isdigit() for ch in text)),
             float(cap), cap_inner, float(len(text) > 1 and text.isupper()),
             float(tok.unknown), float(len(tok.alternatives)),
-            *[float(name in layers) for name in LAYERS],
+            *layer_flags,
             float(src is None), glued[i], is_changed,
             _shared_prefix(src, text) if src else 0.0,
             float(len(text.split())), float(len(src.split())) if src else 0.0,
@@ -232,6 +237,7 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
 
 
 _NO_PAIR = (0.0, 0.0, 0.0)
+_NO_LAYERS = [0.0] * len(LAYERS)
 _RARELY_WRITTEN = math.log(3.0)   # log1p(2): the engine wrote the pair at least twice
 
 
