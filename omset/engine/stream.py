@@ -23,6 +23,7 @@ plain text ourselves, the same way they do:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Sequence
 
 from ..model import Markup, Part
@@ -76,6 +77,38 @@ def encode(parts: str | Sequence[Part]) -> str:
     return "".join(out) + SENTINEL
 
 
+_WHITE_SUPERBLANK = re.compile(r"\[([ \t\n\r~]+)\]")
+
+
+def _drop_repeated_blanks(raw: str, parts: Sequence[Part]) -> str:
+    """``raw`` without the copies of a whitespace superblank that Apertium wrote more
+    often than the request held it.
+
+    Some transfer rules write a blank twice (``jeg økt⏎  huset`` → ``eg [⏎  ]auka[⏎  ]
+    huset``), which adds a line break a document's layout does not have. A copy is
+    recognised by its count and dropped only where it touches another blank, so no two
+    words are joined."""
+    sent = Counter(m.group() for p in parts if isinstance(p, str)
+                   for m in _SUPERBLANK.finditer(p))
+    found = Counter(m.group(1) for m in _WHITE_SUPERBLANK.finditer(raw))
+    excess = {blank: n - sent[blank] for blank, n in found.items() if n > sent[blank]}
+    if not excess:
+        return raw
+    out: list[str] = []
+    pos = 0
+    for m in _WHITE_SUPERBLANK.finditer(raw):
+        blank = m.group(1)
+        if not excess.get(blank):
+            continue
+        before, after = raw[m.start() - 1:m.start()], raw[m.end():m.end() + 1]
+        if before in (" ", "]") or after in (" ", "["):
+            out.append(raw[pos:m.start()])
+            pos = m.end()
+            excess[blank] -= 1
+    out.append(raw[pos:])
+    return "".join(out)
+
+
 def decode(raw: str, parts: Sequence[Part] | None = None, *,
            strip_marks: bool = True, spans: dict[int, tuple[int, int]] | None = None,
            trim: bool = False) -> list[Part]:
@@ -92,6 +125,8 @@ def decode(raw: str, parts: Sequence[Part] | None = None, *,
     surrounding whitespace, but when Apertium deletes a segment's first or last word
     (``I løpet av de siste`` → `` dei siste``) the blank next to it stays behind.
     """
+    if parts is not None:
+        raw = _drop_repeated_blanks(raw, parts)
     out: list[Part] = []
     text: list[str] = []
     length = 0              # characters of text emitted so far (all text parts)

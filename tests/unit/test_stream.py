@@ -73,3 +73,16 @@ def test_allocator_only_for_token_level_stages(monkeypatch, tmp_path):
         assert modes.with_allocator("lsx-proc -z x.bin") == "lsx-proc -z x.bin"
     finally:
         modes.allocator.cache_clear()
+
+
+def test_a_blank_apertium_writes_twice_comes_back_once():
+    # a transfer rule of nob-nno writes the line break after `økt` twice
+    # (`jeg økt⏎  huset` → `eg [⏎  ]auka[⏎  ]huset`): the copy that touches another
+    # blank is dropped, so the layout keeps its lines
+    sent = ["jeg økt\n  huset"]
+    assert decode(".[]eg [\n  ]auka[\n  ]huset.[][]", sent) == ["eg auka\n  huset"]
+    # as often as it was sent, and between two words: left alone
+    sent = ["a\n  b\n  c"]
+    assert decode(".[]x[\n  ]y[\n  ]z.[][]", sent) == ["x\n  y\n  z"]
+    # a repeated blank between two words is never dropped (that would join them)
+    assert decode(".[]x[\n  ]y[\n  ]z.[][]", ["a\n  b"]) == ["x\n  y\n  z"]
