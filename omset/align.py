@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 from functools import cache
 from typing import Callable, Hashable, Literal, Sequence
 
-from .text.tokens import words
+from .text.tokens import is_word, words
 
 __all__ = ["align", "diff", "edit_distance"]
 
@@ -43,10 +43,6 @@ def edit_distance(a: Sequence[Hashable], b: Sequence[Hashable]) -> int:
     return int(_levenshtein()[0](a, b))
 
 
-def _is_word(s: str) -> bool:
-    return any(c.isalnum() for c in s)
-
-
 class _Token:
     """A token as the alignment compares it, worked out once: the DP compares every
     source token with every target token, and lower-casing and testing word-ness per
@@ -57,7 +53,7 @@ class _Token:
 
     def __init__(self, text: str):
         self.low = text.lower()
-        self.word = _is_word(text)
+        self.word = is_word(text)
 
     def costs(self, others: "Sequence[_Token]") -> list[float]:
         """The cost of pairing this token with each of ``others``: 0 for the same word

@@ -88,15 +88,18 @@ def _drop_repeated_blanks(raw: str, parts: Sequence[Part]) -> str:
     huset``), which adds a line break a document's layout does not have. A copy is
     recognised by its count and dropped only where it touches another blank, so no two
     words are joined."""
+    blanks = list(_WHITE_SUPERBLANK.finditer(raw))
+    if not blanks:  # most answers: nothing to count, the request is not looked at
+        return raw
     sent = Counter(m.group() for p in parts if isinstance(p, str)
                    for m in _SUPERBLANK.finditer(p))
-    found = Counter(m.group(1) for m in _WHITE_SUPERBLANK.finditer(raw))
+    found = Counter(m.group(1) for m in blanks)
     excess = {blank: n - sent[blank] for blank, n in found.items() if n > sent[blank]}
     if not excess:
         return raw
     out: list[str] = []
     pos = 0
-    for m in _WHITE_SUPERBLANK.finditer(raw):
+    for m in blanks:
         blank = m.group(1)
         if not excess.get(blank):
             continue

@@ -39,7 +39,7 @@ from typing import Iterable, Sequence
 
 from ..align import diff
 from ..postedit import WINDOW, Rule, RuleSet, source_words
-from ..text.tokens import lower_words
+from ..text.tokens import is_word, lower_words
 
 #: rule templates: which context keys a rule may test together
 TEMPLATES: tuple[tuple[str, ...], ...] = (
@@ -255,7 +255,7 @@ def _may_delete(pattern: str, key: tuple) -> bool:
     """Deleting a word is allowed for punctuation, and for a word opening the segment
     before a given word (a dateline: ``Oslo (NTB):``); deleting a word inside a sentence
     (``i løpet av`` → ``i av``) scores on word alignment but breaks the grammar."""
-    if not any(ch.isalnum() for ch in pattern):
+    if not is_word(pattern):
         return True
     t, vals = key
     return t == ("prev", "next") and vals[0] == "<s>"

@@ -15,11 +15,11 @@ differ is refused rather than silently misread.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..result import Segment
+from ..text.tokens import is_word
 
 #: layers that can change a word (omset.result.Change.layer)
 LAYERS = ("profile", "agree", "glossary", "protect", "rule")
@@ -126,13 +126,6 @@ def _shared_prefix(a: str, b: str) -> float:
     return n / max(len(a), len(b), 1)
 
 
-_ALNUM = re.compile(r"[^\W_]")  # a character str.isalnum() accepts (\w less the underscore)
-
-
-def _is_word(text: str) -> bool:
-    return _ALNUM.search(text) is not None
-
-
 def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
     """One feature vector (in :data:`WORD_FEATURES` order) per token of ``seg``.
 
@@ -163,7 +156,7 @@ def word_features(seg: Segment, lexicon: Lexicon) -> list[list[float]]:
             glued[i - 1] = glued[i] = 1.0
     for i, tok in enumerate(toks):
         text = tok.text
-        word = _is_word(text)
+        word = is_word(text)
         src = tok.source
         cap = text[:1].isupper()
         cap_inner = float(cap and not (i == 0 or prev_text in _SENTENCE_STARTERS))
@@ -252,8 +245,7 @@ def segment_features(seg: Segment, words: Sequence[Sequence[float]],
         j = _COL[name]
         return [w[j] for w in words]
 
-    is_word = col("is_word")
-    word_idx = [i for i, w in enumerate(is_word) if w]
+    word_idx = [i for i, w in enumerate(col("is_word")) if w]
     n_words = float(len(word_idx))
     text = seg.text
     all_src_freq = col("src_freq")

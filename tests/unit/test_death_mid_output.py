@@ -43,56 +43,58 @@ while chunk := os.read(0, 1 << 16):
 """
 
 
-@pytest.mark.parametrize("cut", ["payload", "after-nul", "nonce"])
-def test_output_of_a_stage_that_died_mid_answer_is_never_returned(tmp_path, cut):
+@pytest.fixture
+def dying_pool(tmp_path):
+    """``dying_pool(cut)``: a one-pipeline pool of the stand-in stage, whose first
+    process dies at ``cut`` (and leaves ``tmp_path / "died"`` behind); closed after."""
     script = tmp_path / "stage.py"
     script.write_text(_STAGE)
-    flag = tmp_path / "died"
-    pool = Pool(f"{sys.executable} {script} {flag} {cut}", size=1, timeout=30)
-    try:
-        payload = "^Frå/frå<pr>$ ^neste/neste<adj>$ " * 40
-        assert pool.run(payload) == payload
-        assert flag.exists()              # the first process did die mid-answer
-        assert pool.restarts == 1         # and the answer came from a fresh one
-    finally:
+    pools: list[Pool] = []
+
+    def make(cut: str) -> Pool:
+        pools.append(Pool(f"{sys.executable} {script} {tmp_path / 'died'} {cut}",
+                          size=1, timeout=30))
+        return pools[-1]
+
+    yield make
+    for pool in pools:
         pool.close()
 
 
-def test_every_request_in_flight_when_a_stage_dies_gets_its_own_whole_answer(tmp_path):
+@pytest.mark.parametrize("cut", ["payload", "after-nul", "nonce"])
+def test_output_of_a_stage_that_died_mid_answer_is_never_returned(tmp_path, dying_pool, cut):
+    pool = dying_pool(cut)
+    payload = "^Frå/frå<pr>$ ^neste/neste<adj>$ " * 40
+    assert pool.run(payload) == payload
+    assert (tmp_path / "died").exists()   # the first process did die mid-answer
+    assert pool.restarts == 1             # and the answer came from a fresh one
+
+
+def test_every_request_in_flight_when_a_stage_dies_gets_its_own_whole_answer(dying_pool):
     # several requests in flight; the first dies half-way through the first answer:
     # each request comes back whole and as its own (none shifted onto its neighbour's)
-    script = tmp_path / "stage.py"
-    script.write_text(_STAGE)
-    pool = Pool(f"{sys.executable} {script} {tmp_path / 'died'} payload", size=1, timeout=30)
-    try:
-        payloads = [f"^ord{i}/ord{i}<n>$ " * (i + 1) for i in range(12)]
-        futures = [pool.submit(p) for p in payloads]
-        assert [f.result(timeout=30) for f in futures] == payloads
-    finally:
-        pool.close()
+    pool = dying_pool("payload")
+    payloads = [f"^ord{i}/ord{i}<n>$ " * (i + 1) for i in range(12)]
+    futures = [pool.submit(p) for p in payloads]
+    assert [f.result(timeout=30) for f in futures] == payloads
 
 
-def test_a_retry_never_lands_on_the_process_that_died(tmp_path):
+def test_a_retry_never_lands_on_the_process_that_died(dying_pool):
     # the death is seen (end of output) before any retry is sent, so the retry starts a
     # new process rather than queueing behind the dead one's unread output
-    script = tmp_path / "stage.py"
-    script.write_text(_STAGE)
-    pool = Pool(f"{sys.executable} {script} {tmp_path / 'died'} after-nul", size=1, timeout=30)
-    try:
-        seen: list[int] = []
-        lock = threading.Lock()
+    pool = dying_pool("after-nul")
+    seen: list[int] = []
+    lock = threading.Lock()
 
-        def ask(i: int) -> None:
-            answer = pool.run(f"^a{i}/a{i}<n>$")
-            with lock:
-                seen.append(answer == f"^a{i}/a{i}<n>$")
+    def ask(i: int) -> None:
+        answer = pool.run(f"^a{i}/a{i}<n>$")
+        with lock:
+            seen.append(answer == f"^a{i}/a{i}<n>$")
 
-        threads = [threading.Thread(target=ask, args=(i,)) for i in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
-        assert seen == [True] * 6
-        assert pool.restarts == 1
-    finally:
-        pool.close()
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert seen == [True] * 6
+    assert pool.restarts == 1
