@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from . import api, apy, compat, desk, documents, jsonp, openapi
+from .arenas import Trimmer
 from .errors import ApiError, error_body, error_response, family_of
 from .limits import BodyGuard
 from .logs import begin_request, current_request_id
@@ -53,9 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for source, target in settings.warm:
             service.engines.translator(source, target).warm_up()
         background = _warm_apy(service) if settings.warm_apy else None
+        trimmer = Trimmer()
+        trimmer.start()
         try:
             yield
         finally:
+            trimmer.close()
             if background is not None:  # engines it is starting must exist to be closed
                 background.join()
             service.close()
