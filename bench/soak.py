@@ -158,8 +158,10 @@ async def soak(base: str, root: int, ref: Reference, rate: float, args: argparse
 async def main_async(args: argparse.Namespace) -> None:
     print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, load "
           f"{os.getloadavg()[0]:.1f}, {args.minutes:g} min at {args.load:.0%} of measured "
-          f"throughput, a stage killed every {args.kill_every:g} s", flush=True)
-    proc, base = serve(args.workers, trace=args.trace, trace_every=args.trace_every)
+          f"throughput, a stage killed every {args.kill_every:g} s"
+          + (", --deterministic" if args.deterministic else ""), flush=True)
+    proc, base = serve(args.workers, trace=args.trace, trace_every=args.trace_every,
+                       deterministic=args.deterministic)
     try:
         ref = await Reference.build(base, mixed_texts(args.texts))
         rate = await measure(base, ref, args.measure)
@@ -216,6 +218,8 @@ def main() -> None:
     ap.add_argument("--trace-every", type=float, default=120.0,
                     help="seconds between snapshots")
     ap.add_argument("--verbose", action="store_true", help="print every kill as it happens")
+    ap.add_argument("--deterministic", action="store_true",
+                    help="serve with --deterministic (answers independent of history)")
     asyncio.run(main_async(ap.parse_args()))
 
 

@@ -160,6 +160,10 @@ def translate(
     doc: Optional[str] = typer.Option(None, "--doc", help="With --memory: the document's id."),
     doc_version: Optional[str] = typer.Option(
         None, "--version", help="With --memory: the document's version."),
+    deterministic: bool = typer.Option(
+        False, "--deterministic",
+        help="Answer every segment as the pipeline answers it first thing, whatever it "
+             "translated before (1.4-1.8x the pipeline CPU; docs/engine.md)."),
 ) -> None:
     """Translate text files, documents or standard input."""
     spooled: list[Path] = []
@@ -188,7 +192,7 @@ def translate(
                       variant=variant, pref=pref, mark_unknown=mark_unknown, workers=workers,
                       glossary=glossary, keep_quoted_titles=keep_quoted_titles,
                       no_protect=no_protect, no_rules=no_rules, rules_file=rules,
-                      fuzzy=not no_fuzzy,
+                      deterministic=deterministic, fuzzy=not no_fuzzy,
                       memory=memory, explain=explain, doc=doc, doc_version=doc_version)
             return
         controls = 0
@@ -212,7 +216,7 @@ def translate(
         with _translator(source=source, target=target, style=style, variant=variant, pref=pref,
                          mark_unknown=mark_unknown, workers=workers, glossary=glossary,
                          keep_quoted_titles=keep_quoted_titles, no_protect=no_protect,
-                         no_rules=no_rules, rules_file=rules,
+                         no_rules=no_rules, rules_file=rules, deterministic=deterministic,
                          warm=1 if total < PROGRESS_BYTES else None) as tr, \
                 (progress or contextlib.nullcontext()):
             task = progress.add_task("translate", total=total) if progress else None
@@ -262,6 +266,7 @@ def _translator(*, source: str, target: str, style: Optional[str], variant: Opti
                 pref: List[str], mark_unknown: bool, workers: Optional[int],
                 glossary: List[Path], keep_quoted_titles: bool, no_protect: bool,
                 no_rules: bool, rules_file: Optional[Path] = None,
+                deterministic: bool = False,
                 warm: Optional[int] = None) -> Iterator["Translator"]:
     """A Translator for the command line's options, on an engine this command owns; bad
     options exit with a message.
@@ -295,7 +300,8 @@ def _translator(*, source: str, target: str, style: Optional[str], variant: Opti
             tr = Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
                             prefs=pref, mark_unknown=mark_unknown, glossary=terms or None,
                             protect=not no_protect, keep_quoted_titles=keep_quoted_titles,
-                            rules=False if no_rules else rules_file, engine=engine)
+                            rules=False if no_rules else rules_file, engine=engine,
+                            deterministic=deterministic)
         except EngineNotInstalled as exc:
             raise _fail(str(exc), 1) from None
         except (OmsetError, ValueError) as exc:
@@ -575,6 +581,10 @@ def serve(
         False, "--warm-apy",
         help="Start the engines of APy requests (markUnknown=yes) right after start-up, in "
              "the background, so an APy client's first request is not a cold start."),
+    deterministic: bool = typer.Option(
+        False, "--deterministic",
+        help="Answer every segment as the pipeline answers it first thing, whatever it "
+             "translated before (1.4-1.8x the pipeline CPU; docs/engine.md)."),
 ) -> None:
     """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
     from .server import Settings, read_api_keys, run
@@ -593,7 +603,8 @@ def serve(
                         style=style, memory=memory, max_segments=max_segments,
                         log_format=log_format, max_header=max_header,
                         header_timeout=header_timeout, keep_alive=keep_alive,
-                        req_limit=req_limit, char_limit=char_limit, warm_apy=warm_apy)
+                        req_limit=req_limit, char_limit=char_limit, warm_apy=warm_apy,
+                        deterministic=deterministic)
     if log_format not in ("text", "json"):
         raise _fail("--log-format must be text or json")
     if memory:

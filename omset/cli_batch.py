@@ -53,6 +53,9 @@ def batch(
         help="Seconds the engine may take on a segment (plus 1 s per KB).")] = 20.0,
     restart: Annotated[bool, typer.Option("--restart",
         help="Forget what OUTDIR holds and translate everything again.")] = False,
+    deterministic: Annotated[bool, typer.Option("--deterministic",
+        help="Every segment's answer independent of what its worker translated before "
+             "(1.4-1.8x the pipeline CPU; docs/engine.md).")] = False,
 ) -> None:
     """Translate a corpus on Dask: locally on every core, or on a cluster (docs/batch.md)."""
     from .batch import BatchError, translate_corpus
@@ -71,7 +74,7 @@ def batch(
             glossary=glossary or [], lines=lines, fields=field or ["text"], columns=column or ["text"],
             suffix=suffix, memory=memory, scheduler=scheduler, workers=workers,
             partition_records=partition_records, max_record_bytes=max_record_bytes,
-            timeout=timeout, restart=restart, reporter=bar)
+            timeout=timeout, restart=restart, deterministic=deterministic, reporter=bar)
     except BatchError as exc:
         raise _fail(str(exc), 1 if isinstance(exc.__cause__, EngineNotInstalled) else 2) from None
     except EngineNotInstalled as exc:

@@ -93,6 +93,10 @@ class Translator:
             then leaves it running. Without one, the translator starts its own, with
             ``pool_size`` pipelines at most and ``timeout`` seconds per request, and
             stops it on :meth:`close`.
+        deterministic: every segment's answer is the one the pipeline gives it first
+            thing, whatever it translated before. Off, about one answer in 50,000
+            differs (a cache in Apertium's ``cg-proc``, docs/engine.md); on, each
+            segment costs 1.4–1.8× the pipeline CPU.
     """
 
     def __init__(self, source: str = "nb", target: str = "nn", *,
@@ -103,13 +107,15 @@ class Translator:
                  agreement: bool | None = None, gender: str | None = None,
                  pool_size: int | None = None,
                  timeout: float = 20.0, max_segment_chars: int = 600,
-                 memory: "Memory | None" = None, engine: Engine | None = None):
+                 memory: "Memory | None" = None, engine: Engine | None = None,
+                 deterministic: bool = False):
         # what `using(style=...)` rebuilds the settings from (on the same engine)
         self._settings: dict[str, Any] = dict(style=style, variant=variant, prefs=tuple(prefs),
                               mark_unknown=mark_unknown, glossary=glossary, protect=protect,
                               keep_quoted_titles=keep_quoted_titles, rules=rules,
                               agreement=agreement, timeout=timeout,
-                              max_segment_chars=max_segment_chars, memory=memory)
+                              max_segment_chars=max_segment_chars, memory=memory,
+                              deterministic=deterministic)
         self.source, self.target = direction(source, target, normalise=True)
         if variant not in (None, "a", "e", "split"):
             raise OptionError(f"variant must be 'a', 'e' or 'split', not {variant!r}")
@@ -125,6 +131,7 @@ class Translator:
         self.mark_unknown = mark_unknown
         self.max_segment_chars = max_segment_chars
         self.memory = memory
+        self.deterministic = deterministic
         self.profile: Profile | None = None
         enabled = frozenset(self.prefs)
         if self.source == self.target:
@@ -250,7 +257,8 @@ class Translator:
             cancellation.check()  # the caller gave up: submit nothing more
         prepared = self._prepare(parts, glossary)
         layer = self._layers.get(detailed)
-        future = self.engine.submit(self._setvar + encode(prepared), layer)
+        future = self.engine.submit(
+            self._setvar + encode(prepared, isolate=self.deterministic), layer)
         if cancellation is not None:
             cancellation.add(future)
         return _Job("".join(p for p in parts if isinstance(p, str)), prepared, future, detailed)

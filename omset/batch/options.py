@@ -38,6 +38,8 @@ class Options:
     #: a translation memory (SQLite path or postgresql:// URL) whose exact matches the
     #: workers reuse, read-only (batch/memory.py)
     memory: str | None = None
+    #: every segment translated as if first on its pipeline (``Translator(deterministic=)``)
+    deterministic: bool = False
 
     def job(self, kind: str, payload: Any, first: int) -> Job:
         names = self.columns if kind == "parquet" else self.fields
@@ -49,7 +51,7 @@ class Options:
         is one core)."""
         return {"source": self.source, "target": self.target, "style": self._style(),
                 "variant": self.variant, "pool_size": 1, "timeout": self.timeout,
-                "glossary": self._glossary()}
+                "glossary": self._glossary(), "deterministic": self.deterministic}
 
     def _style(self) -> Any:
         """A style file is read here and sent as a profile: workers need not see it."""
@@ -78,6 +80,8 @@ class Options:
         data["glossary"] = [hashlib.sha256(Path(g).read_bytes()).hexdigest()
                             for g in self.glossary]
         data["memory"] = str(self.memory) if self.memory else None
+        if not self.deterministic:  # the digest of runs from before the option existed
+            del data["deterministic"]
         if self.style is not None and Path(self.style).is_file():
             data["style"] = hashlib.sha256(Path(self.style).read_bytes()).hexdigest()
         blob = json.dumps(data, sort_keys=True, default=str).encode()

@@ -83,6 +83,7 @@ def translate_corpus(inputs: Sequence[str | Path], outdir: str | Path, *,
                      partition_bytes: int = PARTITION_BYTES, timeout: float = 20.0,
                      memory: str | Path | None = None, scheduler: str | None = None,
                      workers: int | None = None, restart: bool = False,
+                     deterministic: bool = False,
                      reporter: Reporter | None = None) -> Summary:
     """Translate files, folders and globs of text, JSON Lines and Parquet into ``outdir``.
 
@@ -92,8 +93,10 @@ def translate_corpus(inputs: Sequence[str | Path], outdir: str | Path, *,
     source.
     ``scheduler``: a Dask scheduler address; by default a local cluster of ``workers``
     processes (one per core) is started and stopped. A re-run with the same arguments
-    skips what is done (``restart`` starts over). Raises :class:`BatchError` for
-    arguments that cannot work; bad records only end up in ``outdir/errors.jsonl``.
+    skips what is done (``restart`` starts over). ``deterministic``: every segment's
+    answer is independent of what its worker translated before (``Translator``).
+    Raises :class:`BatchError` for arguments that cannot work; bad records only end up
+    in ``outdir/errors.jsonl``.
     """
     if variant not in (None, "a", "e", "split"):
         raise BatchError("variant must be a, e or split")
@@ -106,7 +109,8 @@ def translate_corpus(inputs: Sequence[str | Path], outdir: str | Path, *,
                    fields=tuple(fields), columns=tuple(columns), suffix=suffix,
                    max_record_bytes=max_record_bytes,
                    partition_records=partition_records, partition_bytes=partition_bytes,
-                   timeout=timeout, memory=_memory_location(memory, local=not scheduler))
+                   timeout=timeout, memory=_memory_location(memory, local=not scheduler),
+                   deterministic=deterministic)
     out = Path(outdir)
     files = find_inputs(inputs, out)
     _check_translator(opts, local=not scheduler)

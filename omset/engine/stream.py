@@ -15,7 +15,19 @@ plain text ourselves, the same way they do:
   from the first words of any later sentence (``For Trøndelag ventes …``: a conjunction
   at the start of a text, a preposition after a full stop). With the lead every segment
   is read as a sentence inside a text — which is how the CLI reads every paragraph but
-  the first of a file — and still the same way whatever came before it;
+  the first of a file;
+* an *isolated* segment starts with fifteen of them (:data:`ISOLATING_LEAD`), so that
+  its answer cannot depend on what the pipeline read before. ``cg-proc`` (VISL CG-3
+  1.3.9) caches which readings match which sets of its grammar, keyed by 32-bit hashes,
+  and clears that cache only when the count of windows it has read reaches a multiple
+  of 13 (``(num_windows + 4) * 2 + 1``), never at a NUL flush; so about one warm answer
+  in 50,000 differed from the answer the same pipeline gives the segment alone (the
+  soak's one wrong answer; docs/engine.md, "cg-proc keeps state"). Each sentence end
+  closes a window and the clearing check runs after each window from the third on:
+  fifteen sentence ends give 13 consecutive checks, one of which clears, and what the
+  cache holds when the segment's first word comes is the same every time. The price is
+  the cache's warmth: every segment is disambiguated from a cold cache (1.4–1.8× the
+  pipeline CPU, docs/benchmarks.md), so it is an option (``deterministic``);
 * inline markup (``<b>``, a link) travels as a superblank holding only an index, so it
   comes back as the very :class:`Markup` object it was, wherever Apertium moved it.
 """
@@ -41,6 +53,9 @@ _PLAIN = re.compile(r"[^\\\[@]+")
 _PLAIN_WITH_MARKS = re.compile(r"[^\\\[]+")
 SENTINEL = ".[][]"
 LEAD = ".[]"
+#: sentence ends before an isolated segment: vislcg3's cache clearing falls among them
+ISOLATING_SENTENCES = 15
+ISOLATING_LEAD = LEAD * ISOLATING_SENTENCES
 
 
 
@@ -64,11 +79,13 @@ def body(text: str) -> str:
     return _blanks(text)
 
 
-def encode(parts: str | Sequence[Part]) -> str:
-    """Format one segment (plain text or text with :class:`Markup`) as a stream request."""
+def encode(parts: str | Sequence[Part], *, isolate: bool = False) -> str:
+    """Format one segment (plain text or text with :class:`Markup`) as a stream request;
+    ``isolate``: with the lead that makes its answer independent of earlier requests."""
+    lead = ISOLATING_LEAD if isolate else LEAD
     if isinstance(parts, str):
-        return LEAD + _blanks(parts) + SENTINEL
-    out: list[str] = [LEAD]
+        return lead + _blanks(parts) + SENTINEL
+    out: list[str] = [lead]
     for i, part in enumerate(parts):
         if isinstance(part, Markup):
             out.append(f"[{_TAG_OPEN}{i}{_TAG_CLOSE}]")

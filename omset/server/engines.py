@@ -27,8 +27,9 @@ class Engines:
     """Thread-safe owner of the engines, a cache of translators, and the one detector."""
 
     def __init__(self, *, workers: int | None, timeout: float, default_style: str | None,
-                 max_translators: int = 64):
+                 max_translators: int = 64, deterministic: bool = False):
         self.workers = workers
+        self.deterministic = deterministic
         self.timeout = timeout
         self.default_style = default_style
         self.max_translators = max_translators
@@ -77,7 +78,8 @@ class Engines:
                 return tr
         engine = self.engine(source, target, variant if source == target else None, mark_unknown)
         tr = Translator(source, target, style=style, variant=variant,  # type: ignore[arg-type]
-                        prefs=key[4], mark_unknown=mark_unknown, engine=engine)
+                        prefs=key[4], mark_unknown=mark_unknown, engine=engine,
+                        deterministic=self.deterministic)
         with self._lock:
             tr = self._cache.setdefault(key, tr)
             self._cache.move_to_end(key)

@@ -36,7 +36,8 @@ class Service:
         self.settings = settings
         self.engines = Engines(workers=settings.workers, timeout=settings.timeout,
                                default_style=settings.style,
-                               max_translators=settings.max_translators)
+                               max_translators=settings.max_translators,
+                               deterministic=settings.deterministic)
         # Our own executor: its futures can be abandoned at the deadline (the default
         # anyio pool would keep the request waiting for the thread).
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="omset-req")

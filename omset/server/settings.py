@@ -46,6 +46,9 @@ class Settings:
             LibreTranslate's ``--req-limit``.
         char_limit: most characters of text one request may ask to translate; 0: no
             limit. LibreTranslate's ``--char-limit``.
+        deterministic: every segment is translated as the pipeline translates it first
+            thing, whatever it read before (``Translator(deterministic=True)``; costs
+            1.4–1.8× the pipeline CPU).
         memory: the translation memory (an SQLite path or a ``postgresql://`` URL) that
             requests may use with ``"memory": true`` and ``POST /v1/memory`` fills; none
             by default. A request can never name a file itself.
@@ -66,6 +69,7 @@ class Settings:
     max_segments: int = 5000
     web: bool = True
     memory: str | None = None
+    deterministic: bool = False
     max_header: int = 32 * 1024
     header_timeout: float = 10.0
     keep_alive: float = 15.0
