@@ -112,6 +112,10 @@ def _lines(f: BinaryIO, progress, task) -> Iterator[str]:
         yield strip_controls(raw.decode("utf-8"))[0]
 
 
+_DETERMINISTIC = ("Answer every segment as the pipeline answers it first thing, whatever it "
+                  "translated before (costs pipeline CPU; docs/engine.md).")
+
+
 @app.command()
 def translate(
     files: List[Path] = typer.Argument(None, help="Input files (default: standard input).",
@@ -160,10 +164,7 @@ def translate(
     doc: Optional[str] = typer.Option(None, "--doc", help="With --memory: the document's id."),
     doc_version: Optional[str] = typer.Option(
         None, "--version", help="With --memory: the document's version."),
-    deterministic: bool = typer.Option(
-        False, "--deterministic",
-        help="Answer every segment as the pipeline answers it first thing, whatever it "
-             "translated before (1.4-1.8x the pipeline CPU; docs/engine.md)."),
+    deterministic: bool = typer.Option(False, "--deterministic", help=_DETERMINISTIC),
 ) -> None:
     """Translate text files, documents or standard input."""
     spooled: list[Path] = []
@@ -581,10 +582,7 @@ def serve(
         False, "--warm-apy",
         help="Start the engines of APy requests (markUnknown=yes) right after start-up, in "
              "the background, so an APy client's first request is not a cold start."),
-    deterministic: bool = typer.Option(
-        False, "--deterministic",
-        help="Answer every segment as the pipeline answers it first thing, whatever it "
-             "translated before (1.4-1.8x the pipeline CPU; docs/engine.md)."),
+    deterministic: bool = typer.Option(False, "--deterministic", help=_DETERMINISTIC),
 ) -> None:
     """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
     from .server import Settings, read_api_keys, run

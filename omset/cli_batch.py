@@ -55,7 +55,7 @@ def batch(
         help="Forget what OUTDIR holds and translate everything again.")] = False,
     deterministic: Annotated[bool, typer.Option("--deterministic",
         help="Every segment's answer independent of what its worker translated before "
-             "(1.4-1.8x the pipeline CPU; docs/engine.md).")] = False,
+             "(costs pipeline CPU; docs/engine.md).")] = False,
 ) -> None:
     """Translate a corpus on Dask: locally on every core, or on a cluster (docs/batch.md)."""
     from .batch import BatchError, translate_corpus

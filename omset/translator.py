@@ -95,8 +95,9 @@ class Translator:
             stops it on :meth:`close`.
         deterministic: every segment's answer is the one the pipeline gives it first
             thing, whatever it translated before. Off, about one answer in 50,000
-            differs (a cache in Apertium's ``cg-proc``, docs/engine.md); on, each
-            segment costs 1.4–1.8× the pipeline CPU.
+            differs (a cache in Apertium's ``cg-proc``, docs/engine.md); on, every
+            segment is disambiguated from a cold cache, which costs pipeline CPU
+            (docs/benchmarks.md, "Deterministic translation").
     """
 
     def __init__(self, source: str = "nb", target: str = "nn", *,

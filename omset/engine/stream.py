@@ -26,8 +26,9 @@ plain text ourselves, the same way they do:
   closes a window and the clearing check runs after each window from the third on:
   fifteen sentence ends give 13 consecutive checks, one of which clears, and what the
   cache holds when the segment's first word comes is the same every time. The price is
-  the cache's warmth: every segment is disambiguated from a cold cache (1.4–1.8× the
-  pipeline CPU, docs/benchmarks.md), so it is an option (``deterministic``);
+  the cache's warmth: every segment is disambiguated from a cold cache
+  (docs/benchmarks.md, "Deterministic translation"), so it is an option
+  (``deterministic``);
 * inline markup (``<b>``, a link) travels as a superblank holding only an index, so it
   comes back as the very :class:`Markup` object it was, wherever Apertium moved it.
 """

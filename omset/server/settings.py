@@ -47,8 +47,7 @@ class Settings:
         char_limit: most characters of text one request may ask to translate; 0: no
             limit. LibreTranslate's ``--char-limit``.
         deterministic: every segment is translated as the pipeline translates it first
-            thing, whatever it read before (``Translator(deterministic=True)``; costs
-            1.4–1.8× the pipeline CPU).
+            thing, whatever it read before (``Translator(deterministic=True)``).
         memory: the translation memory (an SQLite path or a ``postgresql://`` URL) that
             requests may use with ``"memory": true`` and ``POST /v1/memory`` fills; none
             by default. A request can never name a file itself.
