@@ -2,6 +2,7 @@
 pipeline killed with SIGKILL every 5 s — against the same service, same run, no kills.
 
     .venv/bin/python bench/faults.py [--seconds 120] [--clients 16] [--every 5] [--texts 200]
+                                       [--deterministic]
 
 The phases run A-B-B-A (no kills, kills, kills, no kills; ``--seconds`` is each mode's
 total), so a change in the shared machine's load hits both modes alike. Every answer is
@@ -56,7 +57,7 @@ async def main_async(args: argparse.Namespace) -> int:
     print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, load "
           f"{os.getloadavg()[0]:.1f}, {args.clients} clients, {args.seconds:g} s per mode, "
           f"a stage killed every {args.every:g} s", flush=True)
-    proc, base = serve(args.workers, log=args.log)
+    proc, base = serve(args.workers, log=args.log, deterministic=args.deterministic)
     try:
         t0 = time.monotonic()
         ref = await Reference.build(base, texts_for(args.texts))
@@ -109,6 +110,8 @@ def main() -> None:
     ap.add_argument("--texts", type=int, default=200)
     ap.add_argument("--workers", type=int, help="the service's --workers")
     ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--deterministic", action="store_true",
+                    help="serve with --deterministic (answers independent of history)")
     ap.add_argument("--log", help="the service's log (info level) to this file; kills and "
                                   "failures are printed as they happen")
     raise SystemExit(asyncio.run(main_async(ap.parse_args())))

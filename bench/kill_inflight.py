@@ -1,7 +1,7 @@
 """Every stage of every pool killed while a request is in flight on it: is every answer
 still the one the same request gets without a kill?
 
-    .venv/bin/python bench/kill_inflight.py [--directions nn-nb,nb-nn] [--reps 2]
+    .venv/bin/python bench/kill_inflight.py [--directions nn-nb,nb-nn] [--reps 2] [--deterministic]
                                             [--delays 0,0.002,0.01,0.03,0.1,0.3]
                                             [--pools heavy,post,analyser,generator]
 
@@ -81,11 +81,13 @@ def wait_for(cond: Callable[[], bool], limit: float) -> bool:
 class Direction:
     """A translator of one direction, its reference answers and helper questions."""
 
-    def __init__(self, source: str, target: str, texts: list[str], pool_size: int = 1):
+    def __init__(self, source: str, target: str, texts: list[str], pool_size: int = 1,
+                 deterministic: bool = False):
         from omset import Translator
 
         self.name = f"{source}-{target}"
-        self.tr = Translator(source, target, pool_size=pool_size, timeout=30)
+        self.tr = Translator(source, target, pool_size=pool_size, timeout=30,
+                             deterministic=deterministic)
         self.texts = texts
         self.expected = self.tr.translate_batch(texts)
         engine = self.tr.engine
@@ -252,10 +254,13 @@ def main() -> None:
     ap.add_argument("--pool-size", type=int, default=1, help="heavy pipelines (storm: 2 as "
                     "the service on two cores)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--deterministic", action="store_true",
+                    help="translators with deterministic=True (no cg-proc history)")
     args = ap.parse_args()
     delays = [float(x) for x in args.delays.split(",")]
     print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, load "
-          f"{os.getloadavg()[0]:.1f}; delays {delays} s after the write, {args.reps} reps",
+          f"{os.getloadavg()[0]:.1f}; delays {delays} s after the write, {args.reps} reps"
+          + ("; deterministic" if args.deterministic else ""),
           flush=True)
     # the soak's texts (bench/chaos.py's choice: sentences and four-sentence paragraphs),
     # the paragraph it answered wrongly first, then the longest others
@@ -272,7 +277,7 @@ def main() -> None:
                 texts = to_nn.translate_batch(nb)
         else:
             texts = nb
-        d = Direction(source, target, texts, args.pool_size)
+        d = Direction(source, target, texts, args.pool_size, args.deterministic)
         try:
             if args.storm:
                 got = storm(d, args.storm, args.every, args.clients, args.seed)
