@@ -48,12 +48,12 @@ def deadline(text: str, timeout: float = TIMEOUT) -> float:
 def serve(workers: int | None = None, timeout: float = TIMEOUT,
           log: str | None = None, trace: str | None = None,
           trace_every: float = 120.0,
-          deterministic: bool = False) -> tuple[subprocess.Popen, str]:
+          deterministic: bool = True) -> tuple[subprocess.Popen, str]:
     """A running ``omset serve`` on a free loopback port, answering; (process, base URL).
     ``log``: a file for the service's log (info level), else it is discarded.
     ``trace``: a directory for :mod:`tracemalloc` snapshots of the server, one every
     ``trace_every`` seconds (bench/traced_serve.py). ``deterministic``: the service's
-    ``--deterministic``."""
+    ``--deterministic`` (its default) or ``--no-deterministic``."""
     port = free_port()
     start = ([sys.executable, str(Path(__file__).with_name("traced_serve.py")), "serve"]
              if trace else [sys.executable, "-m", "omset", "serve"])
@@ -61,8 +61,7 @@ def serve(workers: int | None = None, timeout: float = TIMEOUT,
            "--timeout", str(timeout), "--log-level", "info" if log else "warning"]
     if workers:
         cmd += ["--workers", str(workers)]
-    if deterministic:
-        cmd.append("--deterministic")
+    cmd.append("--deterministic" if deterministic else "--no-deterministic")
     env = dict(os.environ)
     if trace:
         env.update(OMSET_BENCH_TRACE_DIR=trace, OMSET_BENCH_TRACE_EVERY=str(trace_every))

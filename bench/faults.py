@@ -2,7 +2,7 @@
 pipeline killed with SIGKILL every 5 s — against the same service, same run, no kills.
 
     .venv/bin/python bench/faults.py [--seconds 120] [--clients 16] [--every 5] [--texts 200]
-                                       [--deterministic]
+                                       [--no-deterministic]
 
 The phases run A-B-B-A (no kills, kills, kills, no kills; ``--seconds`` is each mode's
 total), so a change in the shared machine's load hits both modes alike. Every answer is
@@ -110,8 +110,8 @@ def main() -> None:
     ap.add_argument("--texts", type=int, default=200)
     ap.add_argument("--workers", type=int, help="the service's --workers")
     ap.add_argument("--seed", type=int, default=16)
-    ap.add_argument("--deterministic", action="store_true",
-                    help="serve with --deterministic (answers independent of history)")
+    ap.add_argument("--no-deterministic", dest="deterministic", action="store_false",
+                    help="serve with --no-deterministic (answers may depend on history)")
     ap.add_argument("--log", help="the service's log (info level) to this file; kills and "
                                   "failures are printed as they happen")
     raise SystemExit(asyncio.run(main_async(ap.parse_args())))

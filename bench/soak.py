@@ -3,7 +3,7 @@ request sizes, a random stage killed every minute — does anything grow, does a
 wrong?
 
     .venv/bin/python bench/soak.py [--minutes 30] [--load 0.8] [--kill-every 60]
-                                   [--sample-every 10] [--window 5]
+                                   [--sample-every 10] [--window 5] [--no-deterministic]
 
 1. The service starts (both directions warm) and answers a reference pass: every text
    once, nothing killed (:class:`chaos.Reference`). Texts are sentences, paragraphs of
@@ -159,7 +159,7 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, load "
           f"{os.getloadavg()[0]:.1f}, {args.minutes:g} min at {args.load:.0%} of measured "
           f"throughput, a stage killed every {args.kill_every:g} s"
-          + (", --deterministic" if args.deterministic else ""), flush=True)
+          + ("" if args.deterministic else ", --no-deterministic"), flush=True)
     proc, base = serve(args.workers, trace=args.trace, trace_every=args.trace_every,
                        deterministic=args.deterministic)
     try:
@@ -218,8 +218,8 @@ def main() -> None:
     ap.add_argument("--trace-every", type=float, default=120.0,
                     help="seconds between snapshots")
     ap.add_argument("--verbose", action="store_true", help="print every kill as it happens")
-    ap.add_argument("--deterministic", action="store_true",
-                    help="serve with --deterministic (answers independent of history)")
+    ap.add_argument("--no-deterministic", dest="deterministic", action="store_false",
+                    help="serve with --no-deterministic (answers may depend on history)")
     asyncio.run(main_async(ap.parse_args()))
 
 

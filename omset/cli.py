@@ -582,7 +582,10 @@ def serve(
         False, "--warm-apy",
         help="Start the engines of APy requests (markUnknown=yes) right after start-up, in "
              "the background, so an APy client's first request is not a cold start."),
-    deterministic: bool = typer.Option(False, "--deterministic", help=_DETERMINISTIC),
+    deterministic: bool = typer.Option(
+        True, "--deterministic/--no-deterministic",
+        help=_DETERMINISTIC + " On by default for the service: no client's answer depends on "
+             "what another sent."),
 ) -> None:
     """Run the HTTP service: own API (/v1, docs at /docs), APy and LibreTranslate routes."""
     from .server import Settings, read_api_keys, run

@@ -47,7 +47,10 @@ class Settings:
         char_limit: most characters of text one request may ask to translate; 0: no
             limit. LibreTranslate's ``--char-limit``.
         deterministic: every segment is translated as the pipeline translates it first
-            thing, whatever it read before (``Translator(deterministic=True)``).
+            thing, whatever it read before (``Translator(deterministic=True)``). On by
+            default, unlike the library's: a service's answer to one client must not
+            depend on what other clients sent, and on the soak's mix it costs ~7 % of
+            throughput (docs/benchmarks.md, "Deterministic translation").
         memory: the translation memory (an SQLite path or a ``postgresql://`` URL) that
             requests may use with ``"memory": true`` and ``POST /v1/memory`` fills; none
             by default. A request can never name a file itself.
@@ -68,7 +71,7 @@ class Settings:
     max_segments: int = 5000
     web: bool = True
     memory: str | None = None
-    deterministic: bool = False
+    deterministic: bool = True
     max_header: int = 32 * 1024
     header_timeout: float = 10.0
     keep_alive: float = 15.0

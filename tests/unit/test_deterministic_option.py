@@ -21,7 +21,10 @@ def test_an_isolated_request_carries_fifteen_sentence_ends_that_read_back_as_not
     assert decode_text(isolated) == decode_text(plain) == "Vi kjem."
 
 
-def test_the_service_gives_its_translators_the_setting():
+def test_the_service_is_deterministic_unless_told_otherwise():
+    from omset.server import Settings
+
+    assert Settings().deterministic is True
     for deterministic in (False, True):
         engines = Engines(workers=1, timeout=5.0, default_style=None,
                           deterministic=deterministic)
@@ -48,3 +51,5 @@ def test_the_commands_offer_the_option():
         result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0
         assert "--deterministic" in result.output, command
+    serve = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output
+    assert "--no-deterministic" in serve
