@@ -18,8 +18,9 @@ Why trim: with two arenas the RSS of a 30-minute soak still rose 83.9 → 104.2 
 shrinking steps. glibc returns memory to the kernel only from the top of an arena; a
 page freed below a block still in use (a cache entry, a long-lived connection's buffer)
 stays resident until ``malloc_trim`` walks the arenas and ``madvise``s the free pages
-away. A walk over the service's heap takes about a millisecond, holding each arena's
-lock for its share of it (docs/service.md, "Memory of the server process").
+away. A walk holds each arena's lock for its share of it: 0.1–0.3 ms when there is
+little to give back, 11 ms when it gave back 80 MB of 2 kB blocks (measured on this
+machine), once a minute (docs/service.md, "Memory of the server process").
 """
 
 from __future__ import annotations
