@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Coroutine
 from pathlib import Path
@@ -320,6 +321,8 @@ class Tally:
     wrongs: list[Wrong] = field(default_factory=list)
     #: (time.monotonic() at the answer, outcome, seconds taken): when things happened
     events: list[tuple[float, str, float]] = field(default_factory=list)
+    #: why requests were lost or late: the exception's type or the HTTP status
+    reasons: Counter[str] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -343,15 +346,18 @@ async def checked(http: httpx.AsyncClient, base: str, ref: Reference,
         r = await translate(http, base, text, source, target)
     except httpx.HTTPError as exc:
         tally.lost += 1
+        tally.reasons[f"lost: {type(exc).__name__}"] += 1
         tally.note(f"lost: {type(exc).__name__} {exc}"[:200])
         return
     took = time.perf_counter() - t0
     if r.status_code == 504 or (r.status_code == 200 and took > deadline(text)):
         tally.over += 1
+        tally.reasons[f"over deadline: {r.status_code}"] += 1
         tally.note(f"over deadline: {r.status_code} after {took:.1f} s")
         outcome = "over"
     elif r.status_code != 200:
         tally.lost += 1
+        tally.reasons[f"lost: {r.status_code}"] += 1
         tally.note(f"lost: {r.status_code} {r.text[:150]}")
         outcome = "lost"
     elif (received := r.json()["translations"][0]["text"]) != ref.answers[(source, text)]:

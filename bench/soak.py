@@ -188,6 +188,9 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"requests: {tally.total} ({tally.total / (args.minutes * 60):.1f}/s): right "
           f"{tally.right}, wrong {tally.wrong}, lost {tally.lost}, over deadline {tally.over}; "
           f"p50 {tally.pct(50):.3f} s, p99 {tally.pct(99):.3f} s")
+    if tally.reasons:
+        print("lost or late, by reason: " + ", ".join(f"{k} ×{v}" for k, v in
+                                                     tally.reasons.most_common()))
     for e in tally.examples:
         print(f"  {e}")
     for w in tally.wrongs:  # each printed when it came too; here all together
