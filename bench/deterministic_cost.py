@@ -1,7 +1,8 @@
 """What ``deterministic`` translation costs: the same dev lines through two translators
 on one warm engine, ``deterministic=False`` and ``True``, alternating in one run; wall
-time and the CPU of the whole process tree (this process and every pipeline process
-under it), and whether the answers are the same.
+time and the CPU of the whole process tree (this process, every pipeline process under
+it, and the reaped ones: retired taggers, recycled pipelines — bench/service.py's
+``tree_cpu``), and whether the answers are the same.
 
     .venv/bin/python bench/deterministic_cost.py [--limit 1000] [--rounds 3] [--direction nb-nn]
                                         [--style apertium] [--paragraphs]
@@ -21,23 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from service import DEV  # noqa: E402
-
-
-def tree_cpu() -> float:
-    """CPU seconds of this process and all its live descendants."""
-    me = psutil.Process()
-    total = 0.0
-    for p in [me, *me.children(recursive=True)]:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+from service import DEV, tree_cpu  # noqa: E402
 
 
 def main() -> None:
@@ -74,10 +60,10 @@ def main() -> None:
         plain.translate_batch(lines[:50])  # warm
         for _ in range(args.rounds):
             for deterministic, tr in ((False, plain), (True, isolated)):
-                c0, t0 = tree_cpu(), time.perf_counter()
+                c0, t0 = tree_cpu(os.getpid()), time.perf_counter()
                 answers[deterministic] = tr.translate_batch(lines)
                 wall[deterministic].append(time.perf_counter() - t0)
-                cpu[deterministic].append(tree_cpu() - c0)
+                cpu[deterministic].append(tree_cpu(os.getpid()) - c0)
     print("| deterministic | wall s (median) | CPU s (median) | ms CPU per segment |")
     print("|---|---:|---:|---:|")
     for k in (False, True):
