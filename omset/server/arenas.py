@@ -76,11 +76,12 @@ class Trimmer:
 
     def start(self) -> bool:
         """Start trimming; whether there is anything to do it with (glibc)."""
-        if self._trim is None or self._thread is not None:
-            return self._thread is not None
-        self._thread = threading.Thread(target=self._run, name="omset-malloc-trim",
-                                        daemon=True)
-        self._thread.start()
+        if self._trim is None:
+            return False
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="omset-malloc-trim",
+                                            daemon=True)
+            self._thread.start()
         return True
 
     def trim(self) -> None:
